@@ -1,0 +1,1 @@
+"""The REST API of shared/spec/api.md: a thin layer over the use cases."""

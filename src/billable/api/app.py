@@ -1,0 +1,33 @@
+"""The FastAPI application: routers under /api/v1, problem+json errors, OpenAPI served."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from billable import __version__
+from billable.api import problems
+from billable.api.routers import billing, entries, invoices, masterdata
+from billable.persistence.db import make_engine, session_factory
+
+DESCRIPTION = """Project invoicing: approved time, expenses, material, fees and milestones
+become proforma invoices that are edited, confirmed and corrected.
+
+Authenticate with `Authorization: Bearer <token>`; `billable users add NAME --role ROLE`
+prints a token. Decimal values are JSON strings; errors are `application/problem+json`."""
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    """The app on ``engine`` (default: ``BILLABLE_DATABASE_URL``)."""
+    app = FastAPI(title="Billable", version=__version__, description=DESCRIPTION)
+    app.state.engine = engine or make_engine()
+    app.state.session_factory = session_factory(app.state.engine)
+    problems.install(app)
+    for module in (masterdata, entries, billing, invoices):
+        app.include_router(module.router, prefix="/api/v1")
+
+    @app.get("/health", tags=["system"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

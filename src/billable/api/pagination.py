@@ -1,0 +1,56 @@
+"""Cursor pagination: ``{"items": [...], "next_cursor": null|string}`` ordered by id."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from billable.domain.errors import Invalid
+
+T = TypeVar("T")
+MAX_LIMIT = 500
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a collection."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+def _decode(cursor: str) -> int:
+    try:
+        return int(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid.field("cursor", "is not a cursor this API issued") from None
+
+
+def _encode(last_id: int) -> str:
+    return base64.urlsafe_b64encode(str(last_id).encode()).decode()
+
+
+def paginate(
+    session: Session,
+    stmt: Select[Any],
+    id_column: Any,
+    limit: int,
+    cursor: str | None,
+    present: Callable[[Any], Any],
+) -> dict[str, Any]:
+    """Run ``stmt`` after ``cursor``, ``limit`` rows, presenting each with ``present``."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid.field("limit", f"must be between 1 and {MAX_LIMIT}")
+    if cursor:
+        stmt = stmt.where(id_column > _decode(cursor))
+    rows: Sequence[Any] = session.scalars(stmt.order_by(id_column).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "items": [present(row) for row in rows],
+        "next_cursor": _encode(rows[-1].id) if more and rows else None,
+    }

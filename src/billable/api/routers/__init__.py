@@ -1,0 +1,1 @@
+"""HTTP routes, grouped as api.md groups them."""

@@ -1,0 +1,124 @@
+"""Invoice routes: create, read, edit, refresh, confirm and correct."""
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from sqlalchemy import select
+
+from billable.api import present
+from billable.api.deps import ReadBilling, Uow, WriteBilling
+from billable.api.pagination import Page, paginate
+from billable.api.schemas import invoices as s
+from billable.persistence.tables import Invoice, InvoiceLineDetail
+from billable.persistence.uow import UnitOfWork
+from billable.services import confirming, editing, invoicing
+from billable.services.common import get, parse_id
+
+router = APIRouter(tags=["invoices"])
+
+
+def _show(uow: UnitOfWork, ident: int | str) -> dict[str, Any]:
+    with uow:
+        return present.invoice(uow.session, get(uow.session, Invoice, ident, "invoice"))
+
+
+@router.post(
+    "/contracts/{ident}/invoices",
+    response_model=s.InvoiceOut,
+    status_code=201,
+    dependencies=[WriteBilling],
+)
+def create_invoice(ident: str, uow: Uow, body: s.InvoiceCreate | None = None) -> dict[str, Any]:
+    invoice_id = invoicing.create_invoice(uow, ident, body.invoice_date if body else None)
+    return _show(uow, invoice_id)
+
+
+@router.get("/invoices", response_model=Page[s.InvoiceSummary], dependencies=[ReadBilling])
+def list_invoices(
+    uow: Uow,
+    limit: int = 50,
+    cursor: str | None = None,
+    contract_id: str | None = None,
+    project_invoice_status: str | None = None,
+    corrects_invoice_id: str | None = None,
+) -> dict[str, Any]:
+    stmt = select(Invoice)
+    if contract_id is not None:
+        stmt = stmt.where(Invoice.contract_id == (parse_id(contract_id) or -1))
+    if project_invoice_status is not None:
+        stmt = stmt.where(Invoice.project_invoice_status == project_invoice_status)
+    if corrects_invoice_id is not None:
+        stmt = stmt.where(Invoice.corrects_invoice_id == (parse_id(corrects_invoice_id) or -1))
+    with uow:
+        return paginate(uow.session, stmt, Invoice.id, limit, cursor, present.invoice_summary)
+
+
+@router.get("/invoices/{ident}", response_model=s.InvoiceOut, dependencies=[ReadBilling])
+def get_invoice(ident: str, uow: Uow) -> dict[str, Any]:
+    return _show(uow, ident)
+
+
+@router.patch("/invoices/{ident}", response_model=s.InvoiceOut, dependencies=[WriteBilling])
+def patch_invoice(ident: str, body: s.InvoicePatch, uow: Uow) -> dict[str, Any]:
+    editing.update_invoice(uow, ident, body.model_dump(exclude_unset=True))
+    return _show(uow, ident)
+
+
+@router.post("/invoices/{ident}/refresh", response_model=s.InvoiceOut, dependencies=[WriteBilling])
+def refresh(ident: str, uow: Uow) -> dict[str, Any]:
+    invoicing.refresh_invoice(uow, ident)
+    return _show(uow, ident)
+
+
+@router.post("/invoices/{ident}/confirm", response_model=s.InvoiceOut, dependencies=[WriteBilling])
+def confirm(ident: str, uow: Uow) -> dict[str, Any]:
+    confirming.confirm_invoice(uow, ident)
+    return _show(uow, ident)
+
+
+@router.post(
+    "/invoices/{ident}/correct",
+    response_model=s.InvoiceOut,
+    status_code=201,
+    dependencies=[WriteBilling],
+)
+def correct(ident: str, uow: Uow, body: s.CorrectIn | None = None) -> dict[str, Any]:
+    corrective_id = confirming.correct_invoice(uow, ident, body.invoice_date if body else None)
+    return _show(uow, corrective_id)
+
+
+@router.get("/invoice-line-details/{ident}", response_model=s.DetailOut, dependencies=[ReadBilling])
+def get_detail(ident: str, uow: Uow) -> dict[str, Any]:
+    with uow:
+        return present.detail(get(uow.session, InvoiceLineDetail, ident, "invoice line detail"))
+
+
+@router.patch(
+    "/invoice-line-details/{ident}", response_model=s.DetailOut, dependencies=[WriteBilling]
+)
+def patch_detail(ident: str, body: s.DetailPatch, uow: Uow) -> dict[str, Any]:
+    editing.update_detail(uow, ident, body.model_dump(exclude_unset=True))
+    return get_detail(ident, uow)
+
+
+@router.delete("/invoice-line-details/{ident}", status_code=204, dependencies=[WriteBilling])
+def delete_detail(ident: str, uow: Uow) -> Response:
+    editing.delete_detail(uow, ident)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/invoice-lines/{ident}/details",
+    response_model=s.DetailOut,
+    status_code=201,
+    dependencies=[WriteBilling],
+)
+def add_detail(ident: str, body: s.DetailCreate, uow: Uow) -> dict[str, Any]:
+    detail_id = editing.add_detail(uow, ident, body.model_dump(exclude_unset=True))
+    return get_detail(str(detail_id), uow)
+
+
+@router.delete("/invoice-lines/{ident}", status_code=204, dependencies=[WriteBilling])
+def delete_line(ident: str, uow: Uow) -> Response:
+    editing.delete_line(uow, ident)
+    return Response(status_code=204)

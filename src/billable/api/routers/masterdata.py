@@ -1,0 +1,344 @@
+"""Master data routes: list, get, create and PATCH for every collection of api.md.
+
+No ``from __future__ import annotations`` here: FastAPI reads the body types of the
+routes made by :func:`collection` from the closure at definition time.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from billable.api import present
+from billable.api.deps import ReadMaster, Uow, WriteMaster
+from billable.api.pagination import Page, paginate
+from billable.api.schemas import masterdata as s
+from billable.persistence.tables import (
+    Base,
+    Contract,
+    ContractLine,
+    Customer,
+    Milestone,
+    PriceList,
+    Product,
+    Project,
+    Resource,
+    Role,
+    Task,
+    TransactionCategory,
+)
+from billable.persistence.uow import UnitOfWork
+from billable.services import contracts, masterdata
+from billable.services.common import get, parse_id
+
+router = APIRouter()
+
+
+def _read(
+    uow: UnitOfWork,
+    model: type[Base],
+    ident: str,
+    what: str,
+    show: Callable[..., dict[str, Any]],
+    with_session: bool = False,
+) -> dict[str, Any]:
+    with uow:
+        row = get(uow.session, model, ident, what)
+        return show(uow.session, row) if with_session else show(row)
+
+
+def collection(
+    path: str,
+    tag: str,
+    kind: str,
+    model: type[Base],
+    body_in: type[BaseModel],
+    body_patch: type[BaseModel],
+    body_out: type[BaseModel],
+    show: Callable[[Any], dict[str, Any]],
+) -> None:
+    """Register the four routes of a plain master data collection."""
+    what = masterdata.KINDS[kind].what
+
+    @router.get(
+        path,
+        response_model=Page[body_out],  # type: ignore[valid-type]
+        tags=[tag],
+        dependencies=[ReadMaster],
+        summary=f"List {what}s",
+    )
+    def list_rows(uow: Uow, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+        with uow:
+            return paginate(uow.session, select(model), model.id, limit, cursor, show)  # type: ignore[attr-defined]
+
+    @router.get(
+        path + "/{ident}",
+        response_model=body_out,
+        tags=[tag],
+        dependencies=[ReadMaster],
+        summary=f"Get a {what}",
+    )
+    def get_row(ident: str, uow: Uow) -> dict[str, Any]:
+        return _read(uow, model, ident, what, show)
+
+    @router.post(
+        path,
+        response_model=body_out,
+        status_code=201,
+        tags=[tag],
+        dependencies=[WriteMaster],
+        summary=f"Create a {what}",
+    )
+    def create_row(body: body_in, uow: Uow) -> dict[str, Any]:  # type: ignore[valid-type]
+        ident = masterdata.create(uow, kind, body.model_dump())  # type: ignore[attr-defined]
+        return _read(uow, model, str(ident), what, show)
+
+    @router.patch(
+        path + "/{ident}",
+        response_model=body_out,
+        tags=[tag],
+        dependencies=[WriteMaster],
+        summary=f"Change a {what}",
+    )
+    def patch_row(ident: str, body: body_patch, uow: Uow) -> dict[str, Any]:  # type: ignore[valid-type]
+        masterdata.update(uow, kind, ident, body.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
+        return _read(uow, model, ident, what, show)
+
+
+collection(
+    "/customers",
+    "master data",
+    "customer",
+    Customer,
+    s.CustomerIn,
+    s.CustomerPatch,
+    s.CustomerOut,
+    present.customer,
+)
+collection("/roles", "master data", "role", Role, s.RoleIn, s.RolePatch, s.RoleOut, present.role)
+collection(
+    "/resources",
+    "master data",
+    "resource",
+    Resource,
+    s.ResourceIn,
+    s.ResourcePatch,
+    s.ResourceOut,
+    present.resource,
+)
+collection(
+    "/transaction-categories",
+    "master data",
+    "transaction_category",
+    TransactionCategory,
+    s.CategoryIn,
+    s.CategoryPatch,
+    s.CategoryOut,
+    present.category,
+)
+collection(
+    "/products",
+    "master data",
+    "product",
+    Product,
+    s.ProductIn,
+    s.ProductPatch,
+    s.ProductOut,
+    present.product,
+)
+collection(
+    "/price-lists",
+    "master data",
+    "price_list",
+    PriceList,
+    s.PriceListIn,
+    s.PriceListPatch,
+    s.PriceListOut,
+    present.price_list,
+)
+collection(
+    "/projects",
+    "master data",
+    "project",
+    Project,
+    s.ProjectIn,
+    s.ProjectPatch,
+    s.ProjectOut,
+    present.project,
+)
+
+
+@router.get(
+    "/projects/{ident}/tasks",
+    response_model=Page[s.TaskOut],
+    tags=["master data"],
+    dependencies=[ReadMaster],
+)
+def list_tasks(ident: str, uow: Uow, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+    with uow:
+        project = get(uow.session, Project, ident, "project")
+        return paginate(
+            uow.session,
+            select(Task).where(Task.project_id == project.id),
+            Task.id,
+            limit,
+            cursor,
+            present.task,
+        )
+
+
+@router.post(
+    "/projects/{ident}/tasks",
+    response_model=s.TaskOut,
+    status_code=201,
+    tags=["master data"],
+    dependencies=[WriteMaster],
+)
+def create_task(ident: str, body: s.TaskIn, uow: Uow) -> dict[str, Any]:
+    task_id = contracts.create_task(uow, ident, body.model_dump())
+    return _read(uow, Task, str(task_id), "task", present.task)
+
+
+@router.get(
+    "/contracts", response_model=Page[s.ContractOut], tags=["contracts"], dependencies=[ReadMaster]
+)
+def list_contracts(
+    uow: Uow, limit: int = 50, cursor: str | None = None, customer_id: str | None = None
+) -> dict[str, Any]:
+    with uow:
+        stmt = select(Contract)
+        if customer_id is not None:
+            stmt = stmt.where(Contract.customer_id == (parse_id(customer_id) or -1))
+        return paginate(uow.session, stmt, Contract.id, limit, cursor, present.contract)
+
+
+@router.get(
+    "/contracts/{ident}",
+    response_model=s.ContractOut,
+    tags=["contracts"],
+    dependencies=[ReadMaster],
+)
+def get_contract(ident: str, uow: Uow) -> dict[str, Any]:
+    return _read(uow, Contract, ident, "contract", present.contract)
+
+
+@router.post(
+    "/contracts",
+    response_model=s.ContractOut,
+    status_code=201,
+    tags=["contracts"],
+    dependencies=[WriteMaster],
+)
+def create_contract(body: s.ContractIn, uow: Uow) -> dict[str, Any]:
+    ident = contracts.create_contract(uow, body.model_dump(exclude_unset=True))
+    return _read(uow, Contract, str(ident), "contract", present.contract)
+
+
+@router.patch(
+    "/contracts/{ident}",
+    response_model=s.ContractOut,
+    tags=["contracts"],
+    dependencies=[WriteMaster],
+)
+def patch_contract(ident: str, body: s.ContractPatch, uow: Uow) -> dict[str, Any]:
+    contracts.update_contract(uow, ident, body.model_dump(exclude_unset=True))
+    return _read(uow, Contract, ident, "contract", present.contract)
+
+
+@router.get(
+    "/contracts/{ident}/lines",
+    response_model=Page[s.ContractLineOut],
+    tags=["contracts"],
+    dependencies=[ReadMaster],
+)
+def list_lines(ident: str, uow: Uow, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+    with uow:
+        contract = get(uow.session, Contract, ident, "contract")
+        session = uow.session
+        return paginate(
+            session,
+            select(ContractLine).where(ContractLine.contract_id == contract.id),
+            ContractLine.id,
+            limit,
+            cursor,
+            lambda row: present.contract_line(session, row),
+        )
+
+
+@router.post(
+    "/contracts/{ident}/lines",
+    response_model=s.ContractLineOut,
+    status_code=201,
+    tags=["contracts"],
+    dependencies=[WriteMaster],
+)
+def create_line(ident: str, body: s.ContractLineIn, uow: Uow) -> dict[str, Any]:
+    line_id = contracts.create_line(uow, ident, body.model_dump())
+    return _read(uow, ContractLine, str(line_id), "contract line", present.contract_line, True)
+
+
+@router.get(
+    "/contract-lines/{ident}",
+    response_model=s.ContractLineOut,
+    tags=["contracts"],
+    dependencies=[ReadMaster],
+)
+def get_line(ident: str, uow: Uow) -> dict[str, Any]:
+    return _read(uow, ContractLine, ident, "contract line", present.contract_line, True)
+
+
+@router.patch(
+    "/contract-lines/{ident}",
+    response_model=s.ContractLineOut,
+    tags=["contracts"],
+    dependencies=[WriteMaster],
+)
+def patch_line(ident: str, body: s.ContractLinePatch, uow: Uow) -> dict[str, Any]:
+    contracts.update_line(uow, ident, body.model_dump(exclude_unset=True))
+    return _read(uow, ContractLine, ident, "contract line", present.contract_line, True)
+
+
+@router.get(
+    "/contract-lines/{ident}/milestones",
+    response_model=Page[s.MilestoneOut],
+    tags=["contracts"],
+    dependencies=[ReadMaster],
+)
+def list_milestones(
+    ident: str, uow: Uow, limit: int = 50, cursor: str | None = None
+) -> dict[str, Any]:
+    with uow:
+        line = get(uow.session, ContractLine, ident, "contract line")
+        session = uow.session
+        return paginate(
+            session,
+            select(Milestone).where(Milestone.contract_line_id == line.id),
+            Milestone.id,
+            limit,
+            cursor,
+            lambda row: present.milestone(session, row),
+        )
+
+
+@router.post(
+    "/contract-lines/{ident}/milestones",
+    response_model=s.MilestoneOut,
+    status_code=201,
+    tags=["contracts"],
+    dependencies=[WriteMaster],
+)
+def create_milestone(ident: str, body: s.MilestoneIn, uow: Uow) -> dict[str, Any]:
+    milestone_id = contracts.create_milestone(uow, ident, body.model_dump())
+    return _read(uow, Milestone, str(milestone_id), "milestone", present.milestone, True)
+
+
+@router.get(
+    "/milestones/{ident}",
+    response_model=s.MilestoneOut,
+    tags=["contracts"],
+    dependencies=[ReadMaster],
+)
+def get_milestone(ident: str, uow: Uow) -> dict[str, Any]:
+    return _read(uow, Milestone, ident, "milestone", present.milestone, True)

@@ -1,0 +1,1 @@
+"""Pydantic models of the HTTP contract; separate from the tables on purpose."""

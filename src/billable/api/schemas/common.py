@@ -1,0 +1,91 @@
+"""Shared pieces: ids, decimals as strings, bill-to addresses."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _id_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+#: Ids are strings on the wire; a JSON number is accepted and read as its digits.
+Id = Annotated[
+    str, BeforeValidator(_id_text), Field(min_length=1, max_length=18, pattern=r"^[0-9]+$")
+]
+Quantity = Annotated[
+    Decimal,
+    Field(
+        ge=0,
+        le=Decimal("999999999"),
+        decimal_places=4,
+        description="A non-negative quantity, up to 4 decimals.",
+    ),
+]
+Price = Annotated[
+    Decimal,
+    Field(
+        ge=0,
+        le=Decimal("999999999999"),
+        decimal_places=6,
+        description="A unit price, up to 6 decimals.",
+    ),
+]
+Rate = Annotated[Decimal, Field(ge=-100, le=Decimal("100000"), decimal_places=6)]
+Amount = Annotated[
+    Decimal,
+    Field(
+        ge=Decimal("-99999999999999"),
+        le=Decimal("99999999999999"),
+        decimal_places=4,
+        description="An amount of money.",
+    ),
+]
+Text = Annotated[str, Field(max_length=2000)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
+#: Decimal values go out as strings such as "8" or "250.00".
+DecimalText = Annotated[str, Field(pattern=r"^-?[0-9]+(\.[0-9]+)?$")]
+
+
+class Input(BaseModel):
+    """Base of request bodies: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class BillTo(Input):
+    name: Name
+    street: Annotated[str, Field(max_length=200)] = ""
+    city: Annotated[str, Field(max_length=100)] = ""
+    postal_code: Annotated[str, Field(max_length=20)] = ""
+    country: Annotated[str, Field(pattern=r"^([A-Z]{2})?$")] = ""
+
+
+class BillToPatch(Input):
+    name: Name | None = None
+    street: Annotated[str, Field(max_length=200)] | None = None
+    city: Annotated[str, Field(max_length=100)] | None = None
+    postal_code: Annotated[str, Field(max_length=20)] | None = None
+    country: Annotated[str, Field(pattern=r"^([A-Z]{2})?$")] | None = None
+
+
+class BillToOut(BaseModel):
+    name: str
+    street: str
+    city: str
+    postal_code: str
+    country: str
+
+
+class Created(BaseModel):
+    """The id of a created object (bulk responses)."""
+
+    id: str
+
+
+class JobAccepted(BaseModel):
+    job_id: str

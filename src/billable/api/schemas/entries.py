@@ -1,0 +1,155 @@
+"""Entries, actuals and backlog requests and responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from billable.api.schemas.common import DecimalText, Id, Input, Price, Quantity, Text
+from billable.api.schemas.masterdata import MilestoneOut
+
+EntryStatusIn = Literal["draft", "submitted"]
+
+
+class TimeEntryIn(Input):
+    resource_id: Id
+    project_id: Id
+    task_id: Id | None = None
+    role_id: Id | None = None
+    category_id: Id | None = None
+    date: dt.date
+    quantity: Quantity = Field(description="Hours, not negative.")
+    internal_comment: Text = ""
+    external_comment: Text = ""
+    status: EntryStatusIn = "draft"
+
+
+class TimeEntryPatch(Input):
+    task_id: Id | None = None
+    role_id: Id | None = None
+    category_id: Id | None = None
+    date: dt.date | None = None
+    quantity: Quantity | None = None
+    internal_comment: Text | None = None
+    external_comment: Text | None = None
+
+
+class ExpenseEntryIn(Input):
+    resource_id: Id
+    project_id: Id
+    task_id: Id | None = None
+    category_id: Id
+    date: dt.date
+    quantity: Quantity
+    unit_price: Price
+    description: Text = ""
+    status: EntryStatusIn = "draft"
+
+
+class ExpenseEntryPatch(Input):
+    task_id: Id | None = None
+    category_id: Id | None = None
+    date: dt.date | None = None
+    quantity: Quantity | None = None
+    unit_price: Price | None = None
+    description: Text | None = None
+
+
+class MaterialUsageIn(Input):
+    project_id: Id
+    task_id: Id | None = None
+    product_id: Id
+    date: dt.date
+    quantity: Quantity
+    status: EntryStatusIn = "draft"
+
+
+class MaterialUsagePatch(Input):
+    task_id: Id | None = None
+    product_id: Id | None = None
+    date: dt.date | None = None
+    quantity: Quantity | None = None
+
+
+class FeeEntryIn(Input):
+    project_id: Id
+    task_id: Id | None = None
+    category_id: Id
+    date: dt.date
+    quantity: Quantity
+    unit_price: Price
+    description: Text = ""
+    status: EntryStatusIn = "draft"
+
+
+class FeeEntryPatch(Input):
+    task_id: Id | None = None
+    category_id: Id | None = None
+    date: dt.date | None = None
+    quantity: Quantity | None = None
+    unit_price: Price | None = None
+    description: Text | None = None
+
+
+class EntryOut(BaseModel):
+    id: str
+    kind: str
+    status: str
+    resource_id: str | None
+    project_id: str
+    task_id: str | None
+    role_id: str | None
+    category_id: str | None
+    product_id: str | None
+    date: dt.date
+    quantity: DecimalText
+    unit_price: DecimalText | None
+    internal_comment: str
+    external_comment: str
+    description: str
+
+
+class ActualOut(BaseModel):
+    id: str
+    transaction_type: str
+    transaction_class: str
+    source_kind: str
+    source_id: str | None
+    project_id: str | None
+    task_id: str | None
+    role_id: str | None
+    resource_id: str | None
+    category_id: str | None
+    product_id: str | None
+    contract_id: str | None
+    contract_line_id: str | None
+    milestone_id: str | None
+    date: dt.date
+    quantity: DecimalText
+    unit: str
+    price: DecimalText
+    amount: DecimalText
+    tax: DecimalText
+    currency: str
+    billing_type: str
+    ready_to_invoice: bool
+    reverses_actual_id: str | None
+    invoice_id: str | None
+    description: str
+    external_description: str
+
+
+class ActualPatch(Input):
+    billing_type: Literal["chargeable", "non_chargeable", "complimentary"]
+
+
+class BacklogOut(BaseModel):
+    actuals: list[ActualOut]
+    milestones: list[MilestoneOut]
+
+
+class BacklogSelection(Input):
+    actual_ids: list[Id] = []
+    milestone_ids: list[Id] = []

@@ -1,0 +1,168 @@
+"""Invoice requests and responses (the whole invoice of api.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from billable.api.schemas.common import (
+    Amount,
+    BillToOut,
+    BillToPatch,
+    DecimalText,
+    Id,
+    Input,
+    Name,
+    Price,
+    Quantity,
+    Text,
+)
+
+BillingTypeIn = Literal["chargeable", "non_chargeable", "complimentary"]
+
+
+class InvoiceCreate(Input):
+    invoice_date: dt.date | None = None
+
+
+class InvoicePatch(Input):
+    name: Name | None = None
+    description: Text | None = None
+    bill_to: BillToPatch | None = None
+    status: str | None = Field(
+        default=None, description="active or paid; closed and canceled are refused as unsupported."
+    )
+    project_invoice_status: Literal["draft", "in_review", "confirmed"] | None = None
+    discount_percent: Amount | None = None
+    discount_amount: Amount | None = None
+    freight_amount: Amount | None = None
+
+
+class DetailPatch(Input):
+    quantity: Quantity | None = None
+    billing_type: BillingTypeIn | None = None
+    description: Text | None = None
+    external_description: Text | None = None
+    tax: Amount | None = None
+    price: Price | None = None
+    date: dt.date | None = None
+    task_id: Id | None = None
+    category_id: Id | None = None
+    role_id: Id | None = None
+    resource_id: Id | None = None
+    product_id: Id | None = None
+    write_in_description: Name | None = None
+    unit: str | None = Field(default=None, max_length=20)
+
+
+class DetailCreate(Input):
+    transaction_class: Literal["time", "expense", "material", "fee"]
+    quantity: Quantity
+    price: Price | None = None
+    date: dt.date | None = None
+    description: Text = ""
+    external_description: Text = ""
+    task_id: Id | None = None
+    category_id: Id | None = None
+    role_id: Id | None = None
+    resource_id: Id | None = None
+    product_id: Id | None = None
+    write_in_description: Name | None = None
+    unit: str | None = Field(default=None, max_length=20)
+    tax: Amount | None = None
+    billing_type: BillingTypeIn = "chargeable"
+
+
+class CorrectIn(Input):
+    invoice_date: dt.date | None = None
+
+
+class DetailOut(BaseModel):
+    id: str
+    invoice_line_id: str
+    actual_id: str | None
+    milestone_id: str | None
+    original_billed_actual_id: str | None
+    transaction_class: str
+    transaction_type: str
+    description: str
+    external_description: str
+    date: dt.date
+    project_id: str | None
+    task_id: str | None
+    category_id: str | None
+    role_id: str | None
+    resource_id: str | None
+    product_id: str | None
+    product_name: str | None
+    write_in_description: str | None
+    quantity: DecimalText
+    original_quantity: DecimalText | None
+    unit: str
+    price: DecimalText
+    currency: str
+    amount: DecimalText
+    tax: DecimalText
+    extended_amount: DecimalText
+    billing_type: str
+    backed_by: str
+
+
+class LineOut(BaseModel):
+    id: str
+    name: str
+    kind: str
+    contract_line_id: str
+    project_id: str | None
+    billing_method: str | None
+    contract_line_amount: DecimalText | None
+    invoiced_to_date: DecimalText
+    amount: DecimalText
+    tax: DecimalText
+    extended_amount: DecimalText
+    details: list[DetailOut]
+
+
+class InvoiceOut(BaseModel):
+    id: str
+    number: str
+    name: str
+    description: str | None
+    contract_id: str
+    customer_id: str
+    currency: str
+    price_list_id: str
+    opportunity: str | None
+    bill_to: BillToOut
+    invoice_date: dt.date
+    status: str
+    project_invoice_status: str
+    corrects_invoice_id: str | None
+    detail_amount: DecimalText
+    discount_percent: DecimalText
+    discount_amount: DecimalText
+    pre_freight_amount: DecimalText
+    freight_amount: DecimalText
+    total_tax: DecimalText
+    total_amount: DecimalText
+    lines: list[LineOut]
+
+
+class InvoiceSummary(BaseModel):
+    """An invoice in a list: the header without lines."""
+
+    id: str
+    number: str
+    name: str
+    contract_id: str
+    customer_id: str
+    currency: str
+    invoice_date: dt.date
+    status: str
+    project_invoice_status: str
+    corrects_invoice_id: str | None
+    detail_amount: DecimalText
+    total_tax: DecimalText
+    total_amount: DecimalText

@@ -1,0 +1,53 @@
+"""Who may do what: the four roles of api.md as a table."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from billable.domain.errors import Forbidden
+
+
+class Role(StrEnum):
+    """A user's role."""
+
+    ADMIN = "admin"
+    PROJECT_MANAGER = "project_manager"
+    ACCOUNTANT = "accountant"
+    TEAM_MEMBER = "team_member"
+
+
+class Permission(StrEnum):
+    """An area of actions."""
+
+    READ_MASTER_DATA = "read_master_data"
+    WRITE_MASTER_DATA = "write_master_data"
+    READ_ENTRIES = "read_entries"
+    WRITE_ENTRIES = "write_entries"
+    APPROVE_ENTRIES = "approve_entries"
+    READ_BILLING = "read_billing"
+    WRITE_BILLING = "write_billing"
+    MANAGE_USERS = "manage_users"
+
+
+_EVERYONE = frozenset(Role)
+_ALLOWED: dict[Permission, frozenset[Role]] = {
+    Permission.READ_MASTER_DATA: _EVERYONE,
+    Permission.WRITE_MASTER_DATA: frozenset({Role.ADMIN, Role.PROJECT_MANAGER}),
+    Permission.READ_ENTRIES: _EVERYONE,
+    Permission.WRITE_ENTRIES: frozenset({Role.ADMIN, Role.PROJECT_MANAGER, Role.TEAM_MEMBER}),
+    Permission.APPROVE_ENTRIES: frozenset({Role.ADMIN, Role.PROJECT_MANAGER}),
+    Permission.READ_BILLING: frozenset({Role.ADMIN, Role.PROJECT_MANAGER, Role.ACCOUNTANT}),
+    Permission.WRITE_BILLING: frozenset({Role.ADMIN, Role.PROJECT_MANAGER}),
+    Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
+}
+
+
+def allowed(role: Role, permission: Permission) -> bool:
+    """Whether ``role`` holds ``permission``."""
+    return role in _ALLOWED[permission]
+
+
+def require(role: Role, permission: Permission) -> None:
+    """Raise :class:`Forbidden` unless ``role`` holds ``permission``."""
+    if not allowed(role, permission):
+        raise Forbidden(f"the role {role.value} may not {permission.value.replace('_', ' ')}")

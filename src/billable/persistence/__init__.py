@@ -1,0 +1,1 @@
+"""Persistence: typed tables, the exact decimal column type, engine and unit of work."""

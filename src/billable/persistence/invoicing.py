@@ -1,0 +1,112 @@
+"""Proforma invoices, their lines and line details."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from billable.persistence.base import Base
+from billable.persistence.types import Amount, Price, Quantity
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(String(2000))
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    price_list_id: Mapped[int] = mapped_column(ForeignKey("price_lists.id"))
+    opportunity: Mapped[str | None] = mapped_column(String(200))
+    bill_to_name: Mapped[str] = mapped_column(String(200))
+    bill_to_street: Mapped[str] = mapped_column(String(200), default="")
+    bill_to_city: Mapped[str] = mapped_column(String(100), default="")
+    bill_to_postal_code: Mapped[str] = mapped_column(String(20), default="")
+    bill_to_country: Mapped[str] = mapped_column(String(2), default="")
+    invoice_date: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    project_invoice_status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    corrects_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    detail_amount: Mapped[Decimal] = mapped_column(Amount())
+    discount_percent: Mapped[Decimal] = mapped_column(Price())
+    discount_amount: Mapped[Decimal] = mapped_column(Amount())
+    pre_freight_amount: Mapped[Decimal] = mapped_column(Amount())
+    freight_amount: Mapped[Decimal] = mapped_column(Amount())
+    total_tax: Mapped[Decimal] = mapped_column(Amount())
+    total_amount: Mapped[Decimal] = mapped_column(Amount())
+    #: Bumped by every change; a stale concurrent writer fails instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="invoice", order_by="InvoiceLine.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class InvoiceLine(Base):
+    __tablename__ = "invoice_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    contract_line_id: Mapped[int] = mapped_column(ForeignKey("contract_lines.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    billing_method: Mapped[str | None] = mapped_column(String(20))
+    contract_line_amount: Mapped[Decimal | None] = mapped_column(Amount())
+    amount: Mapped[Decimal] = mapped_column(Amount())
+    tax: Mapped[Decimal] = mapped_column(Amount())
+    extended_amount: Mapped[Decimal] = mapped_column(Amount())
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+    details: Mapped[list[InvoiceLineDetail]] = relationship(
+        back_populates="line", order_by="InvoiceLineDetail.id", cascade="all, delete-orphan"
+    )
+
+
+class InvoiceLineDetail(Base):
+    __tablename__ = "invoice_line_details"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    invoice_line_id: Mapped[int] = mapped_column(ForeignKey("invoice_lines.id"), index=True)
+    #: What backs the detail: actual, milestone, product, manual or correction.
+    source: Mapped[str] = mapped_column(String(12))
+    #: Unique: an unbilled actual is on at most one invoice (confirmed ones reverse it),
+    #: enforced by the database so concurrent creations cannot both take it.
+    actual_id: Mapped[int | None] = mapped_column(ForeignKey("actuals.id"), unique=True)
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"), index=True)
+    product_line_id: Mapped[int | None] = mapped_column(ForeignKey("contract_lines.id"))
+    #: On a corrective detail: the billed actual it corrects (unique, same reason).
+    original_billed_actual_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actuals.id"), unique=True
+    )
+    transaction_class: Mapped[str] = mapped_column(String(20))
+    transaction_type: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(String(2000), default="")
+    external_description: Mapped[str] = mapped_column(String(2000), default="")
+    date: Mapped[dt.date] = mapped_column(Date)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("transaction_categories.id"))
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id"))
+    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    product_name: Mapped[str | None] = mapped_column(String(200))
+    write_in_description: Mapped[str | None] = mapped_column(String(200))
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    original_quantity: Mapped[Decimal | None] = mapped_column(Quantity())
+    original_amount: Mapped[Decimal | None] = mapped_column(Amount())
+    original_tax: Mapped[Decimal | None] = mapped_column(Amount())
+    unit: Mapped[str] = mapped_column(String(20))
+    price: Mapped[Decimal] = mapped_column(Price())
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[Decimal] = mapped_column(Amount())
+    tax: Mapped[Decimal] = mapped_column(Amount())
+    extended_amount: Mapped[Decimal] = mapped_column(Amount())
+    billing_type: Mapped[str] = mapped_column(String(20))
+    line: Mapped[InvoiceLine] = relationship(back_populates="details")

@@ -1,0 +1,79 @@
+"""Entries (time, expense, material usage, fee) and the append-only actuals ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from billable.persistence.base import Base
+from billable.persistence.types import Amount, Price, Quantity
+
+
+class Entry(Base):
+    """One table for the four entry kinds; ``kind`` says which fields apply."""
+
+    __tablename__ = "entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # time | expense | material | fee
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("transaction_categories.id"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit_price: Mapped[Decimal | None] = mapped_column(Price())
+    internal_comment: Mapped[str] = mapped_column(String(2000), default="")
+    external_comment: Mapped[str] = mapped_column(String(2000), default="")
+    description: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class Actual(Base):
+    """A cost, unbilled sales or billed sales actual. Never updated in place except its
+    backlog flags; every correction is a reversal row (``reverses_actual_id``) plus new rows.
+    """
+
+    __tablename__ = "actuals"
+    __table_args__ = (
+        Index("ix_actuals_backlog", "contract_id", "transaction_type", "ready_to_invoice"),
+        Index("ix_actuals_source", "source_kind", "source_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_type: Mapped[str] = mapped_column(String(20))
+    transaction_class: Mapped[str] = mapped_column(String(20))
+    source_kind: Mapped[str] = mapped_column(String(20))
+    source_id: Mapped[int | None] = mapped_column()
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id"))
+    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("transaction_categories.id"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+    contract_line_id: Mapped[int | None] = mapped_column(ForeignKey("contract_lines.id"))
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit: Mapped[str] = mapped_column(String(20))
+    price: Mapped[Decimal] = mapped_column(Price())
+    amount: Mapped[Decimal] = mapped_column(Amount())
+    tax: Mapped[Decimal] = mapped_column(Amount())
+    currency: Mapped[str] = mapped_column(String(3))
+    billing_type: Mapped[str] = mapped_column(String(20), default="chargeable")
+    ready_to_invoice: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The actual this row negates. Unique: an actual is reversed at most once, which
+    #: also stops two concurrent confirmations from both consuming it.
+    reverses_actual_id: Mapped[int | None] = mapped_column(ForeignKey("actuals.id"), unique=True)
+    #: For billed actuals: the invoice and detail whose confirmation wrote them.
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    #: No foreign key: details reference actuals, and a cycle of foreign keys would make
+    #: table order ambiguous. Billed actuals only ever point at confirmed, immutable details.
+    invoice_line_detail_id: Mapped[int | None] = mapped_column(index=True)
+    description: Mapped[str] = mapped_column(String(2000), default="")
+    external_description: Mapped[str] = mapped_column(String(2000), default="")

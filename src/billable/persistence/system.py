@@ -1,0 +1,28 @@
+"""Users with hashed tokens, and gap-free number sequences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, Integer, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from billable.persistence.base import Base
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    #: SHA-256 of the bearer token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class Sequence(Base):
+    """A gap-free counter, advanced inside the transaction that uses the number."""
+
+    __tablename__ = "sequences"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    next_value: Mapped[int] = mapped_column(Integer)

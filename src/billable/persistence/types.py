@@ -1,0 +1,85 @@
+"""Exact decimals on every database.
+
+SQLAlchemy's ``Numeric`` on SQLite is a float underneath: 0.1 summed ten times is
+not 1 and large values come back changed. :class:`ExactDecimal` stores a value as
+an integer scaled by ``10**scale`` on SQLite (so SQL ``SUM`` is integer
+arithmetic, exact) and as ``NUMERIC`` on PostgreSQL. Both refuse a value with
+more decimals than the column keeps, or beyond a signed 64-bit scaled integer,
+instead of changing it: the same bounds on both databases.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, Numeric
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+INT64_MAX = 2**63 - 1
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """A decimal column kept exactly with ``scale`` decimals."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, scale: int) -> None:
+        super().__init__()
+        self.scale = scale
+
+    def __repr__(self) -> str:
+        # Alembic writes this into migrations; the scale must survive.
+        return f"ExactDecimal({self.scale})"
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(Numeric(precision=19 + self.scale, scale=self.scale))
+        return dialect.type_descriptor(BigInteger())
+
+    def scaled(self, value: Decimal | int | str) -> int:
+        """``value`` as an integer count of ``10**-scale`` units, or ValueError."""
+        if isinstance(value, float):
+            raise TypeError("exact decimals never take floats")
+        number = Decimal(value)
+        units = number.scaleb(self.scale)
+        if units != units.to_integral_value():
+            raise ValueError(f"{number} has more than {self.scale} decimal places")
+        if abs(units) > INT64_MAX:
+            raise ValueError(f"{number} is too large to store exactly")
+        return int(units)
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        units = self.scaled(value)
+        if dialect.name == "postgresql":
+            return Decimal(units).scaleb(-self.scale)
+        return units
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "postgresql":
+            return Decimal(value).quantize(Decimal(1).scaleb(-self.scale))
+        return Decimal(int(value)).scaleb(-self.scale)
+
+    def coerce_compared_value(self, op: Any, value: Any) -> Any:
+        return self
+
+
+def Amount() -> ExactDecimal:
+    """An amount of money: 4 decimals, enough for any ISO 4217 minor unit."""
+    return ExactDecimal(4)
+
+
+def Quantity() -> ExactDecimal:
+    """A quantity: 4 decimals (rules.md)."""
+    return ExactDecimal(4)
+
+
+def Price() -> ExactDecimal:
+    """A unit price or exchange rate: 6 decimals (rules.md)."""
+    return ExactDecimal(6)

@@ -1,0 +1,1 @@
+"""Use cases. Each takes a unit of work, does its work in one transaction and commits."""

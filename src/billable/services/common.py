@@ -1,0 +1,64 @@
+"""Helpers every use case shares: loading by id, reference checks, number sequences."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from billable.domain.errors import Invalid, NotFound
+from billable.persistence.tables import Base, Sequence
+
+T = TypeVar("T", bound=Base)
+
+
+def get(session: Session, model: type[T], ident: int | str, what: str, *, lock: bool = False) -> T:
+    """The row ``ident`` of ``model``, or 404 naming ``what``. ``lock`` takes a row lock."""
+    key = parse_id(ident)
+    found = None
+    if key is not None:
+        stmt = select(model).where(model.id == key)  # type: ignore[attr-defined]
+        if lock:
+            stmt = stmt.with_for_update()
+        found = session.scalars(stmt).one_or_none()
+    if found is None:
+        raise NotFound(f"no {what} with id {ident}")
+    return found
+
+
+def ref(session: Session, model: type[T], ident: Any, field: str, what: str) -> T:
+    """A referenced row for input ``field``; an unknown id is invalid input (422)."""
+    key = parse_id(ident)
+    found = session.get(model, key) if key is not None else None
+    if found is None:
+        raise Invalid.field(field, f"no {what} with id {ident}")
+    return found
+
+
+def parse_id(ident: Any) -> int | None:
+    """Ids are strings of digits on the wire; anything else names nothing."""
+    if isinstance(ident, int):
+        return ident
+    if isinstance(ident, str) and ident.isdigit() and len(ident) < 19:
+        return int(ident)
+    return None
+
+
+def next_number(session: Session, name: str) -> int:
+    """The next value of a gap-free sequence, inside the caller's transaction.
+
+    The row update holds a lock until commit, so concurrent transactions queue and
+    a rolled-back one gives its number back: no gaps, no duplicates.
+    """
+    value = session.execute(
+        update(Sequence)
+        .where(Sequence.name == name)
+        .values(next_value=Sequence.next_value + 1)
+        .returning(Sequence.next_value)
+    ).scalar_one_or_none()
+    if value is None:
+        session.add(Sequence(name=name, next_value=1))
+        session.flush()
+        return 1
+    return int(value)
