@@ -37,6 +37,14 @@ class Lifecycle:
         """The actions allowed from ``current``."""
         return {t.action for t in self.transitions if t.source == current}
 
+    def sources_of(self, action: str) -> frozenset[str]:
+        """The states ``action`` is allowed from: set-based SQL filters rows with it."""
+        return frozenset(t.source for t in self.transitions if t.action == action)
+
+    def target_of(self, action: str, source: str) -> str:
+        """The state ``action`` leads to from ``source`` (same guard as :meth:`next_state`)."""
+        return self.next_state(source, action)
+
     def states(self) -> set[str]:
         """Every state the table names."""
         return {t.source for t in self.transitions} | {t.target for t in self.transitions}

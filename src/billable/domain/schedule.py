@@ -26,12 +26,19 @@ def _add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, day)
 
 
-def run_dates(frequency: Frequency, start: dt.date) -> Iterator[dt.date]:
-    """Every run date from ``start`` on, in order.
+def semimonthly_days(start_day: int) -> tuple[int, int]:
+    """The two days of the month a semimonthly schedule runs on: the start day and the day
+    fifteen days from it within the month (1 -> 1st and 16th, 20 -> 5th and 20th)."""
+    return (start_day, start_day + 15) if start_day <= 15 else (start_day - 15, start_day)
 
-    Semimonthly runs on the start day and fifteen days later in each month (the 1st and
-    16th for a start on the 1st), the second clamped to the month's end.
-    """
+
+def _clamp(year: int, month: int, day: int) -> dt.date:
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def run_dates(frequency: Frequency, start: dt.date) -> Iterator[dt.date]:
+    """Every run date from ``start`` on, in order. Monthly and semimonthly days beyond a
+    month's end run on its last day (a start on Jan 31 runs on Feb 28)."""
     index = 0
     while True:
         if frequency is Frequency.DAILY:
@@ -43,12 +50,9 @@ def run_dates(frequency: Frequency, start: dt.date) -> Iterator[dt.date]:
         elif frequency is Frequency.MONTHLY:
             yield _add_months(start, index)
         else:
-            month = _add_months(start, index // 2)
-            if index % 2 == 0:
-                yield month
-            else:
-                last = calendar.monthrange(month.year, month.month)[1]
-                yield month.replace(day=min(start.day + 15, last))
+            month = _add_months(start.replace(day=1), index)
+            days = sorted({_clamp(month.year, month.month, d) for d in semimonthly_days(start.day)})
+            yield from (d for d in days if d >= start)
         index += 1
 
 
@@ -61,3 +65,18 @@ def upcoming(frequency: Frequency, start: dt.date, today: dt.date, count: int) -
             if len(found) == count:
                 break
     return found
+
+
+def is_run_date(frequency: Frequency, start: dt.date, date: dt.date) -> bool:
+    """Whether ``date`` is one of the schedule's run dates (O(1), no iteration)."""
+    if date < start:
+        return False
+    days = (date - start).days
+    if frequency is Frequency.DAILY:
+        return True
+    if frequency is Frequency.WEEKLY:
+        return days % 7 == 0
+    if frequency is Frequency.BIWEEKLY:
+        return days % 14 == 0
+    wanted = (start.day,) if frequency is Frequency.MONTHLY else semimonthly_days(start.day)
+    return date in {_clamp(date.year, date.month, d) for d in wanted}

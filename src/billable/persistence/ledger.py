@@ -43,6 +43,8 @@ class Actual(Base):
     __table_args__ = (
         Index("ix_actuals_backlog", "contract_id", "transaction_type", "ready_to_invoice"),
         Index("ix_actuals_source", "source_kind", "source_id"),
+        # The invoiceable-actuals scan of invoice creation and runs, per contract line.
+        Index("ix_actuals_line_open", "contract_line_id", "transaction_type", "ready_to_invoice"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     transaction_type: Mapped[str] = mapped_column(String(20))

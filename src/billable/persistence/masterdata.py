@@ -148,6 +148,8 @@ class ContractLine(Base):
     quantity: Mapped[Decimal | None] = mapped_column(Quantity())
     unit_price: Mapped[Decimal | None] = mapped_column(Price())
     product_status: Mapped[str | None] = mapped_column(String(30))
+    #: A product line's own invoice date: automated runs take it from this date on.
+    date: Mapped[dt.date | None] = mapped_column(Date)
     classes: Mapped[list[ContractLineClass]] = relationship(
         cascade="all, delete-orphan", order_by="ContractLineClass.transaction_class"
     )
@@ -180,5 +182,7 @@ class Milestone(Base):
     status: Mapped[str] = mapped_column(String(30), default="not_ready")
     #: The part to bill on the next invoice (progress milestones; fixed: the amount).
     ready_amount: Mapped[Decimal] = mapped_column(Amount())
+    #: Tax of the ready part, fixed when it is made ready (prorated for progress).
+    ready_tax: Mapped[Decimal] = mapped_column(Amount(), default=Decimal(0))
     #: Net amount on confirmed invoices so far.
     invoiced_amount: Mapped[Decimal] = mapped_column(Amount())

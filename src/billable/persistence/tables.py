@@ -2,6 +2,7 @@
 
 from billable.persistence.base import Base
 from billable.persistence.invoicing import Invoice, InvoiceLine, InvoiceLineDetail
+from billable.persistence.jobs import InvoiceRun, InvoiceRunContract, Job, Notification
 from billable.persistence.ledger import Actual, Entry
 from billable.persistence.masterdata import (
     CategoryPrice,
@@ -34,7 +35,11 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "InvoiceLineDetail",
+    "InvoiceRun",
+    "InvoiceRunContract",
+    "Job",
     "Milestone",
+    "Notification",
     "PriceList",
     "Product",
     "ProductPrice",

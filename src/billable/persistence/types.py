@@ -13,8 +13,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Numeric
+from sqlalchemy import BigInteger, Numeric, literal_column
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 INT64_MAX = 2**63 - 1
@@ -83,3 +85,37 @@ def Quantity() -> ExactDecimal:
 def Price() -> ExactDecimal:
     """A unit price or exchange rate: 6 decimals (rules.md)."""
     return ExactDecimal(6)
+
+
+class Rescale(FunctionElement[Decimal]):
+    """An exact decimal expression moved to a larger scale (see :func:`rescale`)."""
+
+    name = "rescale"
+    inherit_cache = True
+
+
+def rescale(expression: Any, from_scale: int, to_scale: int) -> Rescale:
+    """``expression`` (an ExactDecimal of ``from_scale``) as an ExactDecimal of ``to_scale``.
+
+    Set-based SQL copies raw column values. On SQLite those are scaled integers, so
+    copying an amount (scale 4) into a price (scale 6) must multiply by 100; on
+    PostgreSQL NUMERIC it is the same value. Only widening is allowed: narrowing would
+    have to round, and rounding happens in Python (``domain.money``), never in SQL.
+    """
+    if to_scale < from_scale:
+        raise ValueError("rescale only widens; round in the domain instead")
+    element = Rescale(expression, literal_column(str(10 ** (to_scale - from_scale))))
+    element.type = ExactDecimal(to_scale)
+    return element
+
+
+@compiles(Rescale)
+def _rescale_numeric(element: Rescale, compiler: Any, **kw: Any) -> str:
+    value, _factor = list(element.clauses)
+    return str(compiler.process(value, **kw))
+
+
+@compiles(Rescale, "sqlite")
+def _rescale_scaled_integer(element: Rescale, compiler: Any, **kw: Any) -> str:
+    value, factor = list(element.clauses)
+    return f"({compiler.process(value, **kw)} * {compiler.process(factor, **kw)})"

@@ -100,6 +100,8 @@ def set_ready(
             wanted = "ready_to_invoice" if ready else "not_ready"
             if milestone.status == wanted:
                 continue
+            if ready and milestone.amount - milestone.invoiced_amount <= 0:
+                raise Conflict(f"milestone {milestone.id} is fully invoiced")
             if ready and milestone.kind == "progress":
                 raise Invalid.field(
                     f"milestone_ids[{index}]",
@@ -109,7 +111,8 @@ def set_ready(
             milestone.status = MILESTONE.next_state(
                 milestone.status, "mark_ready" if ready else "mark_not_ready"
             )
-            milestone.ready_amount = milestone.amount if ready else milestone.ready_amount
+            if ready:  # fixed milestones bill in full; progress ones came with an amount
+                milestone.ready_amount, milestone.ready_tax = milestone.amount, milestone.tax
         uow.commit()
 
 

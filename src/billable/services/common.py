@@ -62,3 +62,20 @@ def next_number(session: Session, name: str) -> int:
         session.flush()
         return 1
     return int(value)
+
+
+def reserve_numbers(session: Session, name: str, count: int) -> int:
+    """Reserve ``count`` consecutive values of a gap-free sequence; returns the first."""
+    if count < 1:
+        raise ValueError("reserve at least one number")
+    value = session.execute(
+        update(Sequence)
+        .where(Sequence.name == name)
+        .values(next_value=Sequence.next_value + count)
+        .returning(Sequence.next_value)
+    ).scalar_one_or_none()
+    if value is None:
+        session.add(Sequence(name=name, next_value=count))
+        session.flush()
+        return 1
+    return int(value) - count + 1

@@ -8,16 +8,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from billable.currencies import currency
 from billable.domain.confirmation import (
     Bill,
+    CorrectionFigures,
     Effect,
     Posted,
     Reverse,
     Unbill,
     confirm_correction,
     confirm_detail,
-    correction_figures,
 )
 from billable.domain.errors import Conflict
 from billable.domain.invoice import BillingType
@@ -81,8 +80,12 @@ def confirm_details(session: Session, invoice: Invoice) -> None:
             assert detail.original_billed_actual_id is not None
             original = _actual(session, detail.original_billed_actual_id)
             posted = Posted(original.id, original.quantity, original.amount, original.tax)
-            figures = correction_figures(
-                detail.quantity, detail.price, posted, currency(detail.currency)
+            # The detail's stored difference is the truth (the user may have set its tax).
+            figures = CorrectionFigures(
+                detail.amount,
+                detail.tax,
+                original.amount + detail.amount,
+                original.tax + detail.tax,
             )
             effects = confirm_correction(detail.quantity, figures, billing_type, posted)
             template: Actual | None = original
@@ -171,16 +174,14 @@ def _reversal(actual: Actual, invoice: Invoice, detail: InvoiceLineDetail) -> Ac
 
 
 def _advance_sources(session: Session, detail: InvoiceLineDetail) -> None:
+    # A correction of a milestone leaves the milestone alone: the credited amount returns
+    # to the backlog as an unbilled actual, so re-opening the milestone would bill it twice.
     if detail.source == "milestone" and detail.milestone_id is not None:
         milestone = session.get(Milestone, detail.milestone_id, with_for_update=True)
         assert milestone is not None
         milestone.status = MILESTONE.next_state(milestone.status, "confirm")
         milestone.invoiced_amount += detail.amount
-        milestone.ready_amount = ZERO
-    elif detail.source == "correction" and detail.milestone_id is not None:
-        milestone = session.get(Milestone, detail.milestone_id, with_for_update=True)
-        assert milestone is not None
-        milestone.invoiced_amount += detail.amount
+        milestone.ready_amount = milestone.ready_tax = ZERO
     elif detail.source == "product" and detail.product_line_id is not None:
         line = session.get(ContractLine, detail.product_line_id, with_for_update=True)
         assert line is not None and line.product_status is not None

@@ -35,8 +35,9 @@ Fields = Mapping[str, Any]
 def create_task(uow: UnitOfWork, project_id: str, fields: Fields) -> int:
     """A task of project ``project_id`` (404 for an unknown project)."""
     with uow:
-        project = get(uow.session, Project, project_id, "project")
-    return create_master(uow, "task", {**fields, "project_id": project.id})
+        # Read the id inside the unit of work: leaving it expires the row.
+        project_key = get(uow.session, Project, project_id, "project").id
+    return create_master(uow, "task", {**fields, "project_id": project_key})
 
 
 def _check_contract(session: Session, contract: Contract) -> None:
@@ -252,6 +253,7 @@ def create_milestone(uow: UnitOfWork, line_id: str, fields: Fields) -> int:
             kind=fields["kind"],
             status="not_ready",
             ready_amount=ZERO,
+            ready_tax=ZERO,
             invoiced_amount=ZERO,
         )
         session.add(milestone)
@@ -280,6 +282,10 @@ def mark_milestone_ready(uow: UnitOfWork, ident: str, amount: Decimal | None) ->
         if remaining <= 0:
             raise Conflict("the milestone is fully invoiced")
         milestone.status = MILESTONE.next_state(milestone.status, "mark_ready")
+        line = session.get(ContractLine, milestone.contract_line_id)
+        contract = session.get(Contract, line.contract_id) if line else None
+        assert contract is not None
+        milestone.ready_tax = milestone_tax(milestone, contract.currency)
         uow.commit()
     return milestone.id
 

@@ -24,7 +24,6 @@ from billable.persistence.tables import (
 from billable.persistence.uow import UnitOfWork
 from billable.services.backlog import invoiceable_condition
 from billable.services.common import get, next_number
-from billable.services.contracts import milestone_tax
 from billable.services.totals import recalculate
 
 INVOICE_SEQUENCE = "invoice"
@@ -174,7 +173,7 @@ def pull_transactions(session: Session, invoice: Invoice) -> int:
     for milestone in milestones:
         milestone.status = "customer_invoice_created"
         line = lines[milestone.contract_line_id]
-        tax = milestone_tax(milestone, invoice.currency)
+        tax = milestone.ready_tax
         rows.append(
             {
                 "invoice_id": invoice.id,

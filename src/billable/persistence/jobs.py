@@ -1,0 +1,70 @@
+"""Background jobs, notifications and automated invoice runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from billable.persistence.base import Base
+
+
+class Job(Base):
+    """Long work (bulk creation, runs, bulk confirmation) with progress and a result."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Notification(Base):
+    """A message left for a user (or everyone) when a job finishes."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
+    level: Mapped[str] = mapped_column(String(10), default="info")
+    title: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class InvoiceRun(Base):
+    """One automated run date. Unique per date: a date is processed once."""
+
+    __tablename__ = "invoice_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_date: Mapped[dt.date] = mapped_column(Date, unique=True)
+    status: Mapped[str] = mapped_column(String(12), default="running")
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
+    invoices_created: Mapped[int] = mapped_column(Integer, default=0)
+    contracts_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class InvoiceRunContract(Base):
+    """A contract done by a run date: invoiced (``invoice_id``) or skipped (null).
+
+    Written in the same transaction as the invoice, with the primary key as the guard:
+    however many runs of one date race, a contract is invoiced for it once.
+    """
+
+    __tablename__ = "invoice_run_contracts"
+    run_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), primary_key=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))

@@ -1,0 +1,236 @@
+"""Set-based confirmation: the effects of :mod:`billable.domain.confirmation` for many
+invoices at once, as ``INSERT ... SELECT`` over their details.
+
+Per detail, exactly what :func:`billable.services.confirming.confirm_details` writes:
+a billed actual; the reversal of the unbilled actual behind it; a ready remainder when
+less was billed. For corrective details: the reversal of the billed actual corrected,
+the new billed actual (original + the detail's difference) unless the quantity is 0,
+and a not-ready remainder for a reduction. A test compares both paths row by row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, insert, literal, null, select, update
+from sqlalchemy.orm import Session, aliased
+
+from billable.domain.errors import Conflict
+from billable.domain.lifecycle import INVOICE, MILESTONE, PRODUCT_LINE
+from billable.domain.money import ZERO
+from billable.persistence.tables import (
+    Actual,
+    ContractLine,
+    Invoice,
+    InvoiceLine,
+    InvoiceLineDetail,
+    Milestone,
+)
+
+D, IL = InvoiceLineDetail, InvoiceLine
+#: Detail columns a written actual copies (as confirming._COPIED does).
+_COPIED = (
+    "transaction_class",
+    "project_id",
+    "task_id",
+    "role_id",
+    "resource_id",
+    "category_id",
+    "product_id",
+    "date",
+    "unit",
+    "price",
+    "currency",
+    "description",
+    "external_description",
+)
+_ACTUAL_COLUMNS = [c.key for c in Actual.__table__.columns if c.key != "id"]
+
+
+def confirm_invoices(session: Session, ids: list[int]) -> None:
+    """Confirm invoices ``ids`` inside the caller's transaction (409 if any may not be)."""
+    if not ids:
+        return
+    allowed = INVOICE.sources_of("confirm")
+    states = dict(
+        session.execute(
+            select(Invoice.id, Invoice.project_invoice_status)
+            .where(Invoice.id.in_(ids))
+            .order_by(Invoice.id)
+            .with_for_update()
+        )
+        .tuples()
+        .all()
+    )
+    refused = sorted(i for i in ids if states.get(i) not in allowed)
+    if refused:
+        raise Conflict(f"invoices {refused} cannot be confirmed from their state")
+    template = aliased(Actual)
+    backed = and_(D.invoice_id.in_(ids), D.source != "correction")
+    corrective = and_(D.invoice_id.in_(ids), D.source == "correction")
+    # Ordinary details: billed actual, reversal of the backing actual, ready remainder.
+    _write(session, template, D.actual_id, backed, _billed(template, D.amount, D.tax))
+    _reverse(session, D.actual_id, backed)
+    _write(
+        session,
+        template,
+        D.actual_id,
+        and_(backed, D.quantity < template.quantity),
+        _remainder(
+            template,
+            template.quantity - D.quantity,
+            template.amount - D.amount,
+            template.tax - D.tax,
+            ready=True,
+        ),
+        inner=True,
+    )
+    # Corrective details: reversal, new billed actual, not-ready remainder of a reduction.
+    _reverse(session, D.original_billed_actual_id, corrective)
+    _write(
+        session,
+        template,
+        D.original_billed_actual_id,
+        and_(corrective, D.quantity != 0),
+        _billed(template, template.amount + D.amount, template.tax + D.tax),
+        inner=True,
+    )
+    _write(
+        session,
+        template,
+        D.original_billed_actual_id,
+        and_(corrective, D.quantity < template.quantity),
+        _remainder(template, template.quantity - D.quantity, -D.amount, -D.tax, ready=False),
+        inner=True,
+    )
+    _advance_sources(session, ids)
+    session.execute(
+        update(Invoice)
+        .where(Invoice.id.in_(ids))
+        .values(
+            project_invoice_status=INVOICE.target_of("confirm", "draft"),
+            confirmed_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            version=Invoice.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _billed(template: Any, amount: Any, tax: Any) -> dict[str, Any]:
+    return {
+        "transaction_type": literal("billed_sales"),
+        "quantity": D.quantity,
+        "amount": amount,
+        "tax": tax,
+        "billing_type": D.billing_type,
+        "ready_to_invoice": literal(False),
+        "invoice_id": D.invoice_id,
+        "invoice_line_detail_id": D.id,
+    }
+
+
+def _remainder(
+    template: Any, quantity: Any, amount: Any, tax: Any, *, ready: bool
+) -> dict[str, Any]:
+    return {
+        "transaction_type": literal("unbilled_sales"),
+        "quantity": quantity,
+        "amount": amount,
+        "tax": tax,
+        "billing_type": literal("chargeable"),
+        "ready_to_invoice": literal(ready),
+        "invoice_id": null(),
+        "invoice_line_detail_id": null(),
+    }
+
+
+def _write(
+    session: Session,
+    template: Any,
+    link: Any,
+    where: ColumnElement[bool],
+    values: dict[str, Any],
+    *,
+    inner: bool = False,
+) -> None:
+    """Insert one actual per selected detail; ``template`` is the actual it derives from
+    (its source), joined on ``link``."""
+    columns: dict[str, Any] = {name: getattr(D, name) for name in _COPIED}
+    columns.update(
+        source_kind=func.coalesce(template.source_kind, "invoice_detail"),
+        source_id=func.coalesce(template.source_id, D.id),
+        contract_id=Invoice.contract_id,
+        contract_line_id=IL.contract_line_id,
+        milestone_id=D.milestone_id,
+        reverses_actual_id=null(),
+        **values,
+    )
+    source = (
+        select(*columns.values())
+        .select_from(D)
+        .join(IL, IL.id == D.invoice_line_id)
+        .join(Invoice, Invoice.id == D.invoice_id)
+        .join(template, template.id == link, isouter=not inner)
+        .where(where)
+        .order_by(D.id)
+    )
+    session.execute(insert(Actual).from_select(list(columns), source))
+
+
+def _reverse(session: Session, link: Any, where: ColumnElement[bool]) -> None:
+    """Insert the negation of the actual each selected detail links to."""
+    original = aliased(Actual)
+    negated = {
+        "quantity": -original.quantity,
+        "amount": -original.amount,
+        "tax": -original.tax,
+        "reverses_actual_id": original.id,
+        "invoice_id": D.invoice_id,
+        "invoice_line_detail_id": D.id,
+        "ready_to_invoice": literal(False),
+    }
+    columns = [negated.get(name, getattr(original, name)) for name in _ACTUAL_COLUMNS]
+    source = (
+        select(*columns)
+        .select_from(D)
+        .join(original, original.id == link)
+        .where(where)
+        .order_by(D.id)
+    )
+    session.execute(insert(Actual).from_select(_ACTUAL_COLUMNS, source))
+
+
+def _advance_sources(session: Session, ids: list[int]) -> None:
+    invoiced = "customer_invoice_created"
+    billed = (
+        select(func.coalesce(func.sum(D.amount), 0))
+        .where(D.milestone_id == Milestone.id, D.source == "milestone", D.invoice_id.in_(ids))
+        .scalar_subquery()
+    )
+    milestones = select(D.milestone_id).where(D.invoice_id.in_(ids), D.source == "milestone")
+    expected = session.scalar(select(func.count()).select_from(milestones.subquery())) or 0
+    moved = session.execute(
+        update(Milestone)
+        .where(Milestone.id.in_(milestones), Milestone.status == invoiced)
+        .values(
+            status=MILESTONE.target_of("confirm", invoiced),
+            invoiced_amount=Milestone.invoiced_amount + billed,
+            ready_amount=ZERO,
+            ready_tax=ZERO,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if moved != expected:
+        raise Conflict("a milestone on these invoices changed state; reload and retry")
+    session.execute(
+        update(ContractLine)
+        .where(
+            ContractLine.id.in_(
+                select(D.product_line_id).where(D.invoice_id.in_(ids), D.source == "product")
+            ),
+            ContractLine.product_status == invoiced,
+        )
+        .values(product_status=PRODUCT_LINE.target_of("confirm", invoiced))
+        .execution_options(synchronize_session=False)
+    )
