@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from billable import __version__
 from billable.api import problems
-from billable.api.routers import billing, entries, invoices, masterdata
+from billable.api.routers import billing, entries, invoices, jobs, masterdata
+from billable.jobs.dispatch import Dispatcher, dispatcher_for
 from billable.persistence.db import make_engine, session_factory
 
 DESCRIPTION = """Project invoicing: approved time, expenses, material, fees and milestones
@@ -17,13 +20,27 @@ Authenticate with `Authorization: Bearer <token>`; `billable users add NAME --ro
 prints a token. Decimal values are JSON strings; errors are `application/problem+json`."""
 
 
+def _lazy_dispatcher(engine: Engine) -> Callable[[], Dispatcher]:
+    """The job dispatcher, made on first use (most requests never need one)."""
+    made: list[Dispatcher] = []
+
+    def get() -> Dispatcher:
+        if not made:
+            made.append(dispatcher_for(engine))
+        return made[0]
+
+    return get
+
+
 def create_app(engine: Engine | None = None) -> FastAPI:
     """The app on ``engine`` (default: ``BILLABLE_DATABASE_URL``)."""
     app = FastAPI(title="Billable", version=__version__, description=DESCRIPTION)
     app.state.engine = engine or make_engine()
     app.state.session_factory = session_factory(app.state.engine)
     problems.install(app)
-    for module in (masterdata, entries, billing, invoices):
+    app.state.dispatcher = _lazy_dispatcher(app.state.engine)
+    # Bulk routes first: /invoices/bulk must not be read as /invoices/{id}.
+    for module in (jobs, masterdata, entries, billing, invoices):
         app.include_router(module.router, prefix="/api/v1")
 
     @app.get("/health", tags=["system"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -166,3 +166,52 @@ class InvoiceSummary(BaseModel):
     detail_amount: DecimalText
     total_tax: DecimalText
     total_amount: DecimalText
+
+
+class BulkCreate(Input):
+    contract_ids: list[Id] = Field(min_length=1, max_length=100_000)
+    invoice_date: dt.date | None = None
+
+
+class BulkConfirm(Input):
+    invoice_ids: list[Id] = Field(min_length=1, max_length=100_000)
+
+
+class RunCreate(Input):
+    run_date: dt.date
+
+
+class Progress(BaseModel):
+    done: int
+    total: int
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str
+    status: str
+    progress: Progress
+    result: dict[str, Any] | None
+    error: str | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class NotificationOut(BaseModel):
+    id: str
+    job_id: str | None
+    level: str
+    title: str
+    message: str
+    created_at: dt.datetime
+
+
+class RunOut(BaseModel):
+    id: str
+    run_date: dt.date
+    status: str
+    job_id: str | None
+    invoices_created: int
+    contracts_skipped: int
+    started_at: dt.datetime
+    finished_at: dt.datetime | None

@@ -1,0 +1,143 @@
+"""Background work: bulk creation and confirmation, invoice runs, jobs, notifications."""
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import or_, select
+
+from billable.api.deps import ReadBilling, Uow, allow, principal
+from billable.api.pagination import Page, paginate
+from billable.api.present import sid
+from billable.api.schemas import invoices as s
+from billable.api.schemas.common import JobAccepted
+from billable.domain.errors import Invalid
+from billable.domain.permissions import Permission
+from billable.persistence.tables import Contract, Invoice, InvoiceRun, Job, Notification
+from billable.services import jobs
+from billable.services.common import get
+from billable.services.users import Principal
+
+router = APIRouter(tags=["jobs"])
+BillingWriter = Depends(allow(Permission.WRITE_BILLING))
+
+
+def _start(
+    request: Request, uow: Uow, kind: str, params: dict[str, Any], caller: Principal, total: int
+) -> dict[str, str]:
+    job_id = jobs.enqueue(uow, kind, params, caller.user_id, total)
+    request.app.state.dispatcher().dispatch(job_id)
+    return {"job_id": str(job_id)}
+
+
+def _check_ids(uow: Uow, model: Any, ids: list[str], field: str, what: str) -> None:
+    with uow:
+        known = {
+            str(i)
+            for i in uow.session.scalars(
+                select(model.id).where(model.id.in_([int(i) for i in ids]))
+            )
+        }
+    for index, ident in enumerate(ids):
+        if ident not in known:
+            raise Invalid.field(f"{field}[{index}]", f"no {what} with id {ident}")
+
+
+@router.post("/invoices/bulk", response_model=JobAccepted, status_code=202)
+def bulk_create(
+    body: s.BulkCreate, request: Request, uow: Uow, caller: Principal = BillingWriter
+) -> dict[str, str]:
+    """One draft invoice per contract, created by a background job."""
+    ids = list(dict.fromkeys(body.contract_ids))
+    _check_ids(uow, Contract, ids, "contract_ids", "contract")
+    date = body.invoice_date or dt.date.today()
+    return _start(
+        request,
+        uow,
+        "bulk_invoice",
+        {"contract_ids": ids, "invoice_date": date.isoformat()},
+        caller,
+        len(ids),
+    )
+
+
+@router.post("/invoices/bulk-confirm", response_model=JobAccepted, status_code=202)
+def bulk_confirm(
+    body: s.BulkConfirm, request: Request, uow: Uow, caller: Principal = BillingWriter
+) -> dict[str, str]:
+    """Confirm many invoices in a background job (set-based)."""
+    ids = list(dict.fromkeys(body.invoice_ids))
+    _check_ids(uow, Invoice, ids, "invoice_ids", "invoice")
+    return _start(request, uow, "bulk_confirm", {"invoice_ids": ids}, caller, len(ids))
+
+
+@router.post("/invoice-runs", response_model=JobAccepted, status_code=202)
+def start_run(
+    body: s.RunCreate, request: Request, uow: Uow, caller: Principal = BillingWriter
+) -> dict[str, str]:
+    """Process a run date in the background; re-running a date creates nothing new."""
+    return _start(request, uow, "invoice_run", {"run_date": body.run_date.isoformat()}, caller, 0)
+
+
+def _run(row: InvoiceRun) -> dict[str, Any]:
+    return {
+        "id": sid(row.id),
+        "run_date": row.run_date,
+        "status": row.status,
+        "job_id": sid(row.job_id),
+        "invoices_created": row.invoices_created,
+        "contracts_skipped": row.contracts_skipped,
+        "started_at": row.started_at,
+        "finished_at": row.finished_at,
+    }
+
+
+@router.get("/invoice-runs", response_model=Page[s.RunOut], dependencies=[ReadBilling])
+def list_runs(uow: Uow, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+    with uow:
+        return paginate(uow.session, select(InvoiceRun), InvoiceRun.id, limit, cursor, _run)
+
+
+def _job(row: Job) -> dict[str, Any]:
+    return {
+        "id": sid(row.id),
+        "kind": row.kind,
+        "status": row.status,
+        "progress": {"done": row.progress_done, "total": row.progress_total},
+        "result": row.result,
+        "error": row.error,
+        "created_at": row.created_at,
+        "finished_at": row.finished_at,
+    }
+
+
+@router.get("/jobs/{ident}", response_model=s.JobOut, dependencies=[ReadBilling])
+def get_job(ident: str, uow: Uow) -> dict[str, Any]:
+    with uow:
+        return _job(get(uow.session, Job, ident, "job"))
+
+
+@router.get("/notifications", response_model=Page[s.NotificationOut])
+def list_notifications(
+    uow: Uow, limit: int = 50, cursor: str | None = None, caller: Principal = Depends(principal)
+) -> dict[str, Any]:
+    """The caller's notifications and those for everyone, oldest first."""
+    stmt = select(Notification).where(
+        or_(Notification.user_id == caller.user_id, Notification.user_id.is_(None))
+    )
+    with uow:
+        return paginate(
+            uow.session,
+            stmt,
+            Notification.id,
+            limit,
+            cursor,
+            lambda n: {
+                "id": sid(n.id),
+                "job_id": sid(n.job_id),
+                "level": n.level,
+                "title": n.title,
+                "message": n.message,
+                "created_at": n.created_at,
+            },
+        )

@@ -1,0 +1,1 @@
+"""Running background jobs: handlers per kind, and the queues that schedule them."""

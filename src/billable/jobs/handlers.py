@@ -1,0 +1,136 @@
+"""What each kind of job does. Every handler works in chunks, one transaction each,
+recording in that transaction what it finished, so a retry after a crash carries on
+where the last committed chunk ended and never does a chunk twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from billable.domain.errors import DomainError
+from billable.domain.lifecycle import INVOICE
+from billable.persistence.tables import Invoice, Job
+from billable.persistence.uow import UnitOfWork
+from billable.services import jobs, runs
+from billable.services.bulk_confirm import confirm_invoices
+from billable.services.bulk_create import create_invoices
+
+log = logging.getLogger(__name__)
+UowFactory = Callable[[], UnitOfWork]
+Outcome = tuple[dict[str, Any], str, str]
+CHUNK = 200
+
+
+def _progress(make_uow: UowFactory, job_id: int) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        uow = make_uow()
+        with uow:
+            job = uow.session.get(Job, job_id)
+            jobs.record_progress(uow, job_id, done, total, (job.result if job else None) or {})
+            uow.commit()
+
+    return report
+
+
+def invoice_run(make_uow: UowFactory, job: Job) -> Outcome:
+    """Process one run date (``params.run_date``)."""
+    date = dt.date.fromisoformat(job.params["run_date"])
+    result = runs.run_date(make_uow, date, _progress(make_uow, job.id), job.id)
+    return (
+        result.as_dict(),
+        f"Invoice run {date}",
+        f"{len(result.invoices)} invoices created, {len(result.skipped)} contracts "
+        "had nothing to invoice",
+    )
+
+
+def catch_up(make_uow: UowFactory, job: Job) -> Outcome:
+    """Process every missed run date up to ``params.today``, in order."""
+    today = dt.date.fromisoformat(job.params["today"])
+    dates = runs.missed_dates(make_uow(), today)
+    created = 0
+    for date in dates:
+        created += len(runs.run_date(make_uow, date).invoices)
+    return (
+        {"run_dates": [d.isoformat() for d in dates], "invoices_created": created},
+        "Daily invoice run",
+        f"{len(dates)} run dates processed, {created} invoices",
+    )
+
+
+def bulk_invoice(make_uow: UowFactory, job: Job) -> Outcome:
+    """One invoice per contract of ``params.contract_ids`` (manual bulk creation)."""
+    ids = [int(i) for i in job.params["contract_ids"]]
+    date = dt.date.fromisoformat(job.params["invoice_date"])
+    result = dict(job.result or {})
+    done: dict[str, str | None] = dict(result.get("invoices", {}))
+    for start in range(0, len(ids), CHUNK):
+        chunk = [i for i in ids[start : start + CHUNK] if str(i) not in done]
+        if not chunk:
+            continue
+        uow = make_uow()
+        with uow:
+            created = create_invoices(uow.session, dict.fromkeys(chunk), date, skip_empty=False)
+            done.update({str(c): str(i) for c, i in created.invoices.items()})
+            result = {"invoices": done}
+            jobs.record_progress(uow, job.id, len(done), len(ids), result)
+            uow.commit()
+    return (result, "Invoices created", f"{len(done)} invoices created in bulk")
+
+
+def bulk_confirm(make_uow: UowFactory, job: Job) -> Outcome:
+    """Confirm ``params.invoice_ids``; those already confirmed are left as they are."""
+    ids = [int(i) for i in job.params["invoice_ids"]]
+    confirmable = INVOICE.sources_of("confirm")
+    confirmed = 0
+    for start in range(0, len(ids), CHUNK):
+        uow = make_uow()
+        with uow:
+            chunk = list(
+                uow.session.scalars(
+                    select(Invoice.id).where(
+                        Invoice.id.in_(ids[start : start + CHUNK]),
+                        Invoice.project_invoice_status.in_(confirmable),
+                    )
+                )
+            )
+            confirm_invoices(uow.session, chunk)
+            confirmed += len(chunk)
+            jobs.record_progress(
+                uow, job.id, min(start + CHUNK, len(ids)), len(ids), {"confirmed": confirmed}
+            )
+            uow.commit()
+    return ({"confirmed": confirmed}, "Invoices confirmed", f"{confirmed} invoices confirmed")
+
+
+HANDLERS: dict[str, Callable[[UowFactory, Job], Outcome]] = {
+    "invoice_run": invoice_run,
+    "invoice_run_catch_up": catch_up,
+    "bulk_invoice": bulk_invoice,
+    "bulk_confirm": bulk_confirm,
+}
+
+
+def execute(make_uow: UowFactory, job_id: int) -> None:
+    """Run job ``job_id`` to the end. A refusal fails the job; a database outage is
+    raised so the queue retries it; anything else fails the job with its message."""
+    job = jobs.claim(make_uow(), job_id)
+    if job is None:
+        return
+    try:
+        result, title, message = HANDLERS[job.kind](make_uow, job)
+    except DomainError as exc:
+        jobs.fail(make_uow(), job_id, exc.detail)
+        return
+    except OperationalError:
+        raise
+    except Exception as exc:  # a job must end in a state a user can read
+        log.exception("job %s failed", job_id)
+        jobs.fail(make_uow(), job_id, f"{type(exc).__name__}: {exc}")
+        return
+    jobs.finish(make_uow(), job_id, result, title, message)
