@@ -63,13 +63,14 @@ EDITABLE_DETAIL_FIELDS: Mapping[DetailSource, frozenset[str]] = {
 def check_detail_edit(source: DetailSource, fields: Iterable[str]) -> None:
     """Refuse (422, one error per field) any change to a field locked for ``source``."""
     allowed = EDITABLE_DETAIL_FIELDS[source]
+    backing = f"an {source.value}" if source.value[0] in "aeiou" else f"a {source.value}"
     locked = sorted(set(fields) - allowed)
     if locked:
         errors = tuple(
-            Invalid.field(name, f"is locked on a detail backed by a {source.value}").errors[0]
+            Invalid.field(name, f"is locked on a detail backed by {backing}").errors[0]
             for name in locked
         )
-        raise Invalid(f"locked fields on a {source.value} detail: {', '.join(locked)}", errors)
+        raise Invalid(f"locked fields on {backing} detail: {', '.join(locked)}", errors)
 
 
 UNSUPPORTED_STATUSES = frozenset({"closed", "canceled"})

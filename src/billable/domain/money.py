@@ -41,7 +41,8 @@ def round_amount(value: Decimal, currency: Currency) -> Decimal:
     """Round ``value`` to ``currency``'s minor unit, half up. The one rounding of money."""
     if not isinstance(value, Decimal):
         raise TypeError(f"money must be Decimal, not {type(value).__name__}")
-    return value.quantize(_quantum(currency.minor_units), rounding=ROUND_HALF_UP)
+    rounded = value.quantize(_quantum(currency.minor_units), rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded  # never "-0.00"
 
 
 def round_places(value: Decimal, places: int) -> Decimal:

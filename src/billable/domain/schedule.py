@@ -59,6 +59,8 @@ def run_dates(frequency: Frequency, start: dt.date) -> Iterator[dt.date]:
 def upcoming(frequency: Frequency, start: dt.date, today: dt.date, count: int) -> list[dt.date]:
     """The next ``count`` run dates on or after ``today``."""
     found: list[dt.date] = []
+    if count <= 0:
+        return found
     for date in run_dates(frequency, start):
         if date >= today:
             found.append(date)

@@ -9,16 +9,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from billable.domain.errors import DomainError
-from billable.domain.lifecycle import INVOICE
-from billable.persistence.tables import Invoice, Job
+from billable.persistence.tables import Job
 from billable.persistence.uow import UnitOfWork
 from billable.services import jobs, runs
-from billable.services.bulk_confirm import confirm_invoices
-from billable.services.bulk_create import create_invoices
+from billable.services.bulk_confirm import confirm_in_chunks
+from billable.services.bulk_create import create_invoices, prepare_chunk
 
 log = logging.getLogger(__name__)
 UowFactory = Callable[[], UnitOfWork]
@@ -75,6 +73,7 @@ def bulk_invoice(make_uow: UowFactory, job: Job) -> Outcome:
             continue
         uow = make_uow()
         with uow:
+            prepare_chunk(uow.session, start // CHUNK)
             created = create_invoices(uow.session, dict.fromkeys(chunk), date, skip_empty=False)
             done.update({str(c): str(i) for c, i in created.invoices.items()})
             result = {"invoices": done}
@@ -86,25 +85,16 @@ def bulk_invoice(make_uow: UowFactory, job: Job) -> Outcome:
 def bulk_confirm(make_uow: UowFactory, job: Job) -> Outcome:
     """Confirm ``params.invoice_ids``; those already confirmed are left as they are."""
     ids = [int(i) for i in job.params["invoice_ids"]]
-    confirmable = INVOICE.sources_of("confirm")
-    confirmed = 0
-    for start in range(0, len(ids), CHUNK):
-        uow = make_uow()
-        with uow:
-            chunk = list(
-                uow.session.scalars(
-                    select(Invoice.id).where(
-                        Invoice.id.in_(ids[start : start + CHUNK]),
-                        Invoice.project_invoice_status.in_(confirmable),
-                    )
-                )
-            )
-            confirm_invoices(uow.session, chunk)
-            confirmed += len(chunk)
-            jobs.record_progress(
-                uow, job.id, min(start + CHUNK, len(ids)), len(ids), {"confirmed": confirmed}
-            )
-            uow.commit()
+    holder: list[UnitOfWork] = []
+
+    def make() -> UnitOfWork:
+        holder[:] = [make_uow()]
+        return holder[0]
+
+    def progress(done: int, total: int, confirmed: int) -> None:
+        jobs.record_progress(holder[0], job.id, done, total, {"confirmed": confirmed})
+
+    confirmed = confirm_in_chunks(make, ids, CHUNK, progress)
     return ({"confirmed": confirmed}, "Invoices confirmed", f"{confirmed} invoices confirmed")
 
 

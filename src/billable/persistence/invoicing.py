@@ -71,8 +71,10 @@ class InvoiceLine(Base):
 
 class InvoiceLineDetail(Base):
     __tablename__ = "invoice_line_details"
+    # Foreign keys on what the detail stands on (line, actual, milestone, product line,
+    # corrected actual); the rest are copies validated when written (see Actual).
     id: Mapped[int] = mapped_column(primary_key=True)
-    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    invoice_id: Mapped[int] = mapped_column(index=True)
     invoice_line_id: Mapped[int] = mapped_column(ForeignKey("invoice_lines.id"), index=True)
     #: What backs the detail: actual, milestone, product, manual or correction.
     source: Mapped[str] = mapped_column(String(12))
@@ -90,12 +92,12 @@ class InvoiceLineDetail(Base):
     description: Mapped[str] = mapped_column(String(2000), default="")
     external_description: Mapped[str] = mapped_column(String(2000), default="")
     date: Mapped[dt.date] = mapped_column(Date)
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("transaction_categories.id"))
-    role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id"))
-    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
-    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    project_id: Mapped[int | None] = mapped_column()
+    task_id: Mapped[int | None] = mapped_column()
+    category_id: Mapped[int | None] = mapped_column()
+    role_id: Mapped[int | None] = mapped_column()
+    resource_id: Mapped[int | None] = mapped_column()
+    product_id: Mapped[int | None] = mapped_column()
     product_name: Mapped[str | None] = mapped_column(String(200))
     write_in_description: Mapped[str | None] = mapped_column(String(200))
     quantity: Mapped[Decimal] = mapped_column(Quantity())

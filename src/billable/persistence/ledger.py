@@ -37,6 +37,11 @@ class Entry(Base):
 class Actual(Base):
     """A cost, unbilled sales or billed sales actual. Never updated in place except its
     backlog flags; every correction is a reversal row (``reverses_actual_id``) plus new rows.
+
+    Foreign keys only on the ledger's own links (contract line, reversal, invoice). The
+    descriptive ids (project, role, task...) are copies checked by the use case that
+    writes the row, and master data is never deleted: per-row key checks tripled the cost
+    of set-based writes on PostgreSQL (docs/performance.md).
     """
 
     __tablename__ = "actuals"
@@ -51,15 +56,15 @@ class Actual(Base):
     transaction_class: Mapped[str] = mapped_column(String(20))
     source_kind: Mapped[str] = mapped_column(String(20))
     source_id: Mapped[int | None] = mapped_column()
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
-    role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id"))
-    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("transaction_categories.id"))
-    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
-    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+    project_id: Mapped[int | None] = mapped_column()
+    task_id: Mapped[int | None] = mapped_column()
+    role_id: Mapped[int | None] = mapped_column()
+    resource_id: Mapped[int | None] = mapped_column()
+    category_id: Mapped[int | None] = mapped_column()
+    product_id: Mapped[int | None] = mapped_column()
+    contract_id: Mapped[int | None] = mapped_column()
     contract_line_id: Mapped[int | None] = mapped_column(ForeignKey("contract_lines.id"))
-    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
+    milestone_id: Mapped[int | None] = mapped_column()
     date: Mapped[dt.date] = mapped_column(Date)
     quantity: Mapped[Decimal] = mapped_column(Quantity())
     unit: Mapped[str] = mapped_column(String(20))

@@ -10,7 +10,7 @@ instead of changing it: the same bounds on both databases.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from sqlalchemy import BigInteger, Numeric, literal_column
@@ -46,7 +46,10 @@ class ExactDecimal(TypeDecorator[Decimal]):
         if isinstance(value, float):
             raise TypeError("exact decimals never take floats")
         number = Decimal(value)
-        units = number.scaleb(self.scale)
+        # Exact arithmetic: the default 28-digit context would round a long input first.
+        with localcontext() as exact:
+            exact.prec = 100
+            units = number.scaleb(self.scale)
         if units != units.to_integral_value():
             raise ValueError(f"{number} has more than {self.scale} decimal places")
         if abs(units) > INT64_MAX:

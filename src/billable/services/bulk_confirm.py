@@ -11,6 +11,7 @@ and a not-ready remainder for a reduction. A test compares both paths row by row
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, insert, literal, null, select, update
@@ -27,6 +28,8 @@ from billable.persistence.tables import (
     InvoiceLineDetail,
     Milestone,
 )
+from billable.persistence.uow import UnitOfWork
+from billable.services.bulk_create import prepare_chunk
 
 D, IL = InvoiceLineDetail, InvoiceLine
 #: Detail columns a written actual copies (as confirming._COPIED does).
@@ -234,3 +237,34 @@ def _advance_sources(session: Session, ids: list[int]) -> None:
         .values(product_status=PRODUCT_LINE.target_of("confirm", invoiced))
         .execution_options(synchronize_session=False)
     )
+
+
+def confirm_in_chunks(
+    make_uow: Callable[[], UnitOfWork],
+    ids: list[int],
+    chunk: int = 200,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> int:
+    """Confirm ``ids`` set-based, ``chunk`` invoices a transaction; those no longer
+    confirmable (done by an earlier attempt) are skipped. Returns how many it confirmed.
+    ``progress(done, total, confirmed)`` is called inside each chunk's transaction."""
+    confirmable = INVOICE.sources_of("confirm")
+    confirmed = 0
+    for start in range(0, len(ids), chunk):
+        uow = make_uow()
+        with uow:
+            prepare_chunk(uow.session, start // chunk)
+            todo = list(
+                uow.session.scalars(
+                    select(Invoice.id).where(
+                        Invoice.id.in_(ids[start : start + chunk]),
+                        Invoice.project_invoice_status.in_(confirmable),
+                    )
+                )
+            )
+            confirm_invoices(uow.session, todo)
+            confirmed += len(todo)
+            if progress:
+                progress(min(start + chunk, len(ids)), len(ids), confirmed)
+            uow.commit()
+    return confirmed

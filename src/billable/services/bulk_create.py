@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, insert, literal, select, update
+from sqlalchemy import and_, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from billable.domain.lifecycle import MILESTONE, PRODUCT_LINE
@@ -355,3 +355,18 @@ def update_totals(session: Session, ids: list[int]) -> None:
         )
         .execution_options(synchronize_session=False)
     )
+
+
+def prepare_chunk(session: Session, index: int) -> None:
+    """Settings for chunk ``index`` of a set-based job, inside its transaction.
+
+    PostgreSQL only: enough sort memory for a chunk's ordered INSERT ... SELECT, and
+    fresh statistics on the tables a job grows (at chunks 0, 1, 2, 4, 8...): planned
+    with the statistics of an empty details table, the backlog's anti-join scans the
+    whole table per actual and a run goes quadratic.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(text("SET LOCAL work_mem = '64MB'"))
+    if index & (index - 1) == 0:
+        session.execute(text("ANALYZE actuals, invoice_line_details, invoice_lines, invoices"))

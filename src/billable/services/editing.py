@@ -18,7 +18,7 @@ from billable.domain.confirmation import Posted, correction_figures
 from billable.domain.errors import Conflict, Invalid
 from billable.domain.invoice import DetailSource, check_detail_edit, check_status_change
 from billable.domain.lifecycle import INVOICE, INVOICE_PAYMENT, MILESTONE, PRODUCT_LINE
-from billable.domain.money import ZERO, extend, prorate
+from billable.domain.money import ZERO, extend, prorate, round_amount
 from billable.persistence.tables import (
     Actual,
     CategoryPrice,
@@ -95,6 +95,8 @@ def update_detail(uow: UnitOfWork, ident: str, fields: Fields) -> int:
         invoice = _editable(session, detail.invoice_id)
         check_detail_edit(DetailSource(detail.source), fields)
         cur = currency(detail.currency)
+        if fields.get("tax") is not None:  # money keeps the currency's minor unit
+            fields = {**fields, "tax": round_amount(fields["tax"], cur)}
         for name in (
             "description",
             "external_description",
@@ -118,12 +120,22 @@ def update_detail(uow: UnitOfWork, ident: str, fields: Fields) -> int:
             detail.amount = figures.amount
             detail.tax = figures.tax if fields.get("tax") is None else fields["tax"]
         elif detail.source in ("actual", "manual"):
-            detail.amount = extend(detail.quantity, detail.price, cur)
+            backing = _posted(session, detail.actual_id) if detail.actual_id else None
+            if backing is not None and detail.quantity == backing.quantity:
+                # The actual's own figures: a remainder's amount is an exact difference that
+                # quantity x price need not reproduce, and re-rounding would create a cent.
+                detail.amount, tax = backing.amount, backing.tax
+            else:
+                detail.amount = extend(detail.quantity, detail.price, cur)
+                tax = (
+                    prorate(backing.tax, detail.quantity, backing.quantity, cur)
+                    if backing is not None
+                    else detail.tax
+                )
             if fields.get("tax") is not None:
                 detail.tax = fields["tax"]
-            elif "quantity" in fields and detail.actual_id is not None:
-                backing = _posted(session, detail.actual_id)
-                detail.tax = prorate(backing.tax, detail.quantity, backing.quantity, cur)
+            elif "quantity" in fields:
+                detail.tax = tax
         detail.extended_amount = detail.amount + detail.tax
         recalculate(session, invoice)
         uow.commit()
@@ -219,7 +231,7 @@ def add_detail(uow: UnitOfWork, line_id: str, fields: Fields) -> int:
         cur = currency(invoice.currency)
         detail.amount = extend(detail.quantity, detail.price, cur)
         tax = fields.get("tax")
-        detail.tax = tax if tax is not None else ZERO
+        detail.tax = round_amount(tax, cur) if tax is not None else ZERO
         detail.extended_amount = detail.amount + detail.tax
         session.add(detail)
         recalculate(session, invoice)

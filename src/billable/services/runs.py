@@ -31,7 +31,7 @@ from billable.persistence.tables import (
     Milestone,
 )
 from billable.persistence.uow import UnitOfWork
-from billable.services.bulk_create import create_invoices
+from billable.services.bulk_create import create_invoices, prepare_chunk
 
 UowFactory = Callable[[], UnitOfWork]
 Progress = Callable[[int, int], None]
@@ -100,11 +100,16 @@ def _done(uow: UnitOfWork, run_date: dt.date, contract_ids: list[int]) -> set[in
 
 
 def _run_chunk(
-    uow: UnitOfWork, run_date: dt.date, chunk: dict[int, list[int]], result: RunResult
+    uow: UnitOfWork,
+    run_date: dt.date,
+    chunk: dict[int, list[int]],
+    result: RunResult,
+    index: int,
 ) -> None:
     """Invoice one chunk of contracts for ``run_date`` in one transaction."""
     with uow:
         session = uow.session
+        prepare_chunk(session, index)
         ids = sorted(chunk)
         # Lock first, then look at what is done: a concurrent run of the same date that
         # got here earlier has committed by the time the locks are ours.
@@ -138,7 +143,7 @@ def run_date(
         chunk = {cid: plan[cid] for cid in contract_ids[start : start + CHUNK]}
         for _attempt in range(3):
             try:
-                _run_chunk(make_uow(), date, chunk, result)
+                _run_chunk(make_uow(), date, chunk, result, start // CHUNK)
                 break
             except IntegrityError:
                 continue  # a concurrent run took some of these contracts: look again
