@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from billable.persistence.base import Base
@@ -71,6 +71,30 @@ class InvoiceLine(Base):
 
 class InvoiceLineDetail(Base):
     __tablename__ = "invoice_line_details"
+    # Unique where set: an unbilled actual is on one invoice; a billed actual is on one
+    # correction. Partial, so the many NULLs cost nothing to index.
+    __table_args__ = (
+        Index(
+            "ux_invoice_line_details_actual_id",
+            "actual_id",
+            unique=True,
+            postgresql_where=text("actual_id IS NOT NULL"),
+            sqlite_where=text("actual_id IS NOT NULL"),
+        ),
+        Index(
+            "ux_invoice_line_details_original_billed_actual_id",
+            "original_billed_actual_id",
+            unique=True,
+            postgresql_where=text("original_billed_actual_id IS NOT NULL"),
+            sqlite_where=text("original_billed_actual_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_invoice_line_details_milestone_open",
+            "milestone_id",
+            postgresql_where=text("milestone_id IS NOT NULL"),
+            sqlite_where=text("milestone_id IS NOT NULL"),
+        ),
+    )
     # Foreign keys on what the detail stands on (line, actual, milestone, product line,
     # corrected actual); the rest are copies validated when written (see Actual).
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,13 +104,11 @@ class InvoiceLineDetail(Base):
     source: Mapped[str] = mapped_column(String(12))
     #: Unique: an unbilled actual is on at most one invoice (confirmed ones reverse it),
     #: enforced by the database so concurrent creations cannot both take it.
-    actual_id: Mapped[int | None] = mapped_column(ForeignKey("actuals.id"), unique=True)
-    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"), index=True)
+    actual_id: Mapped[int | None] = mapped_column(ForeignKey("actuals.id"))
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
     product_line_id: Mapped[int | None] = mapped_column(ForeignKey("contract_lines.id"))
     #: On a corrective detail: the billed actual it corrects (unique, same reason).
-    original_billed_actual_id: Mapped[int | None] = mapped_column(
-        ForeignKey("actuals.id"), unique=True
-    )
+    original_billed_actual_id: Mapped[int | None] = mapped_column(ForeignKey("actuals.id"))
     transaction_class: Mapped[str] = mapped_column(String(20))
     transaction_type: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(String(2000), default="")

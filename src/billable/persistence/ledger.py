@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, func
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from billable.persistence.base import Base
@@ -34,22 +34,47 @@ class Entry(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 
+_REVERSAL = text("reverses_actual_id IS NOT NULL")
+_OPEN = text("transaction_type = 'unbilled_sales' AND reverses_actual_id IS NULL")
+
+
 class Actual(Base):
     """A cost, unbilled sales or billed sales actual. Never updated in place except its
     backlog flags; every correction is a reversal row (``reverses_actual_id``) plus new rows.
 
-    Foreign keys only on the ledger's own links (contract line, reversal, invoice). The
-    descriptive ids (project, role, task...) are copies checked by the use case that
+    The one foreign key is the ledger's own link, the reversal. The
+    other ids (contract line, invoice, project, role...) are copies checked by the use case that
     writes the row, and master data is never deleted: per-row key checks tripled the cost
     of set-based writes on PostgreSQL (docs/performance.md).
     """
 
     __tablename__ = "actuals"
     __table_args__ = (
-        Index("ix_actuals_backlog", "contract_id", "transaction_type", "ready_to_invoice"),
+        # The backlog: unbilled rows that are not reversals. Partial, so the billed actuals
+        # and reversals that confirmation writes in bulk never maintain these two.
+        Index(
+            "ix_actuals_backlog",
+            "contract_id",
+            "ready_to_invoice",
+            postgresql_where=_OPEN,
+            sqlite_where=_OPEN,
+        ),
+        Index(
+            "ix_actuals_line_open",
+            "contract_line_id",
+            "ready_to_invoice",
+            "date",
+            postgresql_where=_OPEN,
+            sqlite_where=_OPEN,
+        ),
         Index("ix_actuals_source", "source_kind", "source_id"),
-        # The invoiceable-actuals scan of invoice creation and runs, per contract line.
-        Index("ix_actuals_line_open", "contract_line_id", "transaction_type", "ready_to_invoice"),
+        Index(
+            "ux_actuals_reverses_actual_id",
+            "reverses_actual_id",
+            unique=True,
+            postgresql_where=_REVERSAL,
+            sqlite_where=_REVERSAL,
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     transaction_type: Mapped[str] = mapped_column(String(20))
@@ -63,7 +88,7 @@ class Actual(Base):
     category_id: Mapped[int | None] = mapped_column()
     product_id: Mapped[int | None] = mapped_column()
     contract_id: Mapped[int | None] = mapped_column()
-    contract_line_id: Mapped[int | None] = mapped_column(ForeignKey("contract_lines.id"))
+    contract_line_id: Mapped[int | None] = mapped_column()
     milestone_id: Mapped[int | None] = mapped_column()
     date: Mapped[dt.date] = mapped_column(Date)
     quantity: Mapped[Decimal] = mapped_column(Quantity())
@@ -76,9 +101,9 @@ class Actual(Base):
     ready_to_invoice: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The actual this row negates. Unique: an actual is reversed at most once, which
     #: also stops two concurrent confirmations from both consuming it.
-    reverses_actual_id: Mapped[int | None] = mapped_column(ForeignKey("actuals.id"), unique=True)
+    reverses_actual_id: Mapped[int | None] = mapped_column(ForeignKey("actuals.id"))
     #: For billed actuals: the invoice and detail whose confirmation wrote them.
-    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(index=True)
     #: No foreign key: details reference actuals, and a cycle of foreign keys would make
     #: table order ambiguous. Billed actuals only ever point at confirmed, immutable details.
     invoice_line_detail_id: Mapped[int | None] = mapped_column(index=True)
