@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from billable.domain.errors import Conflict, Invalid
@@ -39,7 +39,7 @@ def invoiceable_condition(invoice_date: dt.date) -> ColumnElement[bool]:
 
 
 def backlog(session: Session, contract_id: int) -> tuple[list[Actual], list[Milestone]]:
-    """The backlog of one contract: actuals, and milestones not yet invoiced."""
+    """The backlog of one contract: actuals, and milestones not yet (fully) invoiced."""
     actuals = session.scalars(
         select(Actual)
         .where(Actual.contract_id == contract_id, open_backlog_condition())
@@ -50,7 +50,14 @@ def backlog(session: Session, contract_id: int) -> tuple[list[Actual], list[Mile
         .join(ContractLine, ContractLine.id == Milestone.contract_line_id)
         .where(
             ContractLine.contract_id == contract_id,
-            Milestone.status.in_(("not_ready", "ready_to_invoice")),
+            or_(
+                Milestone.status.in_(("not_ready", "ready_to_invoice")),
+                # A progress milestone billed in part still has its remainder to bill.
+                and_(
+                    Milestone.status == "customer_invoice_posted",
+                    Milestone.amount > Milestone.invoiced_amount,
+                ),
+            ),
         )
         .order_by(Milestone.date, Milestone.id)
     ).all()

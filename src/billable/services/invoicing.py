@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from billable.domain.errors import Conflict
 from billable.domain.lifecycle import INVOICE
 from billable.domain.money import ZERO
 from billable.persistence.tables import (
@@ -238,6 +239,11 @@ def refresh_invoice(uow: UnitOfWork, invoice_id: str) -> int:
         session = uow.session
         invoice = get(session, Invoice, invoice_id, "invoice", lock=True)
         INVOICE.next_state(invoice.project_invoice_status, "edit")
+        if invoice.corrects_invoice_id is not None:
+            raise Conflict(
+                "a corrective invoice only corrects what was billed; new work goes "
+                "on the contract's next invoice"
+            )
         get(session, Contract, invoice.contract_id, "contract", lock=True)
         pull_transactions(session, invoice)
         recalculate(session, invoice)

@@ -1,0 +1,1 @@
+"""The ``billable`` command line: serve, db upgrade, users add, demo."""
