@@ -137,7 +137,12 @@ def _serve(engine: Engine, host: str, port: int) -> None:
 
     docs = f"{_browser_address(host, port)}/docs"
     console.print(f"Serving Billable on {host}:{port}; interactive docs at {docs}", soft_wrap=True)
-    uvicorn.run(create_app(engine), host=host, port=port)
+    api = create_app(engine)
+    if engine.dialect.name != "postgresql":  # PostgreSQL: `billable worker` schedules runs
+        from billable.jobs.scheduler import start_daily_runs
+
+        start_daily_runs(uow_factory(engine), api.state.dispatcher())
+    uvicorn.run(api, host=host, port=port)
 
 
 @app.command()
@@ -215,3 +220,7 @@ def demo(
 
 if __name__ == "__main__":
     app()
+
+
+# Commands for background work register themselves on ``app``.
+from billable.cli import work  # noqa: E402, F401

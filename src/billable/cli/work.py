@@ -1,0 +1,188 @@
+"""Commands for background work: ``invoice-run``, ``worker`` and ``notifications``."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine, select
+
+from billable.cli.main import app, console, database, error_console, refusals, uow_factory
+from billable.domain.errors import Invalid
+from billable.jobs.handlers import execute
+from billable.persistence.tables import Job, Notification
+from billable.services import jobs
+
+
+def _parse_date(text: str | None) -> dt.date:
+    if text is None:
+        return dt.datetime.now(dt.UTC).date()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise Invalid.field("--date", f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True)
+class _JobState:
+    status: str
+    done: int
+    total: int
+    error: str | None
+
+
+def _job(engine: Engine, job_id: int) -> _JobState:
+    with uow_factory(engine)() as uow:
+        job = uow.session.get(Job, job_id)
+        assert job is not None
+        return _JobState(job.status, job.progress_done, job.progress_total, job.error)
+
+
+def _run_with_progress(engine: Engine, job_id: int, label: str) -> _JobState:
+    """Run job ``job_id`` here, drawing its recorded progress as a Rich bar."""
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            execute(uow_factory(engine), job_id)
+        except BaseException as exc:  # reported below, after the bar
+            failure.append(exc)
+
+    worker = threading.Thread(target=work, daemon=True)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task(label, total=None)
+        worker.start()
+        while worker.is_alive():
+            job = _job(engine, job_id)
+            progress.update(task, completed=job.done, total=job.total or None)
+            time.sleep(0.2)
+        job = _job(engine, job_id)
+        progress.update(task, completed=job.total, total=job.total or 1)
+    if failure:
+        raise failure[0]
+    return job
+
+
+def _show_notifications(engine: Engine, job_id: int) -> None:
+    with uow_factory(engine)() as uow:
+        for note in uow.session.scalars(
+            select(Notification).where(Notification.job_id == job_id).order_by(Notification.id)
+        ):
+            style = "red" if note.level == "error" else "green"
+            console.print(f"[{style}]{note.title}:[/] {note.message}", soft_wrap=True)
+
+
+@app.command("invoice-run")
+def invoice_run(
+    date: Annotated[
+        str | None, typer.Option("--date", help="The run date (YYYY-MM-DD); default: today (UTC).")
+    ] = None,
+) -> None:
+    """Process one run date now: invoice every contract line due that day."""
+    with refusals(), database() as engine:
+        run_date = _parse_date(date)
+        job_id = jobs.enqueue(
+            uow_factory(engine)(), "invoice_run", {"run_date": run_date.isoformat()}, None
+        )
+        job = _run_with_progress(engine, job_id, f"Invoice run {run_date}")
+        _show_notifications(engine, job_id)
+        if job.status != "succeeded":
+            error_console.print(f"[bold red]Failed:[/] {job.error}")
+            raise typer.Exit(1)
+
+
+@app.command()
+def worker(
+    stalled_after: Annotated[
+        float,
+        typer.Option(
+            help="Seconds without a heartbeat after which another worker's jobs are retried."
+        ),
+    ] = 30.0,
+    once: Annotated[
+        bool, typer.Option(help="Run the jobs waiting now, then stop (SQLite and PostgreSQL).")
+    ] = False,
+) -> None:
+    """Run background jobs: procrastinate's worker on PostgreSQL (any number, on any
+    number of machines); on SQLite, a loop over the jobs table."""
+    with refusals(), database() as engine:
+        if engine.dialect.name == "postgresql":
+            _procrastinate_worker(engine, stalled_after, once)
+        else:
+            _sqlite_worker(engine, once)
+
+
+def _sqlite_worker(engine: Engine, once: bool) -> None:
+    console.print("Working through the jobs table (SQLite); Ctrl-C stops.")
+    make_uow = uow_factory(engine)
+    while True:
+        for job_id in jobs.runnable_jobs(make_uow()):
+            execute(make_uow, job_id)
+        if once:
+            return
+        time.sleep(1.0)
+
+
+def _procrastinate_worker(engine: Engine, stalled_after: float, once: bool) -> None:
+    from billable.jobs.queue import QUEUE, build_app, retry_stalled_jobs
+
+    queue_app = build_app(engine.url.render_as_string(hide_password=False))
+
+    async def main() -> None:
+        async with queue_app.open_async():
+
+            async def sweep() -> None:
+                while True:
+                    await retry_stalled_jobs(queue_app, stalled_after)
+                    await asyncio.sleep(max(1.0, stalled_after / 2))
+
+            sweeper = asyncio.create_task(sweep())
+            try:
+                await queue_app.run_worker_async(
+                    queues=[QUEUE],
+                    wait=not once,
+                    install_signal_handlers=not once,
+                    update_heartbeat_interval=max(0.5, stalled_after / 4),
+                    stalled_worker_timeout=stalled_after,
+                )
+            finally:
+                sweeper.cancel()
+
+    console.print(
+        f"procrastinate worker on queue '{QUEUE}'; jobs of a worker silent for "
+        f"{stalled_after:g} s are retried."
+    )
+    asyncio.run(main())
+
+
+@app.command()
+def notifications(
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
+) -> None:
+    """The latest notifications left by background jobs."""
+    with refusals(), database() as engine, uow_factory(engine)() as uow:
+        rows = uow.session.scalars(
+            select(Notification).order_by(Notification.id.desc()).limit(limit)
+        ).all()
+        table = Table("when", "job", "title", "message")
+        for note in rows:
+            table.add_row(
+                f"{note.created_at:%Y-%m-%d %H:%M}",
+                str(note.job_id or ""),
+                note.title,
+                note.message,
+            )
+        console.print(table)
