@@ -65,7 +65,10 @@ class InvoiceLine(Base):
     extended_amount: Mapped[Decimal] = mapped_column(Amount())
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
     details: Mapped[list[InvoiceLineDetail]] = relationship(
-        back_populates="line", order_by="InvoiceLineDetail.id", cascade="all, delete-orphan"
+        back_populates="line",
+        order_by="InvoiceLineDetail.id",
+        cascade="all, delete-orphan",
+        primaryjoin="InvoiceLine.id == foreign(InvoiceLineDetail.invoice_line_id)",
     )
 
 
@@ -95,20 +98,20 @@ class InvoiceLineDetail(Base):
             sqlite_where=text("milestone_id IS NOT NULL"),
         ),
     )
-    # Foreign keys on what the detail stands on (line, actual, milestone, product line,
-    # corrected actual); the rest are copies validated when written (see Actual).
+    # No foreign keys: details are written by joins that guarantee their references, in
+    # bulk; per-row key checks were most of the cost on PostgreSQL (docs/performance.md).
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(index=True)
-    invoice_line_id: Mapped[int] = mapped_column(ForeignKey("invoice_lines.id"), index=True)
+    invoice_line_id: Mapped[int] = mapped_column(index=True)
     #: What backs the detail: actual, milestone, product, manual or correction.
     source: Mapped[str] = mapped_column(String(12))
     #: Unique: an unbilled actual is on at most one invoice (confirmed ones reverse it),
     #: enforced by the database so concurrent creations cannot both take it.
-    actual_id: Mapped[int | None] = mapped_column(ForeignKey("actuals.id"))
-    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
-    product_line_id: Mapped[int | None] = mapped_column(ForeignKey("contract_lines.id"))
+    actual_id: Mapped[int | None] = mapped_column()
+    milestone_id: Mapped[int | None] = mapped_column()
+    product_line_id: Mapped[int | None] = mapped_column()
     #: On a corrective detail: the billed actual it corrects (unique, same reason).
-    original_billed_actual_id: Mapped[int | None] = mapped_column(ForeignKey("actuals.id"))
+    original_billed_actual_id: Mapped[int | None] = mapped_column()
     transaction_class: Mapped[str] = mapped_column(String(20))
     transaction_type: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(String(2000), default="")
@@ -133,4 +136,7 @@ class InvoiceLineDetail(Base):
     tax: Mapped[Decimal] = mapped_column(Amount())
     extended_amount: Mapped[Decimal] = mapped_column(Amount())
     billing_type: Mapped[str] = mapped_column(String(20))
-    line: Mapped[InvoiceLine] = relationship(back_populates="details")
+    line: Mapped[InvoiceLine] = relationship(
+        back_populates="details",
+        primaryjoin="InvoiceLine.id == foreign(InvoiceLineDetail.invoice_line_id)",
+    )

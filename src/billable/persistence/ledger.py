@@ -42,10 +42,11 @@ class Actual(Base):
     """A cost, unbilled sales or billed sales actual. Never updated in place except its
     backlog flags; every correction is a reversal row (``reverses_actual_id``) plus new rows.
 
-    The one foreign key is the ledger's own link, the reversal. The
-    other ids (contract line, invoice, project, role...) are copies checked by the use case that
-    writes the row, and master data is never deleted: per-row key checks tripled the cost
-    of set-based writes on PostgreSQL (docs/performance.md).
+    No foreign keys: every id on an actual (contract line, reversed actual, invoice,
+    project, role...) is copied from rows the writing use case has just read or joined,
+    and master data is never deleted. Per-row key checks were most of the cost of the
+    set-based writes on PostgreSQL (docs/performance.md); the guarantees that matter
+    (reversed once, on one open invoice) are unique indexes.
     """
 
     __tablename__ = "actuals"
@@ -101,11 +102,11 @@ class Actual(Base):
     ready_to_invoice: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The actual this row negates. Unique: an actual is reversed at most once, which
     #: also stops two concurrent confirmations from both consuming it.
-    reverses_actual_id: Mapped[int | None] = mapped_column(ForeignKey("actuals.id"))
+    reverses_actual_id: Mapped[int | None] = mapped_column()
     #: For billed actuals: the invoice and detail whose confirmation wrote them.
     invoice_id: Mapped[int | None] = mapped_column(index=True)
     #: No foreign key: details reference actuals, and a cycle of foreign keys would make
     #: table order ambiguous. Billed actuals only ever point at confirmed, immutable details.
-    invoice_line_detail_id: Mapped[int | None] = mapped_column(index=True)
+    invoice_line_detail_id: Mapped[int | None] = mapped_column()
     description: Mapped[str] = mapped_column(String(2000), default="")
     external_description: Mapped[str] = mapped_column(String(2000), default="")

@@ -176,7 +176,6 @@ def _write(
         .join(Invoice, Invoice.id == D.invoice_id)
         .join(template, template.id == link, isouter=not inner)
         .where(where)
-        .order_by(D.id)
     )
     session.execute(insert(Actual).from_select(list(columns), source))
 
@@ -194,13 +193,7 @@ def _reverse(session: Session, link: Any, where: ColumnElement[bool]) -> None:
         "ready_to_invoice": literal(False),
     }
     columns = [negated.get(name, getattr(original, name)) for name in _ACTUAL_COLUMNS]
-    source = (
-        select(*columns)
-        .select_from(D)
-        .join(original, original.id == link)
-        .where(where)
-        .order_by(D.id)
-    )
+    source = select(*columns).select_from(D).join(original, original.id == link).where(where)
     session.execute(insert(Actual).from_select(_ACTUAL_COLUMNS, source))
 
 
@@ -253,7 +246,7 @@ def confirm_in_chunks(
     for start in range(0, len(ids), chunk):
         uow = make_uow()
         with uow:
-            prepare_chunk(uow.session, start // chunk)
+            prepare_chunk(uow.session, start // chunk, grows="actuals")
             todo = list(
                 uow.session.scalars(
                     select(Invoice.id).where(

@@ -357,11 +357,11 @@ def update_totals(session: Session, ids: list[int]) -> None:
     )
 
 
-def prepare_chunk(session: Session, index: int) -> None:
+def prepare_chunk(session: Session, index: int, grows: str = "invoice_line_details") -> None:
     """Settings for chunk ``index`` of a set-based job, inside its transaction.
 
     PostgreSQL only: enough sort memory for a chunk's ordered INSERT ... SELECT, and
-    fresh statistics on the tables a job grows (at chunks 0, 1, 2, 4, 8...): planned
+    fresh statistics on the table the job ``grows`` (at chunks 0, 1, 2, 4, 8...): planned
     with the statistics of an empty details table, the backlog's anti-join scans the
     whole table per actual and a run goes quadratic.
     """
@@ -369,4 +369,4 @@ def prepare_chunk(session: Session, index: int) -> None:
         return
     session.execute(text("SET LOCAL work_mem = '64MB'"))
     if index & (index - 1) == 0:
-        session.execute(text("ANALYZE actuals, invoice_line_details, invoice_lines, invoices"))
+        session.execute(text(f"ANALYZE {grows}"))

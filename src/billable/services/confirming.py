@@ -200,6 +200,7 @@ def latest_billed(session: Session, billed: Actual) -> Actual | None:
             return current
         current = session.scalars(
             select(Actual).where(
+                Actual.invoice_id == reversal.invoice_id,  # indexed; the detail narrows it
                 Actual.invoice_line_detail_id == reversal.invoice_line_detail_id,
                 Actual.transaction_type == "billed_sales",
                 Actual.reverses_actual_id.is_(None),
