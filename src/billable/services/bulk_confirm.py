@@ -246,7 +246,7 @@ def confirm_in_chunks(
     for start in range(0, len(ids), chunk):
         uow = make_uow()
         with uow:
-            prepare_chunk(uow.session, start // chunk, grows="actuals")
+            prepare_chunk(uow.session, start // chunk, confirming=True)
             todo = list(
                 uow.session.scalars(
                     select(Invoice.id).where(

@@ -162,11 +162,14 @@ def _insert_headers(
         }
         for offset, c in enumerate(contracts)
     ]
-    inserted = session.execute(
-        insert(Invoice).returning(Invoice.id, Invoice.contract_id, sort_by_parameter_order=True),
-        rows,
+    # A plain executemany (RETURNING with parameter order goes row by row on psycopg);
+    # the numbers just reserved find the new ids.
+    session.execute(insert(Invoice), rows)
+    numbers = [row["number"] for row in rows]
+    found = session.execute(
+        select(Invoice.id, Invoice.contract_id).where(Invoice.number.in_(numbers))
     )
-    return {contract_id: invoice_id for invoice_id, contract_id in inserted}
+    return {contract_id: invoice_id for invoice_id, contract_id in found}
 
 
 def _insert_lines(
@@ -283,7 +286,13 @@ def _insert_actual_details(session: Session, ids: list[int], invoice_date: dt.da
         select(*columns.values())
         .select_from(A)
         .join(IL, IL.contract_line_id == A.contract_line_id)
-        .where(IL.invoice_id.in_(ids), invoiceable_condition(invoice_date))
+        .where(
+            IL.invoice_id.in_(ids),
+            # The same lines named on the actuals side, so the planner can reach them
+            # through the partial backlog index instead of scanning every actual.
+            A.contract_line_id.in_(select(IL.contract_line_id).where(IL.invoice_id.in_(ids))),
+            invoiceable_condition(invoice_date),
+        )
         .order_by(IL.invoice_id, A.date, A.id)
     )
     session.execute(_detail_insert(list(columns), source))
@@ -332,41 +341,66 @@ def _insert_milestone_details(session: Session, ids: list[int]) -> None:
 
 def update_totals(session: Session, ids: list[int]) -> None:
     """Line and header totals of invoices ``ids`` by SQL sums of chargeable details."""
-    chargeable = and_(D.invoice_line_id == IL.id, D.billing_type == "chargeable")
-    amount = select(func.coalesce(func.sum(D.amount), 0)).where(chargeable).scalar_subquery()
-    tax = select(func.coalesce(func.sum(D.tax), 0)).where(chargeable).scalar_subquery()
+    zero = literal(ZERO, IL.amount.type)
+    session.execute(
+        update(IL).where(IL.invoice_id.in_(ids)).values(amount=zero, tax=zero, extended_amount=zero)
+    )
+    sums = (
+        select(
+            D.invoice_line_id.label("line_id"),
+            func.sum(D.amount).label("amount"),
+            func.sum(D.tax).label("tax"),
+        )
+        .where(D.invoice_id.in_(ids), D.billing_type == "chargeable")
+        .group_by(D.invoice_line_id)
+        .subquery()
+    )
     session.execute(
         update(IL)
-        .where(IL.invoice_id.in_(ids))
-        .values(amount=amount, tax=tax, extended_amount=amount + tax)
+        .where(IL.id == sums.c.line_id)
+        .values(amount=sums.c.amount, tax=sums.c.tax, extended_amount=sums.c.amount + sums.c.tax)
+        .execution_options(synchronize_session=False)
     )
-    own = IL.invoice_id == Invoice.id
-    line_amount = select(func.coalesce(func.sum(IL.amount), 0)).where(own).scalar_subquery()
-    line_tax = select(func.coalesce(func.sum(IL.tax), 0)).where(own).scalar_subquery()
+    heads = (
+        select(
+            IL.invoice_id.label("invoice_id"),
+            func.sum(IL.amount).label("amount"),
+            func.sum(IL.tax).label("tax"),
+        )
+        .where(IL.invoice_id.in_(ids))
+        .group_by(IL.invoice_id)
+        .subquery()
+    )
     session.execute(
         update(Invoice)
-        .where(Invoice.id.in_(ids))
+        .where(Invoice.id == heads.c.invoice_id)
         .values(
-            detail_amount=line_amount,
-            pre_freight_amount=line_amount,
-            total_tax=line_tax,
-            total_amount=line_amount + line_tax,
+            detail_amount=heads.c.amount,
+            pre_freight_amount=heads.c.amount,
+            total_tax=heads.c.tax,
+            total_amount=heads.c.amount + heads.c.tax,
             version=Invoice.version + 1,
         )
         .execution_options(synchronize_session=False)
     )
 
 
-def prepare_chunk(session: Session, index: int, grows: str = "invoice_line_details") -> None:
-    """Settings for chunk ``index`` of a set-based job, inside its transaction.
+def prepare_chunk(session: Session, index: int, *, confirming: bool = False) -> None:
+    """Planner settings for chunk ``index`` of a set-based job, inside its transaction.
 
-    PostgreSQL only: enough sort memory for a chunk's ordered INSERT ... SELECT, and
-    fresh statistics on the table the job ``grows`` (at chunks 0, 1, 2, 4, 8...): planned
-    with the statistics of an empty details table, the backlog's anti-join scans the
-    whole table per actual and a run goes quadratic.
+    PostgreSQL only. Creation: enough sort memory for the ordered INSERT ... SELECT, and
+    fresh statistics on the details table at chunks 0, 1, 2, 4, 8... (planned with the
+    statistics of an empty table, the backlog's anti-join scans every detail per actual
+    and a run goes quadratic). Confirmation: nested loops only. Every join there goes
+    from the chunk's details to rows by key, so its cost must follow the chunk, not the
+    table; left to itself the planner walked the whole actuals key (merge join) or
+    scanned the whole table (hash join) in every chunk.
     """
     if session.get_bind().dialect.name != "postgresql":
         return
     session.execute(text("SET LOCAL work_mem = '64MB'"))
-    if index & (index - 1) == 0:
-        session.execute(text(f"ANALYZE {grows}"))
+    if confirming:
+        session.execute(text("SET LOCAL enable_mergejoin = off"))
+        session.execute(text("SET LOCAL enable_hashjoin = off"))
+    elif index & (index - 1) == 0:
+        session.execute(text("ANALYZE invoice_line_details"))

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from billable.domain.schedule import Frequency, is_run_date
@@ -60,14 +60,19 @@ def due_plan(uow: UnitOfWork, run_date: dt.date) -> dict[int, list[int]]:
     plan: dict[int, list[int]] = defaultdict(list)
     with uow:
         session = uow.session
-        for line in session.scalars(
-            select(ContractLine)
+        scheduled = session.execute(
+            select(
+                ContractLine.id,
+                ContractLine.contract_id,
+                ContractLine.schedule_frequency,
+                ContractLine.schedule_start_date,
+            )
             .where(ContractLine.schedule_frequency.is_not(None))
             .order_by(ContractLine.id)
-        ):
-            assert line.schedule_start_date is not None and line.schedule_frequency
-            if is_run_date(Frequency(line.schedule_frequency), line.schedule_start_date, run_date):
-                plan[line.contract_id].append(line.id)
+        ).tuples()
+        for line_id, contract_id, frequency, start in scheduled:
+            if frequency and start and is_run_date(Frequency(frequency), start, run_date):
+                plan[contract_id].append(line_id)
         milestone_lines = select(Milestone.contract_line_id).where(
             Milestone.status == "ready_to_invoice", Milestone.date <= run_date
         )
@@ -121,11 +126,13 @@ def _run_chunk(
         if not todo:
             return
         created = create_invoices(session, todo, run_date, skip_empty=True)
-        session.add_all(
-            InvoiceRunContract(run_date=run_date, contract_id=cid, invoice_id=inv)
-            for cid, inv in created.invoices.items()
+        session.execute(
+            insert(InvoiceRunContract),
+            [
+                {"run_date": run_date, "contract_id": cid, "invoice_id": inv}
+                for cid, inv in created.invoices.items()
+            ],
         )
-        session.flush()
         uow.commit()
     for cid, inv in created.invoices.items():
         (result.invoices.append(inv) if inv is not None else result.skipped.append(cid))
