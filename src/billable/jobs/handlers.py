@@ -62,24 +62,30 @@ def catch_up(make_uow: UowFactory, job: Job) -> Outcome:
 
 
 def bulk_invoice(make_uow: UowFactory, job: Job) -> Outcome:
-    """One invoice per contract of ``params.contract_ids`` (manual bulk creation)."""
+    """One invoice per contract of ``params.contract_ids`` (manual bulk creation);
+    ``params.chunk`` (optional) sets how many contracts each transaction takes."""
     ids = [int(i) for i in job.params["contract_ids"]]
     date = dt.date.fromisoformat(job.params["invoice_date"])
-    result = dict(job.result or {})
-    done: dict[str, str | None] = dict(result.get("invoices", {}))
-    for start in range(0, len(ids), CHUNK):
-        chunk = [i for i in ids[start : start + CHUNK] if str(i) not in done]
-        if not chunk:
+    size = int(job.params.get("chunk", CHUNK))
+    done: dict[str, str | None] = dict((job.result or {}).get("invoices", {}))
+    for start in range(0, len(ids), size):
+        if all(str(i) in done for i in ids[start : start + size]):
             continue
         uow = make_uow()
         with uow:
-            prepare_chunk(uow.session, start // CHUNK)
+            # What is done is what the job row says under its lock: another execution of
+            # this job (its worker taken for dead by the queue) may have done more since.
+            current = uow.session.get(Job, job.id, with_for_update=True)
+            done = dict(((current.result if current else None) or {}).get("invoices", {}))
+            chunk = [i for i in ids[start : start + size] if str(i) not in done]
+            if not chunk:
+                continue
+            prepare_chunk(uow.session, start // size)
             created = create_invoices(uow.session, dict.fromkeys(chunk), date, skip_empty=False)
             done.update({str(c): str(i) for c, i in created.invoices.items()})
-            result = {"invoices": done}
-            jobs.record_progress(uow, job.id, len(done), len(ids), result)
+            jobs.record_progress(uow, job.id, len(done), len(ids), {"invoices": done})
             uow.commit()
-    return (result, "Invoices created", f"{len(done)} invoices created in bulk")
+    return ({"invoices": done}, "Invoices created", f"{len(done)} invoices created in bulk")
 
 
 def bulk_confirm(make_uow: UowFactory, job: Job) -> Outcome:

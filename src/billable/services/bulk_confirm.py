@@ -62,9 +62,7 @@ def confirm_invoices(session: Session, ids: list[int]) -> None:
             .where(Invoice.id.in_(ids))
             .order_by(Invoice.id)
             .with_for_update()
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     refused = sorted(i for i in ids if states.get(i) not in allowed)
     if refused:
@@ -247,12 +245,17 @@ def confirm_in_chunks(
         uow = make_uow()
         with uow:
             prepare_chunk(uow.session, start // chunk, confirming=True)
+            # Lock first, then filter: a concurrent attempt at the same job may have
+            # confirmed some of these while we waited (the re-checked rows drop out).
             todo = list(
                 uow.session.scalars(
-                    select(Invoice.id).where(
+                    select(Invoice.id)
+                    .where(
                         Invoice.id.in_(ids[start : start + chunk]),
                         Invoice.project_invoice_status.in_(confirmable),
                     )
+                    .order_by(Invoice.id)
+                    .with_for_update()
                 )
             )
             confirm_invoices(uow.session, todo)

@@ -78,6 +78,8 @@ def finish(uow: UnitOfWork, job_id: int, result: dict[str, Any], title: str, mes
         job = uow.session.get(Job, job_id, with_for_update=True)
         if job is None:
             raise Conflict(f"job {job_id} vanished")
+        if job.status == "succeeded":
+            return  # another attempt finished it (and notified) first
         job.status, job.result, job.finished_at = "succeeded", result, _now()
         job.progress_done = job.progress_total
         uow.session.add(
@@ -92,8 +94,8 @@ def fail(uow: UnitOfWork, job_id: int, error: str) -> None:
     """Mark a job failed (its finished chunks stay done) and notify."""
     with uow:
         job = uow.session.get(Job, job_id, with_for_update=True)
-        if job is None:
-            return
+        if job is None or job.status == "succeeded":
+            return  # a concurrent attempt finished it: this one's failure is moot
         job.status, job.error, job.finished_at = "failed", error, _now()
         uow.session.add(
             Notification(

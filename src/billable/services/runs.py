@@ -69,7 +69,7 @@ def due_plan(uow: UnitOfWork, run_date: dt.date) -> dict[int, list[int]]:
             )
             .where(ContractLine.schedule_frequency.is_not(None))
             .order_by(ContractLine.id)
-        ).tuples()
+        ).all()
         for line_id, contract_id, frequency, start in scheduled:
             if frequency and start and is_run_date(Frequency(frequency), start, run_date):
                 plan[contract_id].append(line_id)
@@ -148,12 +148,14 @@ def run_date(
     result = RunResult(date)
     for start in range(0, len(contract_ids), CHUNK):
         chunk = {cid: plan[cid] for cid in contract_ids[start : start + CHUNK]}
-        for _attempt in range(3):
+        for attempt in range(3):
             try:
                 _run_chunk(make_uow(), date, chunk, result, start // CHUNK)
                 break
             except IntegrityError:
-                continue  # a concurrent run took some of these contracts: look again
+                if attempt == 2:  # never mark the date done with contracts left behind
+                    raise
+                # a concurrent run took some of these contracts: look again
         if progress:
             progress(min(start + CHUNK, len(contract_ids)), len(contract_ids))
     _close_run(make_uow(), date, result)
