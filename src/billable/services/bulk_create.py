@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, insert, literal, select, text, update
+from sqlalchemy import and_, exists, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from billable.domain.lifecycle import MILESTONE, PRODUCT_LINE
@@ -49,12 +49,12 @@ def lines_with_work(session: Session, line_ids: Sequence[int], invoice_date: dt.
     """The contract lines among ``line_ids`` with something to invoice on ``invoice_date``."""
     if not line_ids:
         return set()
+    # One probe per line that stops at its first invoiceable actual (not every actual).
+    has_actual = exists().where(
+        Actual.contract_line_id == ContractLine.id, invoiceable_condition(invoice_date)
+    )
     found = set(
-        session.scalars(
-            select(Actual.contract_line_id)
-            .where(Actual.contract_line_id.in_(line_ids), invoiceable_condition(invoice_date))
-            .distinct()
-        )
+        session.scalars(select(ContractLine.id).where(ContractLine.id.in_(line_ids), has_actual))
     )
     found |= set(
         session.scalars(
