@@ -127,6 +127,9 @@ class InvoiceLineDetail(Base):
     write_in_description: Mapped[str | None] = mapped_column(String(200))
     quantity: Mapped[Decimal] = mapped_column(Quantity())
     original_quantity: Mapped[Decimal | None] = mapped_column(Quantity())
+    #: The backing actual's quantity, copied when the detail is made (internal): a
+    #: detail billing less than it leaves a remainder, found without a join.
+    backing_quantity: Mapped[Decimal | None] = mapped_column(Quantity())
     original_amount: Mapped[Decimal | None] = mapped_column(Amount())
     original_tax: Mapped[Decimal | None] = mapped_column(Amount())
     unit: Mapped[str] = mapped_column(String(20))

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, literal, null, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, null, select, update
 from sqlalchemy.orm import Session, aliased
 
 from billable.domain.errors import Conflict
@@ -77,7 +77,7 @@ def confirm_invoices(session: Session, ids: list[int]) -> None:
         session,
         template,
         D.actual_id,
-        and_(backed, D.quantity < template.quantity),
+        and_(backed, D.quantity < D.backing_quantity),
         _remainder(
             template,
             template.quantity - D.quantity,
@@ -87,7 +87,25 @@ def confirm_invoices(session: Session, ids: list[int]) -> None:
         ),
         inner=True,
     )
-    # Corrective details: reversal, new billed actual, not-ready remainder of a reduction.
+    # Corrective details (rare): skipped unless the chunk has some.
+    if session.scalar(select(exists().where(corrective))):
+        _confirm_corrections(session, template, corrective)
+    _advance_sources(session, ids)
+    session.execute(
+        update(Invoice)
+        .where(Invoice.id.in_(ids))
+        .values(
+            project_invoice_status=INVOICE.target_of("confirm", "draft"),
+            confirmed_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            version=Invoice.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _confirm_corrections(session: Session, template: Any, corrective: ColumnElement[bool]) -> None:
+    """Reversal of the corrected billed actual, the new billed actual (original + the
+    detail's difference) unless the quantity is 0, a not-ready remainder of a reduction."""
     _reverse(session, D.original_billed_actual_id, corrective)
     _write(
         session,
@@ -104,17 +122,6 @@ def confirm_invoices(session: Session, ids: list[int]) -> None:
         and_(corrective, D.quantity < template.quantity),
         _remainder(template, template.quantity - D.quantity, -D.amount, -D.tax, ready=False),
         inner=True,
-    )
-    _advance_sources(session, ids)
-    session.execute(
-        update(Invoice)
-        .where(Invoice.id.in_(ids))
-        .values(
-            project_invoice_status=INVOICE.target_of("confirm", "draft"),
-            confirmed_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            version=Invoice.version + 1,
-        )
-        .execution_options(synchronize_session=False)
     )
 
 

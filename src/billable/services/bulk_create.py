@@ -274,6 +274,7 @@ def _insert_actual_details(session: Session, ids: list[int], invoice_date: dt.da
         "resource_id": A.resource_id,
         "product_id": A.product_id,
         "quantity": A.quantity,
+        "backing_quantity": A.quantity,
         "unit": A.unit,
         "price": A.price,
         "currency": A.currency,

@@ -222,6 +222,7 @@ def actual_detail(invoice_id: int, line_id: int, actual: Actual) -> dict[str, An
         "resource_id": actual.resource_id,
         "product_id": actual.product_id,
         "quantity": actual.quantity,
+        "backing_quantity": actual.quantity,
         "unit": actual.unit,
         "price": actual.price,
         "currency": actual.currency,
