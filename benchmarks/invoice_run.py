@@ -189,6 +189,7 @@ def floor(engine: Engine) -> float:
         "original_quantity": "NULL",
         "original_amount": "NULL",
         "original_tax": "NULL",
+        "backing_quantity": "a.quantity",
         "extended_amount": "a.amount + a.tax",
     }
     picks = ", ".join(sources.get(c, f"a.{c}") for c in columns)
