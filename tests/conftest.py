@@ -152,6 +152,19 @@ def api(make_api: Any) -> Api:
     return make_api("project_manager")
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly, at the end, whether the PostgreSQL half of the suite ran."""
+    ran = sum(
+        1
+        for report in terminalreporter.stats.get("passed", [])
+        if "[postgres" in report.nodeid
+    )
+    if _postgres_available():
+        terminalreporter.write_line(f"PostgreSQL: {ran} tests passed against {PG_ADMIN_URL}")
+    else:
+        terminalreporter.write_line(_pg_reason or "PostgreSQL tests skipped", yellow=True)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     if _postgres_available():
         return f"PostgreSQL: tests run against {PG_ADMIN_URL} (a database per session)"

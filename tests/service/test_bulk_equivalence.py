@@ -149,7 +149,7 @@ def _snapshot(session: Session) -> dict[str, Any]:
     """Every invoicing row, ids replaced by stable keys."""
     session.flush()
     session.expire_all()
-    number = dict(session.execute(select(Invoice.id, Invoice.number)).tuples().all())
+    number = dict(session.execute(select(Invoice.id, Invoice.number)).all())
     line_key = {
         ln.id: (number[ln.invoice_id], ln.contract_line_id)
         for ln in session.scalars(select(InvoiceLine))
