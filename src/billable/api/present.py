@@ -139,6 +139,9 @@ def contract(row: Contract) -> dict[str, Any]:
 def _line_run_dates(session: Session, row: ContractLine, today: dt.date) -> list[dt.date]:
     if row.schedule_frequency and row.schedule_start_date:
         return upcoming(Frequency(row.schedule_frequency), row.schedule_start_date, today, 6)
+    if row.kind == "product":  # due from its own date (or at once) while ready
+        ready = row.product_status == "ready_to_invoice"
+        return [max(row.date or today, today)] if ready else []
     if row.billing_method == "fixed_price":
         return sorted(
             set(
@@ -182,6 +185,7 @@ def contract_line(session: Session, row: ContractLine) -> dict[str, Any]:
             row.product_status == "ready_to_invoice" if row.kind == "product" else None
         ),
         "product_status": row.product_status,
+        "date": row.date,
     }
 
 

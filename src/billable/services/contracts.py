@@ -188,6 +188,7 @@ def _product_line(session: Session, contract: Contract, line: ContractLine, f: F
     line.unit_price = price
     line.amount = round_amount(line.quantity * price, currency(contract.currency))
     line.product_status = "ready_to_invoice" if f.get("ready_to_invoice") else "not_ready"
+    line.date = f.get("date")
 
 
 def update_line(uow: UnitOfWork, ident: str, fields: Fields) -> int:
@@ -210,7 +211,9 @@ def update_line(uow: UnitOfWork, ident: str, fields: Fields) -> int:
                 _set_schedule(line, fields["invoice_schedule"])
             if fields.get("transaction_classes") is not None:
                 _claim_classes(session, line, list(fields["transaction_classes"]))
-        elif "ready_to_invoice" in fields and fields["ready_to_invoice"] is not None:
+        if line.kind == "product" and "date" in fields:
+            line.date = fields["date"]
+        if line.kind == "product" and fields.get("ready_to_invoice") is not None:
             wanted = "ready_to_invoice" if fields["ready_to_invoice"] else "not_ready"
             if line.product_status != wanted:  # asking for the current state changes nothing
                 action = "mark_ready" if fields["ready_to_invoice"] else "mark_not_ready"

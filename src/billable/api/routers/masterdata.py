@@ -202,6 +202,21 @@ def create_task(ident: str, body: s.TaskIn, uow: Uow) -> dict[str, Any]:
 
 
 @router.get(
+    "/tasks/{ident}", response_model=s.TaskOut, tags=["master data"], dependencies=[ReadMaster]
+)
+def get_task(ident: str, uow: Uow) -> dict[str, Any]:
+    return _read(uow, Task, ident, "task", present.task)
+
+
+@router.patch(
+    "/tasks/{ident}", response_model=s.TaskOut, tags=["master data"], dependencies=[WriteMaster]
+)
+def patch_task(ident: str, body: s.TaskPatch, uow: Uow) -> dict[str, Any]:
+    masterdata.update(uow, "task", ident, body.model_dump(exclude_unset=True))
+    return _read(uow, Task, ident, "task", present.task)
+
+
+@router.get(
     "/contracts", response_model=Page[s.ContractOut], tags=["contracts"], dependencies=[ReadMaster]
 )
 def list_contracts(

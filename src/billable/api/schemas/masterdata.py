@@ -191,6 +191,10 @@ class TaskIn(Input):
     name: Name
 
 
+class TaskPatch(Input):
+    name: Name | None = None
+
+
 class TaskOut(BaseModel):
     id: str
     project_id: str
@@ -244,6 +248,9 @@ class ContractLineIn(Input):
     quantity: Quantity | None = None
     unit_price: Price | None = None
     ready_to_invoice: bool = False
+    date: dt.date | None = Field(
+        default=None, description="A product line's own invoice date (automated runs)."
+    )
 
 
 class ContractLinePatch(Input):
@@ -252,6 +259,7 @@ class ContractLinePatch(Input):
     amount: Amount | None = None
     invoice_schedule: ScheduleIn | None = None
     ready_to_invoice: bool | None = None
+    date: dt.date | None = None
 
 
 class ScheduleOut(BaseModel):
@@ -277,6 +285,7 @@ class ContractLineOut(BaseModel):
     unit_price: DecimalText | None
     ready_to_invoice: bool | None
     product_status: str | None
+    date: dt.date | None
 
 
 class MilestoneIn(Input):
