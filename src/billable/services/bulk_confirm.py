@@ -30,24 +30,9 @@ from billable.persistence.tables import (
 )
 from billable.persistence.uow import UnitOfWork
 from billable.services.bulk_create import prepare_chunk
+from billable.services.confirming import COPIED_COLUMNS
 
 D, IL = InvoiceLineDetail, InvoiceLine
-#: Detail columns a written actual copies (as confirming._COPIED does).
-_COPIED = (
-    "transaction_class",
-    "project_id",
-    "task_id",
-    "role_id",
-    "resource_id",
-    "category_id",
-    "product_id",
-    "date",
-    "unit",
-    "price",
-    "currency",
-    "description",
-    "external_description",
-)
 _ACTUAL_COLUMNS = [c.key for c in Actual.__table__.columns if c.key != "id"]
 
 
@@ -164,7 +149,7 @@ def _write(
 ) -> None:
     """Insert one actual per selected detail; ``template`` is the actual it derives from
     (its source), joined on ``link``."""
-    columns: dict[str, Any] = {name: getattr(D, name) for name in _COPIED}
+    columns: dict[str, Any] = {name: getattr(D, name) for name in COPIED_COLUMNS}
     columns.update(
         source_kind=func.coalesce(template.source_kind, "invoice_detail"),
         source_id=func.coalesce(template.source_id, D.id),

@@ -32,10 +32,11 @@ from billable.persistence.tables import (
 )
 from billable.persistence.uow import UnitOfWork
 from billable.services.common import get, next_number
-from billable.services.invoicing import INVOICE_SEQUENCE, invoice_number
+from billable.services.invoicing import INVOICE_SEQUENCE, invoice_number, mirror_line
 from billable.services.totals import recalculate
 
-_COPIED = (
+#: Detail columns every actual written by a confirmation copies (both paths use it).
+COPIED_COLUMNS = (
     "transaction_class",
     "project_id",
     "task_id",
@@ -118,7 +119,7 @@ def _write(
 ) -> None:
     line = session.get(InvoiceLine, detail.invoice_line_id)
     assert line is not None
-    base: dict[str, Any] = {name: getattr(detail, name) for name in _COPIED}
+    base: dict[str, Any] = {name: getattr(detail, name) for name in COPIED_COLUMNS}
     base.update(
         contract_id=invoice.contract_id,
         contract_line_id=line.contract_line_id,
@@ -269,18 +270,7 @@ def _corrective_details(session: Session, corrective: Invoice, in_force: list[Ac
         if line is None:
             source = session.get(ContractLine, actual.contract_line_id)
             assert source is not None
-            line = InvoiceLine(
-                invoice_id=corrective.id,
-                contract_line_id=source.id,
-                name=source.name,
-                kind=source.kind,
-                project_id=source.project_id,
-                billing_method=source.billing_method,
-                contract_line_amount=source.amount,
-                amount=ZERO,
-                tax=ZERO,
-                extended_amount=ZERO,
-            )
+            line = mirror_line(corrective.id, source)
             session.add(line)
             session.flush()
             lines[source.id] = line
@@ -304,7 +294,7 @@ def _corrective_details(session: Session, corrective: Invoice, in_force: list[Ac
                 tax=-actual.tax,
                 extended_amount=-(actual.amount + actual.tax),
                 billing_type=actual.billing_type,
-                **{name: getattr(actual, name) for name in _COPIED},
+                **{name: getattr(actual, name) for name in COPIED_COLUMNS},
             )
         )
     session.flush()

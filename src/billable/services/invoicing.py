@@ -86,12 +86,10 @@ def build_invoice(
     return invoice
 
 
-def add_invoice_line(
-    session: Session, invoice: Invoice, contract_line: ContractLine
-) -> InvoiceLine:
-    """An invoice line mirroring ``contract_line``; a ready product line brings its detail."""
-    line = InvoiceLine(
-        invoice_id=invoice.id,
+def mirror_line(invoice_id: int, contract_line: ContractLine) -> InvoiceLine:
+    """A new, empty invoice line for ``contract_line`` (name, kind, project, method, amount)."""
+    return InvoiceLine(
+        invoice_id=invoice_id,
         contract_line_id=contract_line.id,
         name=contract_line.name,
         kind=contract_line.kind,
@@ -102,6 +100,13 @@ def add_invoice_line(
         tax=ZERO,
         extended_amount=ZERO,
     )
+
+
+def add_invoice_line(
+    session: Session, invoice: Invoice, contract_line: ContractLine
+) -> InvoiceLine:
+    """An invoice line mirroring ``contract_line``; a ready product line brings its detail."""
+    line = mirror_line(invoice.id, contract_line)
     session.add(line)
     session.flush()
     if contract_line.kind == "product":
