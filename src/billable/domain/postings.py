@@ -1,0 +1,335 @@
+"""Vouchers of the ERP side: posting the integration journal and invoice proposals (seed 003).
+
+Builders turn a cost, an unbilled sale (WIP) or a posted invoice into a balanced
+:class:`Voucher`; account numbers come from a :class:`PostingProfile`.
+
+Sign convention: debit positive, credit negative. Amounts in the transaction currency
+must already be rounded to its minor unit; each line's accounting amount is
+``round(amount_transaction x exchange_rate)`` in the accounting currency.
+
+Rounding rule (every voucher balances in accounting currency to the minor unit):
+cost and WIP vouchers are pairs of opposite lines, converted once and negated, so they
+balance by construction. An invoice voucher converts every line on its own (so invoiced
+revenue equals the accrued revenue it replaces, and each sales tax line is the tax in
+accounting currency), and the **customer-balance line takes the rounding difference**:
+its accounting amount is minus the sum of all the other lines. A credit note is the
+exact mirror (every amount negated) of the invoice voucher of the same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from enum import StrEnum
+
+from billable.domain.currency import IDENTITY_RATE, convert
+from billable.domain.dimensions import Dimensions
+from billable.domain.errors import Invalid
+from billable.domain.money import RATE_PLACES, ZERO, Currency, round_amount, round_places
+from billable.domain.pricing import TransactionClass
+from billable.domain.tax import TaxLine
+
+
+def _negated(amount: Decimal) -> Decimal:
+    """``-amount``, keeping a zero unsigned (never "-0.00")."""
+    return -amount if amount else amount
+
+
+class PostingType(StrEnum):
+    """What a voucher line records; the posting profile maps it to a ledger account."""
+
+    PROJECT_COST = "project_cost"
+    PAYROLL_ALLOCATION = "payroll_allocation"
+    COST_OFFSET = "cost_offset"
+    WIP_SALES_VALUE = "wip_sales_value"
+    ACCRUED_REVENUE = "accrued_revenue"
+    INVOICED_REVENUE = "invoiced_revenue"
+    CUSTOMER_BALANCE = "customer_balance"
+    SALES_TAX = "sales_tax"
+
+
+@dataclass(frozen=True)
+class VoucherLine:
+    """One ledger line: debit positive, credit negative, in both currencies.
+
+    ``currency`` is the transaction currency; ``tax_code`` names the code of a sales tax
+    line and is ``None`` on every other line.
+    """
+
+    account: str
+    posting_type: PostingType
+    currency: Currency
+    amount_transaction: Decimal
+    amount_accounting: Decimal
+    exchange_rate: Decimal
+    dimensions: Dimensions = ()
+    tax_code: str | None = None
+
+    def mirrored(self) -> VoucherLine:
+        """The same line with both amounts negated (a reversal or credit)."""
+        return replace(
+            self,
+            amount_transaction=_negated(self.amount_transaction),
+            amount_accounting=_negated(self.amount_accounting),
+        )
+
+
+@dataclass(frozen=True)
+class Voucher:
+    """The lines one posting writes to the general ledger, together."""
+
+    lines: tuple[VoucherLine, ...]
+
+    def accounting_balance(self) -> Decimal:
+        """The sum of the lines in accounting currency: zero when balanced."""
+        return sum((line.amount_accounting for line in self.lines), ZERO)
+
+    def check_balanced(self) -> None:
+        """Raise :class:`Invalid` unless the lines add up to zero in accounting currency."""
+        balance = self.accounting_balance()
+        if balance != 0:
+            raise Invalid.field(
+                "voucher", f"does not balance in accounting currency: off by {balance}"
+            )
+
+    def mirrored(self) -> Voucher:
+        """Every line negated, in the same order: the voucher that undoes this one."""
+        return Voucher(tuple(line.mirrored() for line in self.lines))
+
+    def lines_of(self, posting_type: PostingType) -> tuple[VoucherLine, ...]:
+        """The lines of ``posting_type``, in order."""
+        return tuple(line for line in self.lines if line.posting_type is posting_type)
+
+
+@dataclass(frozen=True)
+class PostingRule:
+    """Post ``posting_type`` of ``transaction_class`` (``None``: any class) to ``account``."""
+
+    posting_type: PostingType
+    transaction_class: TransactionClass | None
+    account: str
+
+
+@dataclass(frozen=True)
+class PostingProfile:
+    """Ledger accounts by posting type and transaction class, configurable per company."""
+
+    rules: tuple[PostingRule, ...]
+
+    def __post_init__(self) -> None:
+        keys = [(rule.posting_type, rule.transaction_class) for rule in self.rules]
+        repeated = sorted({f"{t.value}/{c or 'all'}" for t, c in keys if keys.count((t, c)) > 1})
+        if repeated:
+            raise Invalid.field("posting_profile", f"rules given twice: {', '.join(repeated)}")
+
+    @classmethod
+    def of(
+        cls, accounts: Mapping[tuple[PostingType, TransactionClass | None], str]
+    ) -> PostingProfile:
+        """A profile from ``{(posting_type, transaction_class or None): account}``."""
+        return cls(tuple(PostingRule(t, c, account) for (t, c), account in accounts.items()))
+
+    def account_for(
+        self, posting_type: PostingType, transaction_class: TransactionClass | None = None
+    ) -> str:
+        """The account of the class's own rule, else of the rule for all classes.
+
+        Raises :class:`Invalid` when neither exists.
+        """
+        for wanted in (transaction_class, None):
+            for rule in self.rules:
+                if rule.posting_type is posting_type and rule.transaction_class == wanted:
+                    return rule.account
+        which = f" for {transaction_class.value}" if transaction_class else ""
+        raise Invalid.field(
+            "posting_profile", f"no ledger account for posting type {posting_type.value}{which}"
+        )
+
+
+def _checked_amount(amount: Decimal, currency: Currency, field: str = "amount") -> Decimal:
+    rounded = round_amount(amount, currency)
+    if rounded != amount:
+        raise Invalid.field(field, f"{amount} has more decimals than {currency.code} allows")
+    return rounded
+
+
+@dataclass(frozen=True)
+class _LineMaker:
+    """Makes voucher lines in one transaction currency at one rate (kept to 6 decimals)."""
+
+    profile: PostingProfile
+    currency: Currency
+    accounting_currency: Currency
+    rate: Decimal
+
+    def __post_init__(self) -> None:
+        rate = round_places(self.rate, RATE_PLACES)
+        if rate <= 0:
+            raise Invalid.field("exchange_rate", f"must be positive, not {self.rate}")
+        if self.currency == self.accounting_currency and rate != IDENTITY_RATE:
+            raise Invalid.field("exchange_rate", f"must be 1 within one currency, not {rate}")
+        object.__setattr__(self, "rate", rate)
+
+    def line(
+        self,
+        posting_type: PostingType,
+        transaction_class: TransactionClass | None,
+        amount: Decimal,
+        dimensions: Dimensions,
+        tax_code: str | None = None,
+    ) -> VoucherLine:
+        """``amount`` on the profile's account, converted once to the accounting currency."""
+        account = self.profile.account_for(posting_type, transaction_class)
+        converted = convert(amount, self.rate, self.accounting_currency)
+        return VoucherLine(
+            account, posting_type, self.currency, amount, converted, self.rate, dimensions, tax_code
+        )
+
+    def pair(
+        self,
+        first: PostingType,
+        second: PostingType,
+        transaction_class: TransactionClass,
+        first_amount: Decimal,
+        dimensions: Dimensions,
+    ) -> Voucher:
+        """``first_amount`` on ``first``, its exact negation on ``second``."""
+        one = self.line(first, transaction_class, first_amount, dimensions)
+        account = self.profile.account_for(second, transaction_class)
+        other = replace(one, account=account, posting_type=second).mirrored()
+        return Voucher((one, other))
+
+
+def cost_posting(
+    profile: PostingProfile,
+    transaction_class: TransactionClass,
+    amount: Decimal,
+    currency: Currency,
+    accounting_currency: Currency,
+    rate: Decimal = IDENTITY_RATE,
+    dimensions: Dimensions = (),
+) -> Voucher:
+    """Posting a cost actual: project cost debited, its offset credited.
+
+    The offset of hours is payroll allocation; of expenses, material and fees, the cost
+    offset account. Seed 003: 4 h x 120 USD -> payroll allocation -480, project cost 480.
+    """
+    hours = transaction_class is TransactionClass.TIME
+    offset = PostingType.PAYROLL_ALLOCATION if hours else PostingType.COST_OFFSET
+    return _LineMaker(profile, currency, accounting_currency, rate).pair(
+        offset,
+        PostingType.PROJECT_COST,
+        transaction_class,
+        _negated(_checked_amount(amount, currency)),
+        dimensions,
+    )
+
+
+def wip_posting(
+    profile: PostingProfile,
+    transaction_class: TransactionClass,
+    amount: Decimal,
+    currency: Currency,
+    accounting_currency: Currency,
+    rate: Decimal,
+    dimensions: Dimensions = (),
+) -> Voucher:
+    """Posting an unbilled sale that accrues revenue: WIP sales value debited, accrued
+    revenue credited. Seed 003: 1,000 GBP at 1.25 -> 1,000 / 1,250 USD and -1,000 / -1,250.
+    """
+    return _LineMaker(profile, currency, accounting_currency, rate).pair(
+        PostingType.WIP_SALES_VALUE,
+        PostingType.ACCRUED_REVENUE,
+        transaction_class,
+        _checked_amount(amount, currency),
+        dimensions,
+    )
+
+
+@dataclass(frozen=True)
+class InvoicedLine:
+    """One invoice proposal line as posting needs it, in the invoice currency.
+
+    ``accrued`` says whether WIP and accrued revenue were posted for it (time and
+    material that accrues revenue); posting the invoice then reverses them at
+    ``accrued_rate``, the rate they were posted at (``None``: the invoice's rate, as
+    under a fixed-rate agreement), so the reversal undoes the WIP posting exactly.
+    ``taxes`` are its tax lines, already rounded per code
+    (:func:`billable.domain.tax.tax_lines`).
+    """
+
+    transaction_class: TransactionClass
+    amount: Decimal
+    taxes: tuple[TaxLine, ...] = ()
+    accrued: bool = True
+    accrued_rate: Decimal | None = None
+    dimensions: Dimensions = ()
+
+
+def invoice_posting(
+    profile: PostingProfile,
+    lines: Sequence[InvoicedLine],
+    currency: Currency,
+    accounting_currency: Currency,
+    rate: Decimal,
+    customer_dimensions: Dimensions = (),
+) -> Voucher:
+    """Posting an invoice proposal: a customer invoice.
+
+    Per line: reverse WIP (credit) and accrued revenue (debit) when accrued, credit
+    invoiced revenue; per tax line, credit sales tax payable; debit the customer
+    balance with amount plus tax, last. The customer balance takes the rounding
+    difference of the conversion (module docstring). Seed 003 without tax: -1,000 /
+    -1,250, 1,000 / 1,250, -1,000 / -1,250 and 1,000 / 1,250 at 1.25.
+    """
+    if not lines:
+        raise Invalid.field("lines", "an invoice posting needs at least one line")
+    make = _LineMaker(profile, currency, accounting_currency, rate)
+    posted: list[VoucherLine] = []
+    receivable = ZERO
+    for line in lines:
+        amount = _checked_amount(line.amount, currency)
+        cls, dims = line.transaction_class, line.dimensions
+        if line.accrued:
+            rate_then = rate if line.accrued_rate is None else line.accrued_rate
+            at = _LineMaker(profile, currency, accounting_currency, rate_then)
+            wip, accrued = PostingType.WIP_SALES_VALUE, PostingType.ACCRUED_REVENUE
+            posted.extend(at.pair(wip, accrued, cls, _negated(amount), dims).lines)
+        posted.append(make.line(PostingType.INVOICED_REVENUE, cls, _negated(amount), dims))
+        receivable += amount
+        for tax in line.taxes:
+            tax_amount = _checked_amount(tax.amount, currency, "tax")
+            posted.append(
+                make.line(PostingType.SALES_TAX, cls, _negated(tax_amount), dims, tax.code)
+            )
+            receivable += tax_amount
+    balancing = -sum((p.amount_accounting for p in posted), ZERO)
+    customer = replace(
+        make.line(PostingType.CUSTOMER_BALANCE, None, receivable, customer_dimensions),
+        amount_accounting=round_amount(balancing, accounting_currency),
+    )
+    voucher = Voucher((*posted, customer))
+    voucher.check_balanced()
+    return voucher
+
+
+def credit_note_posting(
+    profile: PostingProfile,
+    lines: Sequence[InvoicedLine],
+    currency: Currency,
+    accounting_currency: Currency,
+    rate: Decimal,
+    customer_dimensions: Dimensions = (),
+) -> Voucher:
+    """Posting a credit note (a corrective invoice that credits): the mirror of
+    :func:`invoice_posting`.
+
+    ``lines`` carry the credited figures as positive amounts, as on the invoice they
+    correct. Every line is negated: invoiced revenue and sales tax debited, customer
+    balance credited, and for accrued lines WIP debited and accrued revenue credited
+    again (the credited quantity returns to the unbilled backlog).
+    """
+    return invoice_posting(
+        profile, lines, currency, accounting_currency, rate, customer_dimensions
+    ).mirrored()
