@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from billable.domain.invoice import BillingType
-from billable.domain.money import Currency, extend, prorate
+from billable.domain.money import ZERO, Currency, extend, prorate
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,12 @@ def correction_figures(
 
     The new billed amount is ``round(quantity x price)``; the detail shows its
     difference to the original billed amount, so credit + original = new, exactly.
-    Tax is prorated from the original billed tax.
+    Tax is prorated from the original billed tax. Keeping the original quantity keeps
+    the original figures exactly: a billed remainder's amount is an exact difference
+    that ``round(quantity x price)`` need not reproduce, and re-rounding makes a cent.
     """
+    if quantity == original.quantity:
+        return CorrectionFigures(ZERO, ZERO, original.amount, original.tax)
     new_amount = extend(quantity, price, currency)
     new_tax = prorate(original.tax, quantity, original.quantity, currency)
     return CorrectionFigures(
@@ -121,7 +125,9 @@ def confirm_correction(
     manager to bill later or mark non-chargeable.
     """
     effects: list[Effect] = [Reverse(original.actual_id)]
-    if quantity != 0:
+    # Nothing left to bill only when quantity, amount and tax are all zero: a user-set
+    # tax on a zero quantity is still billed, or it would exist on the invoice only.
+    if quantity != 0 or figures.new_amount != 0 or figures.new_tax != 0:
         effects.append(Bill(quantity, figures.new_amount, figures.new_tax, billing_type))
     if quantity < original.quantity:
         effects.append(

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, null, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, null, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from billable.domain.errors import Conflict
@@ -96,7 +96,14 @@ def _confirm_corrections(session: Session, template: Any, corrective: ColumnElem
         session,
         template,
         D.original_billed_actual_id,
-        and_(corrective, D.quantity != 0),
+        and_(
+            corrective,
+            or_(
+                D.quantity != 0,
+                template.amount + D.amount != 0,
+                template.tax + D.tax != 0,
+            ),
+        ),
         _billed(template, template.amount + D.amount, template.tax + D.tax),
         inner=True,
     )

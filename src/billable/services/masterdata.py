@@ -59,7 +59,8 @@ def _write_bill_to(row: Any, bill_to: Mapping[str, Any] | None) -> None:
 def _write_price_list(session: Session, row: PriceList, fields: Fields) -> None:
     if "currency" in fields:
         currency(fields["currency"])
-    if "role_prices" in fields:
+    if fields.get("role_prices") is not None:
+        _clear(session, row.role_prices)
         _unique(fields["role_prices"], "role_id", "role_prices")
         row.role_prices = [
             RolePrice(
@@ -68,7 +69,8 @@ def _write_price_list(session: Session, row: PriceList, fields: Fields) -> None:
             )
             for i, p in enumerate(fields["role_prices"])
         ]
-    if "category_prices" in fields:
+    if fields.get("category_prices") is not None:
+        _clear(session, row.category_prices)
         _unique(fields["category_prices"], "category_id", "category_prices")
         row.category_prices = [
             CategoryPrice(
@@ -84,7 +86,8 @@ def _write_price_list(session: Session, row: PriceList, fields: Fields) -> None:
             )
             for i, p in enumerate(fields["category_prices"])
         ]
-    if "product_prices" in fields:
+    if fields.get("product_prices") is not None:
+        _clear(session, row.product_prices)
         _unique(fields["product_prices"], "product_id", "product_prices")
         row.product_prices = [
             ProductPrice(
@@ -95,6 +98,13 @@ def _write_price_list(session: Session, row: PriceList, fields: Fields) -> None:
             )
             for i, p in enumerate(fields["product_prices"])
         ]
+
+
+def _clear(session: Session, children: list[Any]) -> None:
+    """Delete a price list's old prices before the new ones are added: replacing the
+    list in one flush would insert (price list, role) twice before deleting."""
+    children.clear()
+    session.flush()
 
 
 def _unique(items: list[Mapping[str, Any]], key: str, field_name: str) -> None:

@@ -121,6 +121,11 @@ def _run_chunk(
         session.scalars(
             select(Contract.id).where(Contract.id.in_(ids)).order_by(Contract.id).with_for_update()
         ).all()
+        finished = session.scalars(
+            select(InvoiceRun.status).where(InvoiceRun.run_date == run_date)
+        ).first()
+        if finished == "succeeded":
+            return  # a concurrent run closed the date while this one was on its way
         done = _done(uow, run_date, ids)
         todo = {cid: lines for cid, lines in chunk.items() if cid not in done}
         if not todo:
@@ -141,11 +146,13 @@ def _run_chunk(
 def run_date(
     make_uow: UowFactory, date: dt.date, progress: Progress | None = None, job_id: int | None = None
 ) -> RunResult:
-    """Process ``date`` (idempotent, safe to run many times at once)."""
-    _open_run(make_uow(), date, job_id)
+    """Process ``date`` (idempotent, safe to run many times at once). A date already
+    processed creates nothing: work that became ready since waits for the next date."""
+    result = RunResult(date)
+    if _open_run(make_uow(), date, job_id) == "succeeded":
+        return result
     plan = due_plan(make_uow(), date)
     contract_ids = list(plan)
-    result = RunResult(date)
     for start in range(0, len(contract_ids), CHUNK):
         chunk = {cid: plan[cid] for cid in contract_ids[start : start + CHUNK]}
         for attempt in range(3):
@@ -162,10 +169,14 @@ def run_date(
     return result
 
 
-def _open_run(uow: UnitOfWork, date: dt.date, job_id: int | None) -> None:
+def _open_run(uow: UnitOfWork, date: dt.date, job_id: int | None) -> str:
+    """Record that ``date`` is being processed; returns the date's run status."""
     with uow:
-        if uow.session.scalars(select(InvoiceRun).where(InvoiceRun.run_date == date)).first():
-            return
+        status = uow.session.scalars(
+            select(InvoiceRun.status).where(InvoiceRun.run_date == date)
+        ).first()
+        if status is not None:
+            return status
         uow.session.add(
             InvoiceRun(
                 run_date=date,
@@ -177,6 +188,7 @@ def _open_run(uow: UnitOfWork, date: dt.date, job_id: int | None) -> None:
         )
         with contextlib.suppress(IntegrityError):  # another run of the date opened it
             uow.commit()
+        return "running"
 
 
 def _close_run(uow: UnitOfWork, date: dt.date, result: RunResult) -> None:

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 
 def _id_text(value: Any) -> Any:
@@ -57,6 +64,20 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Patch(Input):
+    """Base of PATCH bodies: a field left out is unchanged; ``null`` clears a field only
+    where clearing it means something (``nullable``), and is refused elsewhere."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.nullable:
+            raise ValueError("must not be null; leave the field out to keep it")
+        return value
+
+
 class BillTo(Input):
     name: Name
     street: Annotated[str, Field(max_length=200)] = ""
@@ -65,7 +86,7 @@ class BillTo(Input):
     country: Annotated[str, Field(pattern=r"^([A-Z]{2})?$")] = ""
 
 
-class BillToPatch(Input):
+class BillToPatch(Patch):
     name: Name | None = None
     street: Annotated[str, Field(max_length=200)] | None = None
     city: Annotated[str, Field(max_length=100)] | None = None

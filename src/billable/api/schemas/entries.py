@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from billable.api.schemas.common import DecimalText, Id, Input, Price, Quantity, Text
+from billable.api.schemas.common import DecimalText, Id, Input, Patch, Price, Quantity, Text
 from billable.api.schemas.masterdata import MilestoneOut
 
 EntryStatusIn = Literal["draft", "submitted"]
@@ -26,7 +26,9 @@ class TimeEntryIn(Input):
     status: EntryStatusIn = "draft"
 
 
-class TimeEntryPatch(Input):
+class TimeEntryPatch(Patch):
+    nullable = frozenset(["category_id", "role_id", "task_id"])
+
     task_id: Id | None = None
     role_id: Id | None = None
     category_id: Id | None = None
@@ -48,7 +50,9 @@ class ExpenseEntryIn(Input):
     status: EntryStatusIn = "draft"
 
 
-class ExpenseEntryPatch(Input):
+class ExpenseEntryPatch(Patch):
+    nullable = frozenset(["task_id"])
+
     task_id: Id | None = None
     category_id: Id | None = None
     date: dt.date | None = None
@@ -66,7 +70,9 @@ class MaterialUsageIn(Input):
     status: EntryStatusIn = "draft"
 
 
-class MaterialUsagePatch(Input):
+class MaterialUsagePatch(Patch):
+    nullable = frozenset(["task_id"])
+
     task_id: Id | None = None
     product_id: Id | None = None
     date: dt.date | None = None
@@ -84,7 +90,9 @@ class FeeEntryIn(Input):
     status: EntryStatusIn = "draft"
 
 
-class FeeEntryPatch(Input):
+class FeeEntryPatch(Patch):
+    nullable = frozenset(["task_id"])
+
     task_id: Id | None = None
     category_id: Id | None = None
     date: dt.date | None = None

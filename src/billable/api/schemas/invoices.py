@@ -15,6 +15,7 @@ from billable.api.schemas.common import (
     Id,
     Input,
     Name,
+    Patch,
     Price,
     Quantity,
     Text,
@@ -27,7 +28,9 @@ class InvoiceCreate(Input):
     invoice_date: dt.date | None = None
 
 
-class InvoicePatch(Input):
+class InvoicePatch(Patch):
+    nullable = frozenset(["description", "discount_amount", "discount_percent", "freight_amount"])
+
     name: Name | None = None
     description: Text | None = None
     bill_to: BillToPatch | None = None
@@ -40,7 +43,11 @@ class InvoicePatch(Input):
     freight_amount: Amount | None = None
 
 
-class DetailPatch(Input):
+class DetailPatch(Patch):
+    nullable = frozenset(
+        ["category_id", "product_id", "resource_id", "role_id", "task_id", "write_in_description"]
+    )
+
     quantity: Quantity | None = None
     billing_type: BillingTypeIn | None = None
     description: Text | None = None

@@ -18,6 +18,7 @@ from billable.api.schemas.common import (
     Id,
     Input,
     Name,
+    Patch,
     Price,
     Quantity,
     Text,
@@ -33,7 +34,9 @@ class CustomerIn(Input):
     vat_id: str | None = Field(default=None, max_length=40)
 
 
-class CustomerPatch(Input):
+class CustomerPatch(Patch):
+    nullable = frozenset(["vat_id"])
+
     name: Name | None = None
     currency: CurrencyCode | None = None
     bill_to: BillToPatch | None = None
@@ -52,7 +55,7 @@ class RoleIn(Input):
     name: Name
 
 
-class RolePatch(Input):
+class RolePatch(Patch):
     name: Name | None = None
 
 
@@ -66,7 +69,7 @@ class ResourceIn(Input):
     default_role_id: Id
 
 
-class ResourcePatch(Input):
+class ResourcePatch(Patch):
     name: Name | None = None
     default_role_id: Id | None = None
 
@@ -82,7 +85,7 @@ class CategoryIn(Input):
     transaction_class: TransactionClassIn
 
 
-class CategoryPatch(Input):
+class CategoryPatch(Patch):
     name: Name | None = None
 
 
@@ -98,7 +101,7 @@ class ProductIn(Input):
     list_price: Price
 
 
-class ProductPatch(Input):
+class ProductPatch(Patch):
     name: Name | None = None
     unit: str | None = Field(default=None, min_length=1, max_length=20)
     list_price: Price | None = None
@@ -136,7 +139,7 @@ class PriceListIn(Input):
     product_prices: list[ProductPriceIn] = []
 
 
-class PriceListPatch(Input):
+class PriceListPatch(Patch):
     name: Name | None = None
     role_prices: list[RolePriceIn] | None = None
     category_prices: list[CategoryPriceIn] | None = None
@@ -175,7 +178,7 @@ class ProjectIn(Input):
     cost_price_list_id: Id
 
 
-class ProjectPatch(Input):
+class ProjectPatch(Patch):
     name: Name | None = None
     cost_price_list_id: Id | None = None
 
@@ -191,7 +194,7 @@ class TaskIn(Input):
     name: Name
 
 
-class TaskPatch(Input):
+class TaskPatch(Patch):
     name: Name | None = None
 
 
@@ -211,7 +214,9 @@ class ContractIn(Input):
     bill_to: BillTo | None = None
 
 
-class ContractPatch(Input):
+class ContractPatch(Patch):
+    nullable = frozenset(["description", "opportunity"])
+
     name: Name | None = None
     opportunity: str | None = Field(default=None, max_length=200)
     description: Text | None = None
@@ -253,7 +258,9 @@ class ContractLineIn(Input):
     )
 
 
-class ContractLinePatch(Input):
+class ContractLinePatch(Patch):
+    nullable = frozenset(["amount", "date", "invoice_schedule"])
+
     name: Name | None = None
     transaction_classes: list[TransactionClassIn] | None = None
     amount: Amount | None = None
