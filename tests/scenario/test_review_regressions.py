@@ -121,3 +121,87 @@ def test_tax_kept_on_a_zero_quantity_correction_stays_in_the_ledger(api):
     billed = api.get("/actuals", transaction_type="billed_sales")["items"]
     assert sum(float(a["tax"]) for a in billed) == pytest.approx(380.0)
     assert sum(float(a["quantity"]) for a in billed) == 0
+
+
+def test_an_amount_beyond_the_largest_is_refused_at_approval_and_nothing_is_written(api):
+    world = make_world(api)
+    world.line(["time"])
+    api.patch(
+        f"/price-lists/{world.sales_list['id']}",
+        {"role_prices": [{"role_id": world.role["id"], "price": "999999999999"}]},
+    )
+    entry = api.post(
+        "/time-entries",
+        {
+            "resource_id": world.resource["id"],
+            "project_id": world.project["id"],
+            "date": "2026-08-27",
+            "quantity": "999999999",
+            "status": "submitted",
+        },
+    )
+    refused = problem(api, "POST", f"/time-entries/{entry['id']}/approve", 422)
+    assert refused["errors"][0]["field"] == "quantity"
+    assert api.get(f"/time-entries/{entry['id']}")["status"] == "submitted"
+    assert api.get("/actuals")["items"] == []
+
+
+def test_a_cursor_out_of_range_is_refused(api):
+    import base64
+
+    cursor = base64.urlsafe_b64encode(b"99999999999999999999999").decode()
+    refused = problem(api, "GET", "/actuals", 422, cursor=cursor)
+    assert refused["errors"][0]["field"] == "cursor"
+
+
+def test_a_schedule_near_the_end_of_the_calendar_is_shown_to_its_end(api):
+    world = make_world(api)
+    line = world.line(
+        ["time"], invoice_schedule={"frequency": "weekly", "start_date": "9999-12-25"}
+    )
+    assert line["run_dates"] == ["9999-12-25"]
+    assert len(api.get(f"/contracts/{world.contract['id']}/lines")["items"]) == 1
+
+
+def test_milestone_amounts_finer_than_the_currency_are_refused(api):
+    world = make_world(api)
+    line = world.line(["time"], billing_method="fixed_price", amount="1000.00")
+    refused = problem(
+        api,
+        "POST",
+        f"/contract-lines/{line['id']}/milestones",
+        422,
+        json={"name": "Dust", "date": "2026-08-01", "amount": "0.004"},
+    )
+    assert refused["errors"][0]["field"] == "amount"
+    progress = api.post(
+        f"/contract-lines/{line['id']}/milestones",
+        {"name": "Build", "date": "2026-08-01", "amount": "1000.00", "kind": "progress"},
+    )
+    problem(
+        api,
+        "POST",
+        f"/milestones/{progress['id']}/ready-to-invoice",
+        422,
+        json={"amount": "333.3333"},
+    )
+    assert api.get(f"/milestones/{progress['id']}")["status"] == "not_ready"
+
+
+def test_a_fixed_price_line_amount_cannot_drop_below_its_milestones(api):
+    world = make_world(api)
+    line = world.line(["time"], billing_method="fixed_price", amount="1000.00")
+    api.post(
+        f"/contract-lines/{line['id']}/milestones",
+        {"name": "All", "date": "2026-08-01", "amount": "1000.00"},
+    )
+    for amount in ("100.00", None, "-5.00"):
+        problem(api, "PATCH", f"/contract-lines/{line['id']}", 422, json={"amount": amount})
+    assert api.get(f"/contract-lines/{line['id']}")["amount"] == "1000.00"
+
+
+def test_a_run_date_in_the_future_is_refused(api):
+    future = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    refused = problem(api, "POST", "/invoice-runs", 422, json={"run_date": future})
+    assert refused["errors"][0]["field"] == "run_date"
+    assert api.get("/invoice-runs")["items"] == []

@@ -25,9 +25,12 @@ class Page(BaseModel, Generic[T]):
 
 def _decode(cursor: str) -> int:
     try:
-        return int(base64.urlsafe_b64decode(cursor.encode()).decode())
+        value = int(base64.urlsafe_b64decode(cursor.encode()).decode())
     except (ValueError, UnicodeDecodeError):
-        raise Invalid.field("cursor", "is not a cursor this API issued") from None
+        value = -1
+    if not 0 <= value < 2**63:
+        raise Invalid.field("cursor", "is not a cursor this API issued")
+    return value
 
 
 def _encode(last_id: int) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
@@ -88,6 +88,14 @@ def install(app: FastAPI) -> None:
             "Conflict with a concurrent change",
             "the invoice was changed by another request; reload and retry",
         )
+
+    @app.exception_handler(StatementError)
+    async def _unstorable(_: Request, exc: StatementError) -> JSONResponse:
+        # ExactDecimal refuses (never changes) a value it cannot keep exactly; a value
+        # that got that far is out of range, not a server fault.
+        if isinstance(exc.orig, ValueError | TypeError):
+            return problem(422, "Invalid input", f"a value cannot be stored exactly: {exc.orig}")
+        raise exc
 
     @app.exception_handler(OperationalError)
     async def _operational(_: Request, exc: OperationalError) -> JSONResponse:

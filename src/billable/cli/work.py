@@ -18,7 +18,7 @@ from billable.cli.main import app, console, database, error_console, refusals, u
 from billable.domain.errors import Invalid
 from billable.jobs.handlers import execute
 from billable.persistence.tables import Job, Notification
-from billable.services import jobs
+from billable.services import jobs, runs
 
 
 def _parse_date(text: str | None) -> dt.date:
@@ -94,6 +94,7 @@ def invoice_run(
     """Process one run date now: invoice every contract line due that day."""
     with refusals(), database() as engine:
         run_date = _parse_date(date)
+        runs.check_run_date(run_date, dt.datetime.now(dt.UTC).date())
         job_id = jobs.enqueue(
             uow_factory(engine)(), "invoice_run", {"run_date": run_date.isoformat()}, None
         )

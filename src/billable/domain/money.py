@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from billable.domain.errors import Invalid
+
 QUANTITY_PLACES = 4
 PRICE_PLACES = 6
 RATE_PLACES = 6
@@ -52,9 +54,31 @@ def round_places(value: Decimal, places: int) -> Decimal:
     return value.quantize(_quantum(places), rounding=ROUND_HALF_UP)
 
 
+#: The largest amount Billable keeps (stored exactly on every database; see
+#: persistence.types): beyond it an input is refused rather than changed.
+MAX_AMOUNT = Decimal("99999999999999")
+
+
 def extend(quantity: Decimal, price: Decimal, currency: Currency) -> Decimal:
     """The amount of one priced piece: ``round(quantity x price)`` in ``currency``."""
-    return round_amount(quantity * price, currency)
+    amount = round_amount(quantity * price, currency)
+    if abs(amount) > MAX_AMOUNT:
+        raise Invalid.field(
+            "quantity", f"quantity x price is {amount}, beyond the largest amount {MAX_AMOUNT}"
+        )
+    return amount
+
+
+def exact_amount(value: Decimal, currency: Currency, field: str) -> Decimal:
+    """``value`` if it is a whole number of ``currency``'s minor units, else a 422 on
+    ``field``: an amount a user types is never silently rounded."""
+    rounded = round_amount(value, currency)
+    if rounded != value:
+        raise Invalid.field(
+            field,
+            f"{value} has more decimals than {currency.code} allows ({currency.minor_units})",
+        )
+    return rounded
 
 
 def prorate(total: Decimal, part: Decimal, whole: Decimal, currency: Currency) -> Decimal:

@@ -37,23 +37,32 @@ def _clamp(year: int, month: int, day: int) -> dt.date:
 
 
 def run_dates(frequency: Frequency, start: dt.date) -> Iterator[dt.date]:
-    """Every run date from ``start`` on, in order. Monthly and semimonthly days beyond a
-    month's end run on its last day (a start on Jan 31 runs on Feb 28)."""
+    """Every run date from ``start`` on, in order, ending with the calendar (year 9999).
+    Monthly and semimonthly days beyond a month's end run on its last day (a start on
+    Jan 31 runs on Feb 28)."""
     index = 0
     while True:
-        if frequency is Frequency.DAILY:
-            yield start + dt.timedelta(days=index)
-        elif frequency is Frequency.WEEKLY:
-            yield start + dt.timedelta(weeks=index)
-        elif frequency is Frequency.BIWEEKLY:
-            yield start + dt.timedelta(weeks=2 * index)
-        elif frequency is Frequency.MONTHLY:
-            yield _add_months(start, index)
-        else:
-            month = _add_months(start.replace(day=1), index)
-            days = sorted({_clamp(month.year, month.month, d) for d in semimonthly_days(start.day)})
-            yield from (d for d in days if d >= start)
+        try:
+            yield from _run_dates_at(frequency, start, index)
+        except (OverflowError, ValueError):  # past dt.date.max: the schedule ends
+            return
         index += 1
+
+
+def _run_dates_at(frequency: Frequency, start: dt.date, index: int) -> Iterator[dt.date]:
+    """The run date(s) of step ``index`` of a schedule."""
+    if frequency is Frequency.DAILY:
+        yield start + dt.timedelta(days=index)
+    elif frequency is Frequency.WEEKLY:
+        yield start + dt.timedelta(weeks=index)
+    elif frequency is Frequency.BIWEEKLY:
+        yield start + dt.timedelta(weeks=2 * index)
+    elif frequency is Frequency.MONTHLY:
+        yield _add_months(start, index)
+    else:
+        month = _add_months(start.replace(day=1), index)
+        days = sorted({_clamp(month.year, month.month, d) for d in semimonthly_days(start.day)})
+        yield from (d for d in days if d >= start)
 
 
 def upcoming(frequency: Frequency, start: dt.date, today: dt.date, count: int) -> list[dt.date]:

@@ -101,7 +101,7 @@ def set_ready(
         for actual in _backlog_actuals(session, actual_ids):
             actual.ready_to_invoice = ready
         for index, raw in enumerate(milestone_ids):
-            milestone = session.get(Milestone, parse_id(raw) or 0)
+            milestone = session.get(Milestone, parse_id(raw) or 0, with_for_update=True)
             if milestone is None:
                 raise Invalid.field(f"milestone_ids[{index}]", f"no milestone with id {raw}")
             wanted = "ready_to_invoice" if ready else "not_ready"

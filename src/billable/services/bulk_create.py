@@ -334,7 +334,8 @@ def _insert_milestone_details(session: Session, ids: list[int]) -> None:
     session.execute(
         update(M)
         .where(
-            M.id.in_(select(D.milestone_id).where(D.invoice_id.in_(ids), D.source == "milestone"))
+            M.id.in_(select(D.milestone_id).where(D.invoice_id.in_(ids), D.source == "milestone")),
+            M.status == "ready_to_invoice",
         )
         .values(status=MILESTONE.target_of("invoice", "ready_to_invoice"))
     )

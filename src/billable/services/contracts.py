@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from billable.currencies import currency
 from billable.domain.errors import Conflict, Invalid
 from billable.domain.lifecycle import MILESTONE, PRODUCT_LINE
-from billable.domain.money import ZERO, prorate, round_amount
+from billable.domain.money import ZERO, exact_amount, prorate, round_amount
 from billable.persistence.tables import (
     Contract,
     ContractLine,
@@ -159,7 +159,9 @@ def _project_line(session: Session, contract: Contract, line: ContractLine, f: F
     if line.billing_method == "fixed_price" and f.get("amount") is None:
         raise Invalid.field("amount", "is required on a fixed-price line")
     if f.get("amount") is not None:
-        line.amount = round_amount(f["amount"], currency(contract.currency))
+        line.amount = exact_amount(f["amount"], currency(contract.currency), "amount")
+    if line.billing_method == "fixed_price":
+        _check_fixed_price_amount(session, line)
     _set_schedule(line, f.get("invoice_schedule"))
 
 
@@ -202,11 +204,14 @@ def update_line(uow: UnitOfWork, ident: str, fields: Fields) -> int:
             if "amount" in fields:
                 contract = session.get(Contract, line.contract_id)
                 assert contract is not None
+                amount = fields["amount"]
                 line.amount = (
                     None
-                    if fields["amount"] is None
-                    else round_amount(fields["amount"], currency(contract.currency))
+                    if amount is None
+                    else exact_amount(amount, currency(contract.currency), "amount")
                 )
+                if line.billing_method == "fixed_price":
+                    _check_fixed_price_amount(session, line)
             if "invoice_schedule" in fields:
                 _set_schedule(line, fields["invoice_schedule"])
             if fields.get("transaction_classes") is not None:
@@ -222,6 +227,24 @@ def update_line(uow: UnitOfWork, ident: str, fields: Fields) -> int:
     return line.id
 
 
+def _check_fixed_price_amount(session: Session, line: ContractLine) -> None:
+    """A fixed-price line needs a positive amount that covers its milestones."""
+    if line.amount is None or line.amount <= 0:
+        raise Invalid.field("amount", "a fixed-price line needs an amount above zero")
+    planned = (
+        session.scalar(
+            select(func.coalesce(func.sum(Milestone.amount), 0)).where(
+                Milestone.contract_line_id == line.id
+            )
+        )
+        or ZERO
+    )
+    if planned > line.amount:
+        raise Invalid.field(
+            "amount", f"the line's milestones total {planned}; the amount cannot be below it"
+        )
+
+
 def create_milestone(uow: UnitOfWork, line_id: str, fields: Fields) -> int:
     """A fixed or progress milestone on a fixed-price project line."""
     with uow:
@@ -232,7 +255,7 @@ def create_milestone(uow: UnitOfWork, line_id: str, fields: Fields) -> int:
         contract = session.get(Contract, line.contract_id)
         assert contract is not None and line.amount is not None
         cur = currency(contract.currency)
-        amount = round_amount(fields["amount"], cur)
+        amount = exact_amount(fields["amount"], cur, "amount")
         planned = (
             session.scalar(
                 select(func.coalesce(func.sum(Milestone.amount), 0)).where(
@@ -252,7 +275,7 @@ def create_milestone(uow: UnitOfWork, line_id: str, fields: Fields) -> int:
             description=fields.get("description") or "",
             date=fields["date"],
             amount=amount,
-            tax=round_amount(fields.get("tax") or ZERO, cur),
+            tax=exact_amount(fields.get("tax") or ZERO, cur, "tax"),
             kind=fields["kind"],
             status="not_ready",
             ready_amount=ZERO,
@@ -277,7 +300,10 @@ def mark_milestone_ready(uow: UnitOfWork, ident: str, amount: Decimal | None) ->
                 raise Invalid.field("amount", "a progress milestone needs the amount to bill")
             if amount <= 0 or amount > remaining:
                 raise Invalid.field("amount", f"must be above 0 and at most {remaining}")
-            milestone.ready_amount = amount
+            line = session.get(ContractLine, milestone.contract_line_id)
+            owner = session.get(Contract, line.contract_id) if line else None
+            assert owner is not None
+            milestone.ready_amount = exact_amount(amount, currency(owner.currency), "amount")
         else:
             if amount is not None and amount != milestone.amount:
                 raise Invalid.field("amount", "a fixed milestone is billed in full")

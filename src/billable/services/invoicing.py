@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from billable.domain.errors import Conflict
-from billable.domain.lifecycle import INVOICE
+from billable.domain.lifecycle import INVOICE, MILESTONE, PRODUCT_LINE
 from billable.domain.money import ZERO
 from billable.persistence.tables import (
     Actual,
@@ -116,7 +116,7 @@ def add_invoice_line(
                 ContractLine.id == contract_line.id,
                 ContractLine.product_status == "ready_to_invoice",
             )
-            .values(product_status="customer_invoice_created")
+            .values(product_status=PRODUCT_LINE.target_of("invoice", "ready_to_invoice"))
         )
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
             session.add(_product_detail(session, invoice, line, contract_line))
@@ -177,7 +177,7 @@ def pull_transactions(session: Session, invoice: Invoice) -> int:
         .with_for_update()
     ).all()
     for milestone in milestones:
-        milestone.status = "customer_invoice_created"
+        milestone.status = MILESTONE.next_state(milestone.status, "invoice")
         line = lines[milestone.contract_line_id]
         tax = milestone.ready_tax
         rows.append(

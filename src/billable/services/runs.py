@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from billable.domain.errors import Invalid
 from billable.domain.schedule import Frequency, is_run_date
 from billable.persistence.tables import (
     Contract,
@@ -212,13 +213,25 @@ def _close_run(uow: UnitOfWork, date: dt.date, result: RunResult) -> None:
         uow.commit()
 
 
+#: How far back a catch-up reaches: after a longer outage, older dates are run by hand.
+CATCH_UP_DAYS = 366
+
+
+def check_run_date(date: dt.date, today: dt.date) -> None:
+    """Refuse a run date in the future: a date is processed on or after the day itself
+    (and a far-future date would stop the daily catch-up until then)."""
+    if date > today:
+        raise Invalid.field("run_date", f"{date} is in the future; today is {today}")
+
+
 def missed_dates(uow: UnitOfWork, today: dt.date) -> list[dt.date]:
     """Run dates to process now, in order: every day after the last completed run date
-    up to ``today`` (just ``today`` when no run has completed yet)."""
+    up to ``today`` (just ``today`` when no run has completed yet), at most
+    ``CATCH_UP_DAYS`` back."""
     with uow:
         last = uow.session.scalars(
             select(InvoiceRun.run_date)
-            .where(InvoiceRun.status == "succeeded")
+            .where(InvoiceRun.status == "succeeded", InvoiceRun.run_date <= today)
             .order_by(InvoiceRun.run_date.desc())
         ).first()
         pending = list(
@@ -229,5 +242,7 @@ def missed_dates(uow: UnitOfWork, today: dt.date) -> list[dt.date]:
             )
         )
     start = (last + dt.timedelta(days=1)) if last else today
+    start = max(start, today - dt.timedelta(days=CATCH_UP_DAYS))
+    pending = [d for d in pending if d >= today - dt.timedelta(days=CATCH_UP_DAYS)]
     days = {start + dt.timedelta(days=i) for i in range(max(0, (today - start).days + 1))}
     return sorted(days | set(pending))

@@ -14,7 +14,7 @@ from billable.api.schemas.common import JobAccepted
 from billable.domain.errors import Invalid
 from billable.domain.permissions import Permission
 from billable.persistence.tables import Contract, Invoice, InvoiceRun, Job, Notification
-from billable.services import jobs
+from billable.services import jobs, runs
 from billable.services.common import get
 from billable.services.users import Principal
 
@@ -76,6 +76,7 @@ def start_run(
     body: s.RunCreate, request: Request, uow: Uow, caller: Principal = BillingWriter
 ) -> dict[str, str]:
     """Process a run date in the background; re-running a date creates nothing new."""
+    runs.check_run_date(body.run_date, dt.datetime.now(dt.UTC).date())
     return _start(request, uow, "invoice_run", {"run_date": body.run_date.isoformat()}, caller, 0)
 
 
