@@ -205,3 +205,21 @@ def test_a_run_date_in_the_future_is_refused(api):
     refused = problem(api, "POST", "/invoice-runs", 422, json={"run_date": future})
     assert refused["errors"][0]["field"] == "run_date"
     assert api.get("/invoice-runs")["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/invoices", {"project_invoice_status": "bogus"}),
+        ("/actuals", {"transaction_type": "bogus"}),
+        ("/time-entries", {"status": "bogus"}),
+    ],
+)
+def test_an_unknown_filter_value_is_refused_not_answered_with_nothing(api, path, params):
+    refused = api.get(path, expect=422, **params)  # ("status" would clash with problem())
+    assert refused["errors"][0]["field"] == next(iter(params))
+
+
+def test_bulk_creation_reads_ids_as_every_other_route_does(api):
+    world = make_world(api)
+    api.post("/invoices/bulk", {"contract_ids": ["0" + world.contract["id"]]}, expect=202)

@@ -1,6 +1,6 @@
 """Actuals, the billing backlog and milestone readiness."""
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from sqlalchemy import select
@@ -28,7 +28,7 @@ def list_actuals(
     contract_id: str | None = None,
     contract_line_id: str | None = None,
     project_id: str | None = None,
-    transaction_type: str | None = None,
+    transaction_type: Literal["cost", "unbilled_sales", "billed_sales"] | None = None,
     source_id: str | None = None,
 ) -> dict[str, Any]:
     stmt = select(Actual)

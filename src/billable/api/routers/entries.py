@@ -3,7 +3,7 @@
 No ``from __future__ import annotations``: the route factory's body types are closures.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -40,7 +40,7 @@ def entry_routes(
         limit: int = 50,
         cursor: str | None = None,
         project_id: str | None = None,
-        status: str | None = None,
+        status: Literal["draft", "submitted", "approved", "rejected"] | None = None,
     ) -> dict[str, Any]:
         stmt = select(Entry).where(Entry.kind == kind)
         if project_id is not None:

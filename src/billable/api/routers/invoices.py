@@ -1,6 +1,6 @@
 """Invoice routes: create, read, edit, refresh, confirm and correct."""
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Response
 from sqlalchemy import select
@@ -39,7 +39,7 @@ def list_invoices(
     limit: int = 50,
     cursor: str | None = None,
     contract_id: str | None = None,
-    project_invoice_status: str | None = None,
+    project_invoice_status: Literal["draft", "in_review", "confirmed"] | None = None,
     corrects_invoice_id: str | None = None,
 ) -> dict[str, Any]:
     stmt = select(Invoice)

@@ -15,7 +15,7 @@ from billable.domain.errors import Invalid
 from billable.domain.permissions import Permission
 from billable.persistence.tables import Contract, Invoice, InvoiceRun, Job, Notification
 from billable.services import jobs, runs
-from billable.services.common import get
+from billable.services.common import get, parse_id
 from billable.services.users import Principal
 
 router = APIRouter(tags=["jobs"])
@@ -30,17 +30,19 @@ def _start(
     return {"job_id": str(job_id)}
 
 
-def _check_ids(uow: Uow, model: Any, ids: list[str], field: str, what: str) -> None:
+def _check_ids(uow: Uow, model: Any, ids: list[str], field: str, what: str) -> list[str]:
+    """The ids, read as every route reads ids ("01" is 1), each known, in order."""
+    keys = [parse_id(i) for i in ids]
     with uow:
-        known = {
-            str(i)
-            for i in uow.session.scalars(
-                select(model.id).where(model.id.in_([int(i) for i in ids]))
+        known = set(
+            uow.session.scalars(
+                select(model.id).where(model.id.in_([k for k in keys if k is not None]))
             )
-        }
-    for index, ident in enumerate(ids):
-        if ident not in known:
+        )
+    for index, (ident, key) in enumerate(zip(ids, keys, strict=True)):
+        if key not in known:
             raise Invalid.field(f"{field}[{index}]", f"no {what} with id {ident}")
+    return list(dict.fromkeys(str(k) for k in keys))
 
 
 @router.post("/invoices/bulk", response_model=JobAccepted, status_code=202)
@@ -48,8 +50,7 @@ def bulk_create(
     body: s.BulkCreate, request: Request, uow: Uow, caller: Principal = BillingWriter
 ) -> dict[str, str]:
     """One draft invoice per contract, created by a background job."""
-    ids = list(dict.fromkeys(body.contract_ids))
-    _check_ids(uow, Contract, ids, "contract_ids", "contract")
+    ids = _check_ids(uow, Contract, body.contract_ids, "contract_ids", "contract")
     date = body.invoice_date or dt.date.today()
     return _start(
         request,
@@ -66,8 +67,7 @@ def bulk_confirm(
     body: s.BulkConfirm, request: Request, uow: Uow, caller: Principal = BillingWriter
 ) -> dict[str, str]:
     """Confirm many invoices in a background job (set-based)."""
-    ids = list(dict.fromkeys(body.invoice_ids))
-    _check_ids(uow, Invoice, ids, "invoice_ids", "invoice")
+    ids = _check_ids(uow, Invoice, body.invoice_ids, "invoice_ids", "invoice")
     return _start(request, uow, "bulk_confirm", {"invoice_ids": ids}, caller, len(ids))
 
 
