@@ -168,3 +168,15 @@ def make_world(api: Api, currency: str = "USD") -> World:
     return World(
         api, customer, role, resource, cost_list, sales_list, project, contract, categories, product
     )
+
+
+def scheduled_world(api: Api) -> World:
+    """A contract with two scheduled lines due on Monday 2026-09-07: weekly time from
+    2026-08-31 (8 h ready, 2000.00) and daily expenses from 2026-09-01 (110.00 ready)."""
+    world = make_world(api)
+    world.line(["time"], invoice_schedule={"frequency": "weekly", "start_date": "2026-08-31"})
+    world.line(["expense"], invoice_schedule={"frequency": "daily", "start_date": "2026-09-01"})
+    world.approved_time("8", "2026-09-02")
+    world.approved_expense("1", "100.00", "2026-09-03")
+    world.mark_all_ready()
+    return world

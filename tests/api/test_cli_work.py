@@ -42,7 +42,7 @@ from billable.persistence.tables import (
 )
 from billable.persistence.uow import UnitOfWork
 from billable.services import jobs
-from tests.builders import make_world
+from tests.builders import scheduled_world
 from tests.conftest import Api
 
 BILLABLE = str(Path(sys.executable).with_name("billable"))
@@ -74,20 +74,10 @@ def eventually(probe: Callable[[], T | None], seconds: float, what: str) -> T:
 # --- invoice-run and notifications -----------------------------------------------------------
 
 
-def _one_contract_due(api: Api) -> None:
-    """One contract with two lines due on RUN (2000.00 + 110.00 ready)."""
-    world = make_world(api)
-    world.line(["time"], invoice_schedule={"frequency": "weekly", "start_date": "2026-08-31"})
-    world.line(["expense"], invoice_schedule={"frequency": "daily", "start_date": "2026-09-01"})
-    world.approved_time("8", "2026-09-02")
-    world.approved_expense("1", "100.00", "2026-09-03")
-    world.mark_all_ready()
-
-
 def test_invoice_run_draws_a_progress_bar_and_prints_the_notification(
     api: Api, engine: Engine
 ) -> None:
-    _one_contract_due(api)
+    scheduled_world(api)
 
     first = invoke(engine, "invoice-run", "--date", RUN)
 

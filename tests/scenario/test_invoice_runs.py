@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from billable.services import runs
-from tests.builders import World, make_world
+from tests.builders import make_world, scheduled_world
 
 RUN = "2026-09-07"  # a Monday
 
@@ -38,18 +38,8 @@ def _wait_job(api: Any, app_client: Any, engine: Any, job_id: str) -> dict[str, 
     raise AssertionError(f"job {job_id} did not finish: {job}")
 
 
-def _scheduled_world(api: Any) -> World:
-    world = make_world(api)
-    world.line(["time"], invoice_schedule={"frequency": "weekly", "start_date": "2026-08-31"})
-    world.line(["expense"], invoice_schedule={"frequency": "daily", "start_date": "2026-09-01"})
-    world.approved_time("8", "2026-09-02")
-    world.approved_expense("1", "100.00", "2026-09-03")
-    world.mark_all_ready()
-    return world
-
-
 def test_two_lines_of_a_contract_due_the_same_day_share_one_invoice(api, uow_factory):
-    world = _scheduled_world(api)
+    world = scheduled_world(api)
     result = runs.run_date(uow_factory, dt.date.fromisoformat(RUN))
     assert len(result.invoices) == 1
     invoice = api.get(f"/invoices/{result.invoices[0]}")
@@ -64,7 +54,7 @@ def test_two_lines_of_a_contract_due_the_same_day_share_one_invoice(api, uow_fac
 
 
 def test_a_line_not_due_is_left_out_of_the_run(api, uow_factory):
-    _scheduled_world(api)
+    scheduled_world(api)
     tuesday = dt.date(2026, 9, 8)  # the daily expense line is due, the weekly time line not
     result = runs.run_date(uow_factory, tuesday)
     invoice = api.get(f"/invoices/{result.invoices[0]}")
@@ -83,7 +73,7 @@ def test_a_contract_with_nothing_to_invoice_gets_no_invoice(api, uow_factory):
 
 
 def test_a_second_run_of_the_same_date_creates_nothing(api, uow_factory):
-    world = _scheduled_world(api)
+    world = scheduled_world(api)
     first = runs.run_date(uow_factory, dt.date.fromisoformat(RUN))
     world.approved_time("2", "2026-09-04")
     world.mark_all_ready()  # new work, but the date is done: it waits for the next date
@@ -129,7 +119,7 @@ def test_catch_up_processes_three_missed_days_in_order(api, uow_factory):
 
 
 def test_a_run_through_the_api_is_a_job_with_progress_and_a_notification(api, app_client, engine):
-    world = _scheduled_world(api)
+    world = scheduled_world(api)
     accepted = api.post("/invoice-runs", {"run_date": RUN}, expect=202)
     job = _wait_job(api, app_client, engine, accepted["job_id"])
     assert job["status"] == "succeeded", job
@@ -144,7 +134,7 @@ def test_a_run_through_the_api_is_a_job_with_progress_and_a_notification(api, ap
 
 
 def test_bulk_creation_makes_one_invoice_per_contract_in_a_job(api, app_client, engine):
-    world = _scheduled_world(api)
+    world = scheduled_world(api)
     accepted = api.post(
         "/invoices/bulk",
         {"contract_ids": [world.contract["id"]], "invoice_date": "2026-09-30"},
