@@ -222,5 +222,5 @@ if __name__ == "__main__":
     app()
 
 
-# Commands for background work register themselves on ``app``.
-from billable.cli import work  # noqa: E402, F401
+# Commands for background work and the general ledger register themselves on ``app``.
+from billable.cli import ledger, work  # noqa: E402, F401

@@ -27,6 +27,8 @@ class Permission(StrEnum):
     READ_BILLING = "read_billing"
     WRITE_BILLING = "write_billing"
     MANAGE_USERS = "manage_users"
+    WRITE_ERP_SETUP = "write_erp_setup"
+    READ_LEDGER = "read_ledger"
 
 
 _EVERYONE = frozenset(Role)
@@ -39,6 +41,8 @@ _ALLOWED: dict[Permission, frozenset[Role]] = {
     Permission.READ_BILLING: frozenset({Role.ADMIN, Role.PROJECT_MANAGER, Role.ACCOUNTANT}),
     Permission.WRITE_BILLING: frozenset({Role.ADMIN, Role.PROJECT_MANAGER}),
     Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Permission.WRITE_ERP_SETUP: frozenset({Role.ADMIN, Role.ACCOUNTANT}),
+    Permission.READ_LEDGER: frozenset({Role.ADMIN, Role.PROJECT_MANAGER, Role.ACCOUNTANT}),
 }
 
 

@@ -1,6 +1,20 @@
 """Every table, imported in one place so metadata is complete (Alembic, tests)."""
 
 from billable.persistence.base import Base
+from billable.persistence.erp import (
+    ErpParameters,
+    ExchangeRate,
+    FinancialDimension,
+    FixedRateAgreement,
+    ItemSalesTaxGroup,
+    LedgerAccount,
+    LegalEntity,
+    PostingProfileEntry,
+    SalesTaxGroup,
+    TaxCode,
+    Voucher,
+    VoucherLine,
+)
 from billable.persistence.invoicing import Invoice, InvoiceLine, InvoiceLineDetail
 from billable.persistence.jobs import InvoiceRun, InvoiceRunContract, Job, Notification
 from billable.persistence.ledger import Actual, Entry
@@ -32,14 +46,22 @@ __all__ = [
     "ContractLineClass",
     "Customer",
     "Entry",
+    "ErpParameters",
+    "ExchangeRate",
+    "FinancialDimension",
+    "FixedRateAgreement",
     "Invoice",
     "InvoiceLine",
     "InvoiceLineDetail",
     "InvoiceRun",
     "InvoiceRunContract",
+    "ItemSalesTaxGroup",
     "Job",
+    "LedgerAccount",
+    "LegalEntity",
     "Milestone",
     "Notification",
+    "PostingProfileEntry",
     "PriceList",
     "Product",
     "ProductPrice",
@@ -47,8 +69,12 @@ __all__ = [
     "Resource",
     "Role",
     "RolePrice",
+    "SalesTaxGroup",
     "Sequence",
     "Task",
+    "TaxCode",
     "TransactionCategory",
     "User",
+    "Voucher",
+    "VoucherLine",
 ]

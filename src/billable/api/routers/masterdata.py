@@ -58,11 +58,17 @@ def collection(
     body_patch: type[BaseModel],
     body_out: type[BaseModel],
     show: Callable[[Any], dict[str, Any]],
+    *,
+    on: APIRouter = router,
+    write: Any = WriteMaster,
+    before_list: Callable[[UnitOfWork], None] | None = None,
 ) -> None:
-    """Register the four routes of a plain master data collection."""
+    """Register the four routes of a plain master data collection on ``on`` (default:
+    this module's router); ``write`` is the dependency that guards create and change;
+    ``before_list`` runs before a list is read (to make a default row, say)."""
     what = masterdata.KINDS[kind].what
 
-    @router.get(
+    @on.get(
         path,
         response_model=Page[body_out],  # type: ignore[valid-type]
         tags=[tag],
@@ -70,10 +76,12 @@ def collection(
         summary=f"List {what}s",
     )
     def list_rows(uow: Uow, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+        if before_list is not None:
+            before_list(uow)
         with uow:
             return paginate(uow.session, select(model), model.id, limit, cursor, show)  # type: ignore[attr-defined]
 
-    @router.get(
+    @on.get(
         path + "/{ident}",
         response_model=body_out,
         tags=[tag],
@@ -83,23 +91,23 @@ def collection(
     def get_row(ident: str, uow: Uow) -> dict[str, Any]:
         return _read(uow, model, ident, what, show)
 
-    @router.post(
+    @on.post(
         path,
         response_model=body_out,
         status_code=201,
         tags=[tag],
-        dependencies=[WriteMaster],
+        dependencies=[write],
         summary=f"Create a {what}",
     )
     def create_row(body: body_in, uow: Uow) -> dict[str, Any]:  # type: ignore[valid-type]
         ident = masterdata.create(uow, kind, body.model_dump())  # type: ignore[attr-defined]
         return _read(uow, model, str(ident), what, show)
 
-    @router.patch(
+    @on.patch(
         path + "/{ident}",
         response_model=body_out,
         tags=[tag],
-        dependencies=[WriteMaster],
+        dependencies=[write],
         summary=f"Change a {what}",
     )
     def patch_row(ident: str, body: body_patch, uow: Uow) -> dict[str, Any]:  # type: ignore[valid-type]

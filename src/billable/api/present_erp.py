@@ -1,0 +1,110 @@
+"""Response bodies of the ERP side: setup rows, vouchers and the trial balance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from billable.api.present import money, num
+from billable.persistence.tables import (
+    ExchangeRate,
+    FinancialDimension,
+    FixedRateAgreement,
+    LedgerAccount,
+    LegalEntity,
+    TaxCode,
+    Voucher,
+)
+from billable.services.general_ledger import TrialBalance
+
+
+def legal_entity(row: LegalEntity) -> dict[str, Any]:
+    """A legal entity."""
+    return {"id": str(row.id), "name": row.name, "accounting_currency": row.accounting_currency}
+
+
+def ledger_account(row: LedgerAccount) -> dict[str, Any]:
+    """A ledger account."""
+    return {"id": str(row.id), "number": row.number, "name": row.name, "kind": row.kind}
+
+
+def exchange_rate(row: ExchangeRate) -> dict[str, Any]:
+    """An exchange rate, per one unit of ``from_currency``."""
+    return {
+        "id": str(row.id),
+        "from_currency": row.from_currency,
+        "to_currency": row.to_currency,
+        "rate": num(row.rate),
+        "valid_from": row.valid_from,
+    }
+
+
+def fixed_rate_agreement(row: FixedRateAgreement) -> dict[str, Any]:
+    """A contract's fixed-rate agreement."""
+    return {
+        "contract_id": str(row.contract_id),
+        "currency": row.currency,
+        "rate": num(row.rate),
+        "reference": row.reference,
+    }
+
+
+def tax_code(row: TaxCode) -> dict[str, Any]:
+    """A tax code; ``rate`` in percent."""
+    return {"id": str(row.id), "code": row.code, "name": row.name, "rate": num(row.rate)}
+
+
+def tax_group(row: Any) -> dict[str, Any]:
+    """A sales tax group or an item sales tax group."""
+    return {"id": str(row.id), "code": row.code, "tax_codes": list(row.tax_codes)}
+
+
+def financial_dimension(row: FinancialDimension) -> dict[str, Any]:
+    """A financial dimension and its values."""
+    return {"id": str(row.id), "name": row.name, "values": list(row.values)}
+
+
+def voucher(row: Voucher, accounting_currency: str) -> dict[str, Any]:
+    """A voucher with its lines, each amount with its currency's minor unit."""
+    return {
+        "id": str(row.id),
+        "number": str(row.number),
+        "date": row.date,
+        "source_type": row.source_type,
+        "source_id": row.source_id,
+        "legal_entity_id": str(row.legal_entity_id),
+        "lines": [
+            {
+                "account": line.account,
+                "posting_type": line.posting_type,
+                "currency": line.currency,
+                "amount_transaction": money(line.amount_transaction, line.currency),
+                "amount_accounting": money(line.amount_accounting, accounting_currency),
+                "exchange_rate": num(line.exchange_rate),
+                "dimensions": dict(line.dimensions),
+            }
+            for line in row.lines
+        ],
+    }
+
+
+def trial_balance(report: TrialBalance) -> dict[str, Any]:
+    """The trial balance in the legal entity's accounting currency."""
+    code = report.currency
+    return {
+        "legal_entity_id": str(report.legal_entity_id),
+        "date": report.date,
+        "currency": code,
+        "accounts": [
+            {
+                "account": a.account,
+                "name": a.name,
+                "debit": money(a.debit, code),
+                "credit": money(a.credit, code),
+                "balance": money(a.balance, code),
+            }
+            for a in report.accounts
+        ],
+        "total_debit": money(report.total_debit, code),
+        "total_credit": money(report.total_credit, code),
+        "total_balance": money(report.total_balance, code),
+    }

@@ -1,0 +1,251 @@
+"""ERP side routes: setup collections, posting profiles, fixed-rate agreements,
+parameters, vouchers and the trial balance.
+
+No ``from __future__ import annotations``: the collection factory reads body types at
+definition time.
+"""
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from billable.api import present_erp as show
+from billable.api.deps import ReadLedger, ReadMaster, Uow, WriteErpSetup
+from billable.api.pagination import Page, paginate
+from billable.api.routers.masterdata import collection
+from billable.api.schemas import erp as s
+from billable.domain.errors import NotFound
+from billable.persistence.tables import (
+    Contract,
+    ExchangeRate,
+    FinancialDimension,
+    FixedRateAgreement,
+    ItemSalesTaxGroup,
+    LedgerAccount,
+    LegalEntity,
+    SalesTaxGroup,
+    TaxCode,
+    Voucher,
+)
+from billable.services import erp_setup, general_ledger
+from billable.services.common import get
+
+router = APIRouter()
+SETUP = "ERP setup"
+LEDGER = "general ledger"
+
+
+def _collection(path: str, kind: str, model: Any, schemas: tuple[Any, Any, Any], out: Any) -> None:
+    body_in, body_patch, body_out = schemas
+    collection(
+        path,
+        SETUP,
+        kind,
+        model,
+        body_in,
+        body_patch,
+        body_out,
+        out,
+        on=router,
+        write=WriteErpSetup,
+        before_list=erp_setup.ensure_default_legal_entity if kind == "legal_entity" else None,
+    )
+
+
+_collection(
+    "/legal-entities",
+    "legal_entity",
+    LegalEntity,
+    (s.LegalEntityIn, s.LegalEntityPatch, s.LegalEntityOut),
+    show.legal_entity,
+)
+_collection(
+    "/ledger-accounts",
+    "ledger_account",
+    LedgerAccount,
+    (s.LedgerAccountIn, s.LedgerAccountPatch, s.LedgerAccountOut),
+    show.ledger_account,
+)
+_collection(
+    "/exchange-rates",
+    "exchange_rate",
+    ExchangeRate,
+    (s.ExchangeRateIn, s.ExchangeRatePatch, s.ExchangeRateOut),
+    show.exchange_rate,
+)
+_collection(
+    "/tax-codes", "tax_code", TaxCode, (s.TaxCodeIn, s.TaxCodePatch, s.TaxCodeOut), show.tax_code
+)
+_collection(
+    "/sales-tax-groups",
+    "sales_tax_group",
+    SalesTaxGroup,
+    (s.TaxGroupIn, s.TaxGroupPatch, s.TaxGroupOut),
+    show.tax_group,
+)
+_collection(
+    "/item-sales-tax-groups",
+    "item_sales_tax_group",
+    ItemSalesTaxGroup,
+    (s.TaxGroupIn, s.TaxGroupPatch, s.TaxGroupOut),
+    show.tax_group,
+)
+_collection(
+    "/financial-dimensions",
+    "financial_dimension",
+    FinancialDimension,
+    (s.FinancialDimensionIn, s.FinancialDimensionPatch, s.FinancialDimensionOut),
+    show.financial_dimension,
+)
+
+
+def _profile(session: Session, legal_entity_id: str | None) -> dict[str, Any]:
+    entity = erp_setup.legal_entity(session, legal_entity_id)
+    rows = erp_setup.posting_profile_rows(session, entity)
+    return {
+        "legal_entity_id": str(entity.id),
+        "entries": [{"posting_type": t, "transaction_class": c, "account": a} for t, c, a in rows],
+    }
+
+
+@router.get(
+    "/posting-profiles",
+    response_model=s.PostingProfileOut,
+    tags=[SETUP],
+    dependencies=[ReadMaster],
+    summary="Get a legal entity's posting profile (default: the first legal entity's)",
+)
+def get_posting_profile(uow: Uow, legal_entity_id: str | None = None) -> dict[str, Any]:
+    with uow:
+        body = _profile(uow.session, legal_entity_id)
+        uow.commit()  # the default legal entity, if it was just made
+    return body
+
+
+@router.put(
+    "/posting-profiles",
+    response_model=s.PostingProfileOut,
+    tags=[SETUP],
+    dependencies=[WriteErpSetup],
+    summary="Replace a legal entity's posting profile",
+)
+def put_posting_profile(body: s.PostingProfileIn, uow: Uow) -> dict[str, Any]:
+    entries = [entry.model_dump() for entry in body.entries]
+    ident = erp_setup.replace_posting_profile(uow, body.legal_entity_id, entries)
+    with uow:
+        return _profile(uow.session, str(ident))
+
+
+def _agreement(uow: Any, contract_id: str) -> dict[str, Any]:
+    with uow:
+        contract = get(uow.session, Contract, contract_id, "contract")
+        row = uow.session.get(FixedRateAgreement, contract.id)
+        if row is None:
+            raise NotFound(f"contract {contract_id} has no fixed-rate agreement")
+        return show.fixed_rate_agreement(row)
+
+
+@router.get(
+    "/contracts/{ident}/fixed-rate-agreement",
+    response_model=s.FixedRateAgreementOut,
+    tags=[SETUP],
+    dependencies=[ReadMaster],
+)
+def get_fixed_rate_agreement(ident: str, uow: Uow) -> dict[str, Any]:
+    return _agreement(uow, ident)
+
+
+@router.put(
+    "/contracts/{ident}/fixed-rate-agreement",
+    response_model=s.FixedRateAgreementOut,
+    tags=[SETUP],
+    dependencies=[WriteErpSetup],
+    summary="Set or replace a contract's fixed-rate agreement",
+)
+def put_fixed_rate_agreement(ident: str, body: s.FixedRateAgreementIn, uow: Uow) -> dict[str, Any]:
+    erp_setup.set_fixed_rate_agreement(uow, ident, body.model_dump())
+    return _agreement(uow, ident)
+
+
+@router.delete(
+    "/contracts/{ident}/fixed-rate-agreement",
+    status_code=204,
+    tags=[SETUP],
+    dependencies=[WriteErpSetup],
+)
+def delete_fixed_rate_agreement(ident: str, uow: Uow) -> Response:
+    erp_setup.remove_fixed_rate_agreement(uow, ident)
+    return Response(status_code=204)
+
+
+@router.get("/parameters", response_model=s.ParametersOut, tags=[SETUP], dependencies=[ReadMaster])
+def get_parameters(uow: Uow) -> dict[str, str]:
+    with uow:
+        return erp_setup.parameters(uow.session)
+
+
+@router.put(
+    "/parameters", response_model=s.ParametersOut, tags=[SETUP], dependencies=[WriteErpSetup]
+)
+def put_parameters(body: s.ParametersIn, uow: Uow) -> dict[str, str]:
+    erp_setup.set_parameters(uow, body.model_dump())
+    with uow:
+        return erp_setup.parameters(uow.session)
+
+
+def _currencies(session: Session) -> dict[int, str]:
+    rows = session.execute(select(LegalEntity.id, LegalEntity.accounting_currency))
+    return {ident: code for ident, code in rows}
+
+
+@router.get(
+    "/vouchers", response_model=Page[s.VoucherOut], tags=[LEDGER], dependencies=[ReadLedger]
+)
+def list_vouchers(
+    uow: Uow,
+    limit: int = 50,
+    cursor: str | None = None,
+    source_type: str | None = None,
+    source_id: str | None = None,
+    account: str | None = None,
+) -> dict[str, Any]:
+    with uow:
+        codes = _currencies(uow.session)
+        stmt = general_ledger.vouchers_query(source_type, source_id, account)
+        return paginate(
+            uow.session,
+            stmt,
+            Voucher.id,
+            limit,
+            cursor,
+            lambda row: show.voucher(row, codes[row.legal_entity_id]),
+        )
+
+
+@router.get(
+    "/vouchers/{ident}", response_model=s.VoucherOut, tags=[LEDGER], dependencies=[ReadLedger]
+)
+def get_voucher(ident: str, uow: Uow) -> dict[str, Any]:
+    with uow:
+        row = get(uow.session, Voucher, ident, "voucher")
+        return show.voucher(row, _currencies(uow.session)[row.legal_entity_id])
+
+
+@router.get(
+    "/ledger/trial-balance",
+    response_model=s.TrialBalanceOut,
+    tags=[LEDGER],
+    dependencies=[ReadLedger],
+    summary="Debit, credit and balance per account up to a date (default: today)",
+)
+def get_trial_balance(
+    uow: Uow, date: dt.date | None = None, legal_entity_id: str | None = None
+) -> dict[str, Any]:
+    on = date or dt.datetime.now(dt.UTC).date()
+    with uow:
+        report = general_ledger.trial_balance(uow.session, on, legal_entity_id)
+        uow.commit()  # the default legal entity, if it was just made
+    return show.trial_balance(report)
