@@ -223,3 +223,19 @@ def test_an_unknown_filter_value_is_refused_not_answered_with_nothing(api, path,
 def test_bulk_creation_reads_ids_as_every_other_route_does(api):
     world = make_world(api)
     api.post("/invoices/bulk", {"contract_ids": ["0" + world.contract["id"]]}, expect=202)
+
+
+def test_a_tax_typed_on_a_partly_billed_detail_does_not_return_to_the_backlog_negated(api):
+    world = make_world(api)
+    world.line(["time"])
+    entry = world.approved_time("8")
+    world.mark_all_ready()
+    invoice = world.invoice()
+    detail = invoice["lines"][0]["details"][0]
+    api.patch(f"/invoice-line-details/{detail['id']}", {"quantity": "6", "tax": "75.00"})
+    api.action(f"/invoices/{invoice['id']}/confirm")
+    unbilled = api.get("/actuals", source_id=entry["id"], transaction_type="unbilled_sales")
+    remainder = unbilled["items"][-1]
+    assert (remainder["quantity"], remainder["amount"], remainder["tax"]) == ("2", "500.00", "0.00")
+    billed = api.get("/actuals", source_id=entry["id"], transaction_type="billed_sales")
+    assert [(a["quantity"], a["tax"]) for a in billed["items"]] == [("6", "75.00")]

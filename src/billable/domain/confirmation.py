@@ -61,11 +61,15 @@ def confirm_detail(
     tax: Decimal,
     billing_type: BillingType,
     backing: Posted | None,
+    tax_share: Decimal | None = None,
 ) -> list[Effect]:
     """Effects of confirming an ordinary detail.
 
     The detail becomes a billed actual; the unbilled actual behind it (if any) is
-    reversed, and a quantity below the actual's returns to the backlog, ready.
+    reversed, and a quantity below the actual's returns to the backlog, ready. The
+    remainder's tax is the backing tax minus ``tax_share``, the part of it that goes
+    with the billed quantity (default: the detail's tax) — not minus a tax the user
+    typed, which would return to the backlog negated.
     """
     effects: list[Effect] = [Bill(quantity, amount, tax, billing_type)]
     if backing is not None:
@@ -75,7 +79,7 @@ def confirm_detail(
                 Unbill(
                     backing.quantity - quantity,
                     backing.amount - amount,
-                    backing.tax - tax,
+                    backing.tax - (tax if tax_share is None else tax_share),
                     ready_to_invoice=True,
                 )
             )

@@ -130,6 +130,9 @@ class InvoiceLineDetail(Base):
     #: The backing actual's quantity, copied when the detail is made (internal): a
     #: detail billing less than it leaves a remainder, found without a join.
     backing_quantity: Mapped[Decimal | None] = mapped_column(Quantity())
+    #: The backing actual's tax prorated to the detail's quantity (internal): what a
+    #: remainder leaves behind is the rest of it, whatever tax the user typed.
+    backing_tax_share: Mapped[Decimal | None] = mapped_column(Amount())
     original_amount: Mapped[Decimal | None] = mapped_column(Amount())
     original_tax: Mapped[Decimal | None] = mapped_column(Amount())
     unit: Mapped[str] = mapped_column(String(20))

@@ -67,7 +67,7 @@ def confirm_invoices(session: Session, ids: list[int]) -> None:
             template,
             template.quantity - D.quantity,
             template.amount - D.amount,
-            template.tax - D.tax,
+            template.tax - func.coalesce(D.backing_tax_share, D.tax),
             ready=True,
         ),
         inner=True,

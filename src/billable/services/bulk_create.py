@@ -275,6 +275,7 @@ def _insert_actual_details(session: Session, ids: list[int], invoice_date: dt.da
         "product_id": A.product_id,
         "quantity": A.quantity,
         "backing_quantity": A.quantity,
+        "backing_tax_share": A.tax,
         "unit": A.unit,
         "price": A.price,
         "currency": A.currency,

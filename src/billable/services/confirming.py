@@ -98,7 +98,12 @@ def confirm_details(session: Session, invoice: Invoice) -> None:
                 else None
             )
             effects = confirm_detail(
-                detail.quantity, detail.amount, detail.tax, billing_type, backing
+                detail.quantity,
+                detail.amount,
+                detail.tax,
+                billing_type,
+                backing,
+                tax_share=detail.backing_tax_share,
             )
         _write(session, invoice, detail, template, effects)
         _advance_sources(session, detail)

@@ -132,6 +132,8 @@ def update_detail(uow: UnitOfWork, ident: str, fields: Fields) -> int:
                     if backing is not None
                     else detail.tax
                 )
+            if backing is not None:
+                detail.backing_tax_share = tax
             if fields.get("tax") is not None:
                 detail.tax = fields["tax"]
             elif "quantity" in fields:

@@ -228,6 +228,7 @@ def actual_detail(invoice_id: int, line_id: int, actual: Actual) -> dict[str, An
         "product_id": actual.product_id,
         "quantity": actual.quantity,
         "backing_quantity": actual.quantity,
+        "backing_tax_share": actual.tax,
         "unit": actual.unit,
         "price": actual.price,
         "currency": actual.currency,
