@@ -121,12 +121,15 @@ def confirm_correction(
     figures: CorrectionFigures,
     billing_type: BillingType,
     original: Posted,
+    tax_share: Decimal | None = None,
 ) -> list[Effect]:
     """Effects of confirming a corrective detail.
 
     Reverse the original billed actual; bill the new quantity (nothing for 0);
     a reduction returns the difference to the backlog, not ready, for the project
-    manager to bill later or mark non-chargeable.
+    manager to bill later or mark non-chargeable. Its tax is the original tax minus
+    ``tax_share``, the part of it that goes with the new quantity (default: the new
+    billed tax) — not minus a tax the user typed, which would return negated.
     """
     effects: list[Effect] = [Reverse(original.actual_id)]
     # Nothing left to bill only when quantity, amount and tax are all zero: a user-set
@@ -138,7 +141,7 @@ def confirm_correction(
             Unbill(
                 original.quantity - quantity,
                 original.amount - figures.new_amount,
-                original.tax - figures.new_tax,
+                original.tax - (figures.new_tax if tax_share is None else tax_share),
                 ready_to_invoice=False,
             )
         )

@@ -112,7 +112,13 @@ def _confirm_corrections(session: Session, template: Any, corrective: ColumnElem
         template,
         D.original_billed_actual_id,
         and_(corrective, D.quantity < template.quantity),
-        _remainder(template, template.quantity - D.quantity, -D.amount, -D.tax, ready=False),
+        _remainder(
+            template,
+            template.quantity - D.quantity,
+            -D.amount,
+            template.tax - func.coalesce(D.backing_tax_share, template.tax + D.tax),
+            ready=False,
+        ),
         inner=True,
     )
 

@@ -88,7 +88,9 @@ def confirm_details(session: Session, invoice: Invoice) -> None:
                 original.amount + detail.amount,
                 original.tax + detail.tax,
             )
-            effects = confirm_correction(detail.quantity, figures, billing_type, posted)
+            effects = confirm_correction(
+                detail.quantity, figures, billing_type, posted, detail.backing_tax_share
+            )
             template: Actual | None = original
         else:
             template = _actual(session, detail.actual_id) if detail.actual_id else None

@@ -118,6 +118,7 @@ def update_detail(uow: UnitOfWork, ident: str, fields: Fields) -> int:
             original = _posted(session, detail.original_billed_actual_id)
             figures = correction_figures(detail.quantity, detail.price, original, cur)
             detail.amount = figures.amount
+            detail.backing_tax_share = figures.new_tax  # what a reduction leaves: the rest
             detail.tax = figures.tax if fields.get("tax") is None else fields["tax"]
         elif detail.source in ("actual", "manual"):
             backing = _posted(session, detail.actual_id) if detail.actual_id else None
