@@ -28,8 +28,7 @@ def _progress(make_uow: UowFactory, job_id: int) -> Callable[[int, int], None]:
     def report(done: int, total: int) -> None:
         uow = make_uow()
         with uow:
-            job = uow.session.get(Job, job_id)
-            jobs.record_progress(uow, job_id, done, total, (job.result if job else None) or {})
+            jobs.record_progress(uow, job_id, done, total)
             uow.commit()
 
     return report

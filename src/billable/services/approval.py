@@ -24,7 +24,6 @@ from billable.persistence.tables import (
     ProductPrice,
     Project,
     RolePrice,
-    TransactionCategory,
 )
 
 
@@ -184,9 +183,3 @@ def write_actuals(session: Session, entry: Entry) -> None:
             **common,
         )
     )
-
-
-def category_class(session: Session, category_id: int | None) -> str | None:
-    """The transaction class of a category, if any."""
-    category = session.get(TransactionCategory, category_id) if category_id else None
-    return category.transaction_class if category else None

@@ -14,7 +14,7 @@ from billable.domain.invoice import BillingType
 from billable.domain.lifecycle import MILESTONE
 from billable.persistence.tables import Actual, ContractLine, InvoiceLineDetail, Milestone
 from billable.persistence.uow import UnitOfWork
-from billable.services.common import get, parse_id
+from billable.services.common import get, parse_id, refs
 
 
 def open_backlog_condition() -> ColumnElement[bool]:
@@ -65,21 +65,8 @@ def backlog(session: Session, contract_id: int) -> tuple[list[Actual], list[Mile
 
 
 def _backlog_actuals(session: Session, ids: Sequence[str]) -> list[Actual]:
-    keys = [parse_id(i) for i in ids]
-    found = {
-        a.id: a
-        for a in session.scalars(
-            select(Actual)
-            .where(Actual.id.in_([k for k in keys if k is not None]))
-            .with_for_update()
-        )
-    }
-    rows = []
-    for index, (raw, key) in enumerate(zip(ids, keys, strict=True)):
-        actual = found.get(key) if key is not None else None
-        if actual is None:
-            raise Invalid.field(f"actual_ids[{index}]", f"no actual with id {raw}")
-        rows.append(actual)
+    rows = refs(session, Actual, ids, "actual_ids", "actual", lock=True)
+    found = [a.id for a in rows]
     in_backlog = set(
         session.scalars(select(Actual.id).where(Actual.id.in_(found), open_backlog_condition()))
     )

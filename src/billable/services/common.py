@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy import select, update
@@ -36,6 +37,29 @@ def ref(session: Session, model: type[T], ident: Any, field: str, what: str) -> 
     return found
 
 
+def refs(
+    session: Session,
+    model: type[T],
+    idents: Iterable[Any],
+    field: str,
+    what: str,
+    *,
+    lock: bool = False,
+) -> list[T]:
+    """The rows ``idents`` name, in order; any unknown id is invalid input (422) on
+    ``field[index]``. ``lock`` takes row locks."""
+    idents = list(idents)
+    keys = [parse_id(i) for i in idents]
+    stmt = select(model).where(model.id.in_([k for k in keys if k is not None]))  # type: ignore[attr-defined]
+    found = {row.id: row for row in session.scalars(stmt.with_for_update() if lock else stmt)}  # type: ignore[attr-defined]
+    rows = []
+    for index, (ident, key) in enumerate(zip(idents, keys, strict=True)):
+        if key not in found:
+            raise Invalid.field(f"{field}[{index}]", f"no {what} with id {ident}")
+        rows.append(found[key])
+    return rows
+
+
 def parse_id(ident: Any) -> int | None:
     """Ids are strings of digits on the wire; anything else names nothing."""
     if isinstance(ident, int):
@@ -46,26 +70,16 @@ def parse_id(ident: Any) -> int | None:
 
 
 def next_number(session: Session, name: str) -> int:
-    """The next value of a gap-free sequence, inside the caller's transaction.
-
-    The row update holds a lock until commit, so concurrent transactions queue and
-    a rolled-back one gives its number back: no gaps, no duplicates.
-    """
-    value = session.execute(
-        update(Sequence)
-        .where(Sequence.name == name)
-        .values(next_value=Sequence.next_value + 1)
-        .returning(Sequence.next_value)
-    ).scalar_one_or_none()
-    if value is None:
-        session.add(Sequence(name=name, next_value=1))
-        session.flush()
-        return 1
-    return int(value)
+    """The next value of a gap-free sequence, inside the caller's transaction."""
+    return reserve_numbers(session, name, 1)
 
 
 def reserve_numbers(session: Session, name: str, count: int) -> int:
-    """Reserve ``count`` consecutive values of a gap-free sequence; returns the first."""
+    """Reserve ``count`` consecutive values of a gap-free sequence; returns the first.
+
+    The row update holds a lock until commit, so concurrent transactions queue and
+    a rolled-back one gives its numbers back: no gaps, no duplicates.
+    """
     if count < 1:
         raise ValueError("reserve at least one number")
     value = session.execute(

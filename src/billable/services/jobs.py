@@ -62,14 +62,13 @@ def claim(uow: UnitOfWork, job_id: int) -> Job | None:
 
 
 def record_progress(
-    uow: UnitOfWork, job_id: int, done: int, total: int, result: dict[str, Any]
+    uow: UnitOfWork, job_id: int, done: int, total: int, result: dict[str, Any] | None = None
 ) -> None:
-    """Set progress and partial result inside the caller's chunk transaction."""
-    uow.session.execute(
-        update(Job)
-        .where(Job.id == job_id)
-        .values(progress_done=done, progress_total=total, result=result)
-    )
+    """Set progress (and the partial result, when given) in the caller's transaction."""
+    values: dict[str, Any] = {"progress_done": done, "progress_total": total}
+    if result is not None:
+        values["result"] = result
+    uow.session.execute(update(Job).where(Job.id == job_id).values(**values))
 
 
 def finish(uow: UnitOfWork, job_id: int, result: dict[str, Any], title: str, message: str) -> None:

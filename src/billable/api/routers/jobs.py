@@ -11,11 +11,10 @@ from billable.api.pagination import Page, paginate
 from billable.api.present import sid
 from billable.api.schemas import invoices as s
 from billable.api.schemas.common import JobAccepted
-from billable.domain.errors import Invalid
 from billable.domain.permissions import Permission
 from billable.persistence.tables import Contract, Invoice, InvoiceRun, Job, Notification
 from billable.services import jobs, runs
-from billable.services.common import get, parse_id
+from billable.services.common import get, refs
 from billable.services.users import Principal
 
 router = APIRouter(tags=["jobs"])
@@ -31,18 +30,10 @@ def _start(
 
 
 def _check_ids(uow: Uow, model: Any, ids: list[str], field: str, what: str) -> list[str]:
-    """The ids, read as every route reads ids ("01" is 1), each known, in order."""
-    keys = [parse_id(i) for i in ids]
+    """The ids, read as every route reads ids ("01" is 1), each known, once, in order."""
     with uow:
-        known = set(
-            uow.session.scalars(
-                select(model.id).where(model.id.in_([k for k in keys if k is not None]))
-            )
-        )
-    for index, (ident, key) in enumerate(zip(ids, keys, strict=True)):
-        if key not in known:
-            raise Invalid.field(f"{field}[{index}]", f"no {what} with id {ident}")
-    return list(dict.fromkeys(str(k) for k in keys))
+        rows = refs(uow.session, model, ids, field, what)
+        return list(dict.fromkeys(str(row.id) for row in rows))
 
 
 @router.post("/invoices/bulk", response_model=JobAccepted, status_code=202)
