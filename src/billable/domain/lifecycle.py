@@ -105,3 +105,24 @@ PRODUCT_LINE = _table(
     ("customer_invoice_created", "uninvoice", "ready_to_invoice"),
     ("customer_invoice_created", "confirm", "customer_invoice_posted"),
 )
+
+#: An integration journal: editable while draft, immutable once posted.
+JOURNAL = _table(
+    "integration journal",
+    ("draft", "edit", "draft"),
+    ("draft", "post", "posted"),
+)
+
+#: An invoice proposal: lines arrive by import from staging, then it is posted.
+PROPOSAL = _table(
+    "invoice proposal",
+    ("waiting", "import", "ready"),
+    ("ready", "edit", "ready"),
+    ("ready", "post", "posted"),
+)
+
+#: A posted project transaction: adjust accounting replaces it by a new one.
+POSTED_TRANSACTION = _table(
+    "posted transaction",
+    ("posted", "adjust", "adjusted"),
+)

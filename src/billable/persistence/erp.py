@@ -102,6 +102,8 @@ class ErpParameters(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sales_tax_group_method: Mapped[str] = mapped_column(String(20))
     material_item_tax_group_method: Mapped[str] = mapped_column(String(20))
+    #: "Fixed price milestone item sales tax group": the item group new milestones take.
+    milestone_item_sales_tax_group: Mapped[str | None] = mapped_column(String(20))
 
 
 class FinancialDimension(Base):

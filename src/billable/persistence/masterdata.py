@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from billable.persistence.base import Base
@@ -24,6 +25,8 @@ class Customer(Base):
     bill_to_postal_code: Mapped[str] = mapped_column(String(20), default="")
     bill_to_country: Mapped[str] = mapped_column(String(2), default="")
     vat_id: Mapped[str | None] = mapped_column(String(40))
+    #: Billing sales tax group (ERP side): who is billed.
+    sales_tax_group: Mapped[str | None] = mapped_column(String(20))
 
 
 class Role(Base):
@@ -44,6 +47,8 @@ class TransactionCategory(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     transaction_class: Mapped[str] = mapped_column(String(20))
+    #: Billing item sales tax group (ERP side): what is billed.
+    item_sales_tax_group: Mapped[str | None] = mapped_column(String(20))
 
 
 class Product(Base):
@@ -52,6 +57,8 @@ class Product(Base):
     name: Mapped[str] = mapped_column(String(200))
     unit: Mapped[str] = mapped_column(String(20))
     list_price: Mapped[Decimal] = mapped_column(Price())
+    #: Item sales tax group of the released product (material by item, product lines).
+    item_sales_tax_group: Mapped[str | None] = mapped_column(String(20))
 
 
 class PriceList(Base):
@@ -105,6 +112,11 @@ class Project(Base):
     name: Mapped[str] = mapped_column(String(200))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     cost_price_list_id: Mapped[int] = mapped_column(ForeignKey("price_lists.id"))
+    #: None: the default (first) legal entity.
+    legal_entity_id: Mapped[int | None] = mapped_column(ForeignKey("legal_entities.id"))
+    sales_tax_group: Mapped[str | None] = mapped_column(String(20))
+    #: Default financial dimensions ``{name: value}`` of its journal lines.
+    dimensions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Task(Base):
@@ -123,6 +135,9 @@ class Contract(Base):
     price_list_id: Mapped[int] = mapped_column(ForeignKey("price_lists.id"))
     opportunity: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(String(2000))
+    #: None: the default (first) legal entity.
+    legal_entity_id: Mapped[int | None] = mapped_column(ForeignKey("legal_entities.id"))
+    sales_tax_group: Mapped[str | None] = mapped_column(String(20))
     bill_to_name: Mapped[str] = mapped_column(String(200))
     bill_to_street: Mapped[str] = mapped_column(String(200), default="")
     bill_to_city: Mapped[str] = mapped_column(String(100), default="")
@@ -150,6 +165,8 @@ class ContractLine(Base):
     product_status: Mapped[str | None] = mapped_column(String(30))
     #: A product line's own invoice date: automated runs take it from this date on.
     date: Mapped[dt.date | None] = mapped_column(Date)
+    #: Default financial dimensions of its fixed-price milestones ``{name: value}``.
+    dimensions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     classes: Mapped[list[ContractLineClass]] = relationship(
         cascade="all, delete-orphan", order_by="ContractLineClass.transaction_class"
     )
@@ -186,3 +203,8 @@ class Milestone(Base):
     ready_tax: Mapped[Decimal] = mapped_column(Amount(), default=Decimal(0))
     #: Net amount on confirmed invoices so far.
     invoiced_amount: Mapped[Decimal] = mapped_column(Amount())
+    # The on-account transaction's financial attributes (seed 003): defaulted when the
+    # milestone is made, editable until its invoice proposal exists.
+    sales_tax_group: Mapped[str | None] = mapped_column(String(20))
+    item_sales_tax_group: Mapped[str | None] = mapped_column(String(20))
+    dimensions: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,5 +1,14 @@
 """Every table, imported in one place so metadata is complete (Alembic, tests)."""
 
+from billable.persistence.accounting import (
+    IntegrationJournal,
+    IntegrationJournalLine,
+    InvoiceProposal,
+    InvoiceProposalLine,
+    InvoiceProposalSection,
+    PostedTransaction,
+    PrintSetting,
+)
 from billable.persistence.base import Base
 from billable.persistence.erp import (
     ErpParameters,
@@ -50,9 +59,14 @@ __all__ = [
     "ExchangeRate",
     "FinancialDimension",
     "FixedRateAgreement",
+    "IntegrationJournal",
+    "IntegrationJournalLine",
     "Invoice",
     "InvoiceLine",
     "InvoiceLineDetail",
+    "InvoiceProposal",
+    "InvoiceProposalLine",
+    "InvoiceProposalSection",
     "InvoiceRun",
     "InvoiceRunContract",
     "ItemSalesTaxGroup",
@@ -61,8 +75,10 @@ __all__ = [
     "LegalEntity",
     "Milestone",
     "Notification",
+    "PostedTransaction",
     "PostingProfileEntry",
     "PriceList",
+    "PrintSetting",
     "Product",
     "ProductPrice",
     "Project",
