@@ -29,6 +29,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     WRITE_ERP_SETUP = "write_erp_setup"
     READ_LEDGER = "read_ledger"
+    POST_LEDGER = "post_ledger"
 
 
 _EVERYONE = frozenset(Role)
@@ -43,6 +44,8 @@ _ALLOWED: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
     Permission.WRITE_ERP_SETUP: frozenset({Role.ADMIN, Role.ACCOUNTANT}),
     Permission.READ_LEDGER: frozenset({Role.ADMIN, Role.PROJECT_MANAGER, Role.ACCOUNTANT}),
+    # Importing and posting journals and proposals, adjusting accounting: the accountant's.
+    Permission.POST_LEDGER: frozenset({Role.ADMIN, Role.ACCOUNTANT}),
 }
 
 
