@@ -123,6 +123,23 @@ def test_tax_kept_on_a_zero_quantity_correction_stays_in_the_ledger(api):
     assert sum(float(a["quantity"]) for a in billed) == 0
 
 
+def test_describing_a_corrective_detail_keeps_the_tax_typed_on_it(api):
+    world = make_world(api)
+    world.line(["time"])
+    world.approved_time("8")
+    world.mark_all_ready()
+    invoice = world.invoice()
+    api.action(f"/invoices/{invoice['id']}/confirm")
+    corrective = api.post(f"/invoices/{invoice['id']}/correct")
+    fix = corrective["lines"][0]["details"][0]
+    api.patch(f"/invoice-line-details/{fix['id']}", {"quantity": "6", "tax": "-12.34"})
+    described = api.patch(f"/invoice-line-details/{fix['id']}", {"description": "Two hours off"})
+    assert described["tax"] == "-12.34"
+    assert described["description"] == "Two hours off"
+    requantified = api.patch(f"/invoice-line-details/{fix['id']}", {"quantity": "7"})
+    assert requantified["tax"] == "0.00"  # a new quantity recomputes it (no tax set up)
+
+
 def test_an_amount_beyond_the_largest_is_refused_at_approval_and_nothing_is_written(api):
     world = make_world(api)
     world.line(["time"])

@@ -119,7 +119,11 @@ def update_detail(uow: UnitOfWork, ident: str, fields: Fields) -> int:
             figures = correction_figures(detail.quantity, detail.price, original, cur)
             detail.amount = figures.amount
             detail.backing_tax_share = figures.new_tax  # what a reduction leaves: the rest
-            detail.tax = figures.tax if fields.get("tax") is None else fields["tax"]
+            # As on ordinary details: only a new quantity or price resets a typed tax.
+            if fields.get("tax") is not None:
+                detail.tax = fields["tax"]
+            elif "quantity" in fields or "price" in fields:
+                detail.tax = figures.tax
         elif detail.source in ("actual", "manual"):
             backing = _posted(session, detail.actual_id) if detail.actual_id else None
             if backing is not None and detail.quantity == backing.quantity:
