@@ -43,17 +43,25 @@ def paginate(
     id_column: Any,
     limit: int,
     cursor: str | None,
-    present: Callable[[Any], Any],
+    present: Callable[[Any], Any] | None = None,
+    *,
+    present_page: Callable[[Sequence[Any]], list[Any]] | None = None,
 ) -> dict[str, Any]:
-    """Run ``stmt`` after ``cursor``, ``limit`` rows, presenting each with ``present``."""
+    """Run ``stmt`` after ``cursor``, ``limit`` rows, presenting each with ``present`` (or
+    the whole page at once with ``present_page``, to batch lookups)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid.field("limit", f"must be between 1 and {MAX_LIMIT}")
     if cursor:
         stmt = stmt.where(id_column > _decode(cursor))
+    if present_page is None:
+        if present is None:
+            raise TypeError("paginate needs present or present_page")
+        each = present
+        present_page = lambda page: [each(row) for row in page]  # noqa: E731
     rows: Sequence[Any] = session.scalars(stmt.order_by(id_column).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     return {
-        "items": [present(row) for row in rows],
+        "items": present_page(rows),
         "next_cursor": _encode(rows[-1].id) if more and rows else None,
     }

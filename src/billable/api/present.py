@@ -4,6 +4,7 @@ minor unit for money."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -232,11 +233,27 @@ def entry(row: Entry) -> dict[str, Any]:
 
 
 def actual(session: Session, row: Actual) -> dict[str, Any]:
-    invoice_id = row.invoice_id
-    if invoice_id is None and row.transaction_type == "unbilled_sales":
-        invoice_id = session.scalar(
-            select(InvoiceLineDetail.invoice_id).where(InvoiceLineDetail.actual_id == row.id)
+    return actuals(session, [row])[0]
+
+
+def actuals(session: Session, rows: Sequence[Actual]) -> list[dict[str, Any]]:
+    """Actuals as shown; an unbilled one shows the draft invoice it is on, looked up for
+    the whole page in one query."""
+    waiting = [
+        r.id for r in rows if r.invoice_id is None and r.transaction_type == "unbilled_sales"
+    ]
+    on_drafts: dict[int, int] = {}
+    if waiting:
+        found = session.execute(
+            select(InvoiceLineDetail.actual_id, InvoiceLineDetail.invoice_id).where(
+                InvoiceLineDetail.actual_id.in_(waiting)
+            )
         )
+        on_drafts = {actual_id: invoice_id for actual_id, invoice_id in found if actual_id}
+    return [_actual(row, row.invoice_id or on_drafts.get(row.id)) for row in rows]
+
+
+def _actual(row: Actual, invoice_id: int | None) -> dict[str, Any]:
     return {
         "id": sid(row.id),
         "transaction_type": row.transaction_type,

@@ -46,7 +46,12 @@ def list_actuals(
     with uow:
         session = uow.session
         return paginate(
-            session, stmt, Actual.id, limit, cursor, lambda row: present.actual(session, row)
+            session,
+            stmt,
+            Actual.id,
+            limit,
+            cursor,
+            present_page=lambda rows: present.actuals(session, rows),
         )
 
 
@@ -69,7 +74,7 @@ def get_backlog(contract_id: str, uow: Uow) -> dict[str, Any]:
         contract = get(session, Contract, contract_id, "contract")
         actuals, milestones = backlog.backlog(session, contract.id)
         return {
-            "actuals": [present.actual(session, a) for a in actuals],
+            "actuals": present.actuals(session, actuals),
             "milestones": [present.milestone(session, m) for m in milestones],
         }
 
