@@ -180,9 +180,10 @@ def printout(ident: str, uow: Uow, pro_forma: bool | None = None) -> Response:
             )
         html = render_printout(uow.session, row, sample)
         destination = print_management.resolved(uow.session, row).values["destination"]
+        name = f"invoice-{row.number}.html"
     headers = {}
-    if destination == "file":
-        headers["Content-Disposition"] = f'attachment; filename="invoice-{row.number}.html"'
+    if destination == "file":  # a file is downloaded; screen (and email) show it inline
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return Response(html, media_type="text/html; charset=utf-8", headers=headers)
 
 
