@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from billable.domain.errors import Conflict
+from billable.domain.lifecycle import PROPOSAL
 from billable.domain.proposal_format import Level, moved, resolve
 
 
@@ -43,3 +44,10 @@ def test_a_section_cannot_move_past_either_end(ident: int, direction: str) -> No
     with pytest.raises(Conflict) as refused:
         moved([1, 2, 3], ident, direction)
     assert refused.value.errors[0].field == "move"
+
+
+def test_a_proposal_is_formatted_while_waiting_or_ready_but_not_once_posted() -> None:
+    assert PROPOSAL.next_state("waiting", "format") == "waiting"
+    assert PROPOSAL.next_state("ready", "format") == "ready"
+    with pytest.raises(Conflict, match="cannot format an invoice proposal that is posted"):
+        PROPOSAL.next_state("posted", "format")
