@@ -119,6 +119,9 @@ PROPOSAL = _table(
     ("waiting", "import", "ready"),
     ("ready", "edit", "ready"),
     ("ready", "post", "posted"),
+    # Format sections and the invoice format may change until the proposal is posted.
+    ("waiting", "format", "waiting"),
+    ("ready", "format", "ready"),
 )
 
 #: A posted project transaction: adjust accounting replaces it by a new one.

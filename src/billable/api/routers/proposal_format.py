@@ -1,0 +1,262 @@
+"""Format invoice proposal (sections, invoice format), the printout and print management.
+
+Reads need ``read_ledger``; changes need ``post_ledger`` (the project accountant's).
+No ``from __future__ import annotations``: FastAPI reads the body types at definition.
+"""
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from sqlalchemy.orm import Session
+
+from billable.api.deps import PostLedger, ReadLedger, Uow
+from billable.api.pagination import Page, paginate
+from billable.api.present import money, num
+from billable.api.schemas import proposal_format as s
+from billable.domain.errors import Conflict
+from billable.domain.money import ZERO
+from billable.persistence.tables import InvoiceProposalLine, PrintSetting
+from billable.services import print_management, proposal_format
+from billable.services.printout import render_printout
+from billable.services.proposal_format import Section
+
+router = APIRouter()
+FORMAT = "invoice proposal format"
+PRINT = "print management"
+
+
+def _line(row: InvoiceProposalLine, code: str) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "transaction_class": row.transaction_class,
+        "description": row.description,
+        "date": row.date.isoformat(),
+        "quantity": num(row.quantity),
+        "unit": row.unit,
+        "price": num(row.price),
+        "amount": money(row.amount, code),
+        "tax": money(row.tax, code),
+    }
+
+
+def _section(item: Section, code: str) -> dict[str, Any]:
+    row, lines = item
+    return {
+        "id": str(row.id),
+        "proposal_id": str(row.proposal_id),
+        "name": row.name,
+        "mode": row.mode,
+        "position": row.position,
+        "line_ids": [str(line.id) for line in lines],
+        "quantity": num(sum((line.quantity for line in lines), ZERO)),
+        "amount": money(sum((line.amount for line in lines), ZERO), code),
+        "tax": money(sum((line.tax for line in lines), ZERO), code),
+    }
+
+
+def _read_section(uow: Any, ident: str, section_id: str) -> dict[str, Any]:
+    with uow:
+        code = proposal_format.proposal(uow.session, ident).currency
+        return _section(proposal_format.section(uow.session, ident, section_id), code)
+
+
+@router.get(
+    "/invoice-proposals/{ident}/sections",
+    response_model=list[s.SectionOut],
+    tags=[FORMAT],
+    dependencies=[ReadLedger],
+    summary="A proposal's format sections in print order",
+)
+def list_sections(ident: str, uow: Uow) -> list[dict[str, Any]]:
+    with uow:
+        code = proposal_format.proposal(uow.session, ident).currency
+        return [_section(item, code) for item in proposal_format.sections(uow.session, ident)]
+
+
+@router.post(
+    "/invoice-proposals/{ident}/sections",
+    status_code=201,
+    response_model=s.SectionOut,
+    tags=[FORMAT],
+    dependencies=[PostLedger],
+    summary="Add a section (last) with some of the available lines",
+)
+def create_section(ident: str, body: s.SectionIn, uow: Uow) -> dict[str, Any]:
+    section_id = proposal_format.create_section(uow, ident, body.model_dump())
+    return _read_section(uow, ident, str(section_id))
+
+
+@router.get(
+    "/invoice-proposals/{ident}/sections/{section_id}",
+    response_model=s.SectionOut,
+    tags=[FORMAT],
+    dependencies=[ReadLedger],
+)
+def get_section(ident: str, section_id: str, uow: Uow) -> dict[str, Any]:
+    return _read_section(uow, ident, section_id)
+
+
+@router.patch(
+    "/invoice-proposals/{ident}/sections/{section_id}",
+    response_model=s.SectionOut,
+    tags=[FORMAT],
+    dependencies=[PostLedger],
+    summary="Rename, change the mode, replace the lines, or move a section up or down",
+)
+def update_section(ident: str, section_id: str, body: s.SectionPatch, uow: Uow) -> dict[str, Any]:
+    proposal_format.update_section(uow, ident, section_id, body.model_dump(exclude_unset=True))
+    return _read_section(uow, ident, section_id)
+
+
+@router.delete(
+    "/invoice-proposals/{ident}/sections/{section_id}",
+    status_code=204,
+    tags=[FORMAT],
+    dependencies=[PostLedger],
+    summary="Remove a section; its lines become available again",
+)
+def delete_section(ident: str, section_id: str, uow: Uow) -> Response:
+    proposal_format.delete_section(uow, ident, section_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/invoice-proposals/{ident}/available-lines",
+    response_model=list[s.ProposalLineOut],
+    tags=[FORMAT],
+    dependencies=[ReadLedger],
+    summary="A proposal's lines in no section",
+)
+def available_lines(ident: str, uow: Uow) -> list[dict[str, Any]]:
+    with uow:
+        code = proposal_format.proposal(uow.session, ident).currency
+        return [_line(row, code) for row in proposal_format.available_lines(uow.session, ident)]
+
+
+def _format(uow: Any, ident: str) -> dict[str, str]:
+    with uow:
+        row = proposal_format.proposal(uow.session, ident)
+        return {"proposal_id": str(row.id), "invoice_format": row.invoice_format}
+
+
+@router.get(
+    "/invoice-proposals/{ident}/format",
+    response_model=s.InvoiceFormatOut,
+    tags=[FORMAT],
+    dependencies=[ReadLedger],
+)
+def get_invoice_format(ident: str, uow: Uow) -> dict[str, str]:
+    return _format(uow, ident)
+
+
+@router.patch(
+    "/invoice-proposals/{ident}/format",
+    response_model=s.InvoiceFormatOut,
+    tags=[FORMAT],
+    dependencies=[PostLedger],
+    summary="How lines in no section print: detail or summary",
+)
+def set_invoice_format(ident: str, body: s.InvoiceFormatIn, uow: Uow) -> dict[str, str]:
+    proposal_format.set_invoice_format(uow, ident, body.invoice_format)
+    return _format(uow, ident)
+
+
+@router.get(
+    "/invoice-proposals/{ident}/printout",
+    tags=[FORMAT],
+    dependencies=[ReadLedger],
+    response_class=Response,
+    responses={200: {"content": {"text/html": {}}}},
+    summary="The invoice printout (HTML); pro forma by default until the proposal is posted",
+)
+def printout(ident: str, uow: Uow, pro_forma: bool | None = None) -> Response:
+    with uow:
+        row = proposal_format.proposal(uow.session, ident)
+        sample = row.status != "posted" if pro_forma is None else pro_forma
+        if not sample and row.status != "posted":
+            raise Conflict(
+                f"invoice proposal {row.number} is {row.status}: only a posted proposal "
+                "prints as an invoice; ask for pro_forma=true"
+            )
+        html = render_printout(uow.session, row, sample)
+        destination = print_management.resolved(uow.session, row).values["destination"]
+        name = f"invoice-{row.number}.html"
+    headers = {}
+    if destination == "file":  # a file is downloaded; screen (and email) show it inline
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return Response(html, media_type="text/html; charset=utf-8", headers=headers)
+
+
+def _setting(row: PrintSetting) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "level": row.level,
+        "target_id": None if row.level == "module" else str(row.target_id),
+        "report_format": row.report_format,
+        "destination": row.destination,
+        "footer_text": row.footer_text,
+    }
+
+
+@router.get(
+    "/print-management",
+    response_model=Page[s.PrintSettingOut],
+    tags=[PRINT],
+    dependencies=[ReadLedger],
+    summary="Print settings set at each level (module, customer, contract, proposal)",
+)
+def list_settings(
+    uow: Uow,
+    limit: int = 50,
+    cursor: str | None = None,
+    level: s.LevelName | None = None,
+    target_id: str | None = None,
+) -> dict[str, Any]:
+    with uow:
+        stmt = print_management.settings_query(level, target_id)
+        return paginate(uow.session, stmt, PrintSetting.id, limit, cursor, _setting)
+
+
+@router.put(
+    "/print-management",
+    response_model=s.PrintSettingOut,
+    tags=[PRINT],
+    dependencies=[PostLedger],
+    summary="Set (replace) one level's print settings; a field left out is inherited",
+)
+def put_setting(body: s.PrintSettingIn, uow: Uow) -> dict[str, Any]:
+    ident = print_management.put_setting(uow, body.model_dump())
+    with uow:
+        row = uow.session.get(PrintSetting, ident)
+        assert row is not None  # just committed; settings are only removed by DELETE
+        return _setting(row)
+
+
+@router.delete(
+    "/print-management",
+    status_code=204,
+    tags=[PRINT],
+    dependencies=[PostLedger],
+    summary="Remove one level's print settings (the less specific levels apply again)",
+)
+def delete_setting(uow: Uow, level: s.LevelName, target_id: str | None = None) -> Response:
+    print_management.delete_setting(uow, level, target_id)
+    return Response(status_code=204)
+
+
+def _resolved(session: Session, proposal_id: str) -> dict[str, Any]:
+    row = proposal_format.proposal(session, proposal_id)
+    found = print_management.resolved(session, row)
+    return {"proposal_id": str(row.id), **found.values, "sources": dict(found.sources)}
+
+
+@router.get(
+    "/print-management/resolved",
+    response_model=s.ResolvedPrintOut,
+    tags=[PRINT],
+    dependencies=[ReadLedger],
+    summary="A proposal's effective print settings and the level each comes from",
+)
+def resolved_settings(proposal_id: str, uow: Uow) -> dict[str, Any]:
+    with uow:
+        return _resolved(uow.session, proposal_id)
