@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, or_, select, text
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
@@ -37,6 +37,8 @@ from billable.services.erp_setup import default_legal_entity
 
 #: The actuals the journal takes: cost and unbilled sales (reversals never).
 JOURNALED_TYPES = ("cost", "unbilled_sales")
+#: The advisory lock key imports from staging queue on (PostgreSQL).
+IMPORT_LOCK = 4_003_001
 NOTHING_TO_IMPORT = "nothing to import: every cost and unbilled sales actual is journaled"
 
 
@@ -96,19 +98,27 @@ def _line(session: Session, actual: Actual) -> IntegrationJournalLine:
     )
 
 
+def _queue_imports(session: Session) -> None:
+    """Make concurrent imports take turns until commit. PostgreSQL: a transaction-level
+    advisory lock (the legal entity itself may not exist yet: the default one is made on
+    first use); SQLite: every transaction begins IMMEDIATE, writers queue already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
+
+
 def import_from_staging(uow: UnitOfWork, legal_entity_id: str | None = None) -> int:
     """Gather every cost and unbilled sales actual of the entity's projects not yet
     journaled into a new draft journal, one line per actual; returns its id.
 
-    Imports of one legal entity queue on a row lock of the entity (SQLite: writers
-    queue anyway), so a second concurrent import sees the first one's lines and finds
-    nothing left; the unique ``actual_id`` of journal lines is the backstop. Nothing to
-    import is a :class:`Conflict` (409) and writes no empty journal.
+    Concurrent imports take turns (:func:`_queue_imports`), so a second one sees the
+    first one's lines and finds nothing left; the unique ``actual_id`` of journal lines
+    is the backstop. Nothing to import is a :class:`Conflict` (409) and writes no empty
+    journal.
     """
     with uow:
         session = uow.session
+        _queue_imports(session)
         entity = _entity(session, legal_entity_id)
-        session.execute(select(LegalEntity.id).where(LegalEntity.id == entity.id).with_for_update())
         actuals = _staged(session, entity)
         if not actuals:
             raise Conflict(NOTHING_TO_IMPORT)
