@@ -177,3 +177,25 @@ def test_the_cli_imports_and_posts_and_says_when_nothing_is_left(seed, engine):
     assert "Nothing to import" in again.output
     bad = CliRunner().invoke(app, ["staging", "import", "--legal-entity", "42"], env=env)
     assert bad.exit_code == 2
+
+
+def test_an_adjustment_with_bad_input_is_refused_and_writes_nothing(seed):
+    seed.world.approved_time("4", "2026-08-27")
+    seed.post(seed.import_journal())
+    [cost, _] = seed.accountant.get("/posted-transactions", status="posted")["items"]
+    path = f"/posted-transactions/{cost['id']}/adjust-accounting"
+    shares = [{"percent": "100", "dimensions": {"BusinessUnit": "002"}}]
+    both = {"dimensions": {"BusinessUnit": "002"}, "shares": shares}
+    problem(seed.accountant, "POST", path, 422, both)
+    problem(seed.accountant, "POST", path, 422, {"dimensions": {"BusinessUnit": "999"}})
+    problem(seed.accountant, "POST", path, 422, {"shares": [{**shares[0], "percent": "90"}]})
+    problem(seed.pm, "POST", path, 403, {"dimensions": {}})
+    problem(
+        seed.accountant,
+        "POST",
+        "/posted-transactions/999/adjust-accounting",
+        404,
+        {"dimensions": {}},
+    )
+    assert len(seed.vouchers()) == 2
+    assert seed.accountant.get(f"/posted-transactions/{cost['id']}") == cost
