@@ -233,8 +233,13 @@ def test_parameters_default_until_set_and_are_replaced(accountant):
     assert accountant.get("/parameters") == {
         "sales_tax_group_method": "search",
         "material_item_tax_group_method": "item",
+        "milestone_item_sales_tax_group": None,
     }
-    body = {"sales_tax_group_method": "contract", "material_item_tax_group_method": "category"}
+    body = {
+        "sales_tax_group_method": "contract",
+        "material_item_tax_group_method": "category",
+        "milestone_item_sales_tax_group": None,
+    }
     assert accountant.request("PUT", "/parameters", 200, json=body) == body
     accountant.request(
         "PUT",

@@ -28,6 +28,7 @@ from billable.services.bulk_create import create_invoices
 from billable.services.confirming import confirm_details
 from billable.services.invoicing import build_invoice
 from tests.builders import World, make_world
+from tests.scenario.tax_world import parameters, set_up_tax, tax_master_data
 
 INVOICE_DATE = dt.date(2026, 8, 31)
 
@@ -216,8 +217,8 @@ def _set_based(session: Session) -> None:
     create_invoices(session, dict.fromkeys(contract_ids), INVOICE_DATE, skip_empty=False)
 
 
-def test_set_based_creation_gives_the_same_invoices_as_one_at_a_time(api, uow_factory):
-    _build(make_world(api))
+def _creation_snapshots(uow_factory: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(one at a time, set-based) snapshots of creating invoices for every contract."""
     with uow_factory() as uow:
         _one_at_a_time(uow.session)
         expected = _snapshot(uow.session)
@@ -225,10 +226,42 @@ def test_set_based_creation_gives_the_same_invoices_as_one_at_a_time(api, uow_fa
     with uow_factory() as uow:
         _set_based(uow.session)
         actual = _snapshot(uow.session)
+    return expected, actual
+
+
+def test_set_based_creation_gives_the_same_invoices_as_one_at_a_time(api, uow_factory):
+    _build(make_world(api))
+    expected, actual = _creation_snapshots(uow_factory)
     assert len(expected["invoices"]) == 3
     assert (
         len(expected["details"]) == 8
     )  # 3 time (one is after the date), expense, fee, 2 milestones, product
+    for part in expected:
+        assert _differences(actual[part], expected[part]) == [], part
+
+
+def test_set_based_creation_gives_the_same_sales_tax_as_one_at_a_time(api, make_api, uow_factory):
+    accountant = make_api("accountant")
+    set_up_tax(accountant)
+    parameters(accountant, "search", milestone="MILESTONE")
+    world = make_world(api)
+    tax_master_data(world)
+    _build(world)
+    expected, actual = _creation_snapshots(uow_factory)
+    taxes = {
+        (key[1], dict(fields)["transaction_class"]): dict(fields)["tax"]
+        for key, fields in expected["details"]
+    }
+    # Search finds the project's PRJ (10 %) for actuals, the contract's CON (5 %) for the
+    # product line (it has no project); milestones keep the tax typed on them.
+    assert taxes[("actual", "expense")] == Decimal("7.33")
+    assert taxes[("actual", "fee")] == Decimal("7.50")
+    assert taxes[("product", "product")] == Decimal("6.75")
+    assert sorted(dict(i)["total_tax"] for i in expected["invoices"]) == [
+        Decimal("0"),
+        Decimal("33.33"),
+        Decimal("321.58"),
+    ]
     for part in expected:
         assert _differences(actual[part], expected[part]) == [], part
 

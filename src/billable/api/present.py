@@ -65,6 +65,7 @@ def customer(row: Customer) -> dict[str, Any]:
         "currency": row.currency,
         "bill_to": bill_to(row),
         "vat_id": row.vat_id,
+        "sales_tax_group": row.sales_tax_group,
     }
 
 
@@ -77,7 +78,12 @@ def resource(row: Resource) -> dict[str, Any]:
 
 
 def category(row: TransactionCategory) -> dict[str, Any]:
-    return {"id": sid(row.id), "name": row.name, "transaction_class": row.transaction_class}
+    return {
+        "id": sid(row.id),
+        "name": row.name,
+        "transaction_class": row.transaction_class,
+        "item_sales_tax_group": row.item_sales_tax_group,
+    }
 
 
 def product(row: Product) -> dict[str, Any]:
@@ -86,6 +92,7 @@ def product(row: Product) -> dict[str, Any]:
         "name": row.name,
         "unit": row.unit,
         "list_price": num(row.list_price, 2),
+        "item_sales_tax_group": row.item_sales_tax_group,
     }
 
 
@@ -116,6 +123,9 @@ def project(row: Project) -> dict[str, Any]:
         "name": row.name,
         "customer_id": sid(row.customer_id),
         "cost_price_list_id": sid(row.cost_price_list_id),
+        "legal_entity_id": sid(row.legal_entity_id),
+        "sales_tax_group": row.sales_tax_group,
+        "dimensions": row.dimensions,
     }
 
 
@@ -134,6 +144,8 @@ def contract(row: Contract) -> dict[str, Any]:
         "description": row.description,
         "bill_to": bill_to(row),
         "line_ids": [sid(line.id) for line in row.lines],
+        "legal_entity_id": sid(row.legal_entity_id),
+        "sales_tax_group": row.sales_tax_group,
     }
 
 
@@ -187,6 +199,7 @@ def contract_line(session: Session, row: ContractLine) -> dict[str, Any]:
         ),
         "product_status": row.product_status,
         "date": row.date,
+        "dimensions": row.dimensions,
     }
 
 
@@ -209,6 +222,9 @@ def milestone(session: Session, row: Milestone) -> dict[str, Any]:
         "ready_amount": money(row.ready_amount, code),
         "invoiced_amount": money(row.invoiced_amount, code),
         "remaining_amount": money(row.amount - row.invoiced_amount, code),
+        "sales_tax_group": row.sales_tax_group,
+        "item_sales_tax_group": row.item_sales_tax_group,
+        "dimensions": row.dimensions,
     }
 
 

@@ -25,6 +25,7 @@ from billable.persistence.tables import (
     Project,
     RolePrice,
 )
+from billable.services import erp_defaults
 
 
 def covering_line(session: Session, project_id: int, transaction_class: str) -> ContractLine | None:
@@ -170,16 +171,26 @@ def write_actuals(session: Session, entry: Entry) -> None:
     assert sales_list is not None
     price = sales_price(session, entry, sales_list, cost_list, unit_cost)
     sales_cur = currency(contract.currency)
+    amount = extend(entry.quantity, price, sales_cur)
+    tax = erp_defaults.tax_amount(
+        session,
+        amount,
+        sales_cur.code,
+        erp_defaults.billing_sales_tax_group(session, project.id, contract.id),
+        erp_defaults.billing_item_tax_group(
+            session, entry.kind, entry.category_id, entry.product_id
+        ),
+    )
     session.add(
         Actual(
             transaction_type="unbilled_sales",
             contract_id=contract.id,
             contract_line_id=line.id,
             price=price,
-            amount=extend(entry.quantity, price, sales_cur),
+            amount=amount,
             currency=sales_cur.code,
             billing_type="chargeable",
             ready_to_invoice=False,
-            **common,
+            **{**common, "tax": tax},
         )
     )

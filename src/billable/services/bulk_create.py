@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, exists, func, insert, literal, select, text, update
@@ -32,7 +33,7 @@ from billable.persistence.tables import (
 from billable.persistence.types import rescale
 from billable.services.backlog import invoiceable_condition
 from billable.services.common import reserve_numbers
-from billable.services.invoicing import INVOICE_SEQUENCE, invoice_number
+from billable.services.invoicing import INVOICE_SEQUENCE, invoice_number, product_tax
 
 D, IL = InvoiceLineDetail, InvoiceLine
 _BILL_TO = ("name", "street", "city", "postal_code", "country")
@@ -252,6 +253,30 @@ def _insert_product_details(session: Session, ids: list[int], invoice_date: dt.d
         .where(IL.invoice_id.in_(ids), CL.id.in_(claimed))
     )
     session.execute(_detail_insert(list(columns), source))
+    _tax_product_details(session, ids, claimed)
+
+
+def _tax_product_details(session: Session, ids: list[int], claimed: list[int]) -> None:
+    """Give the product details just inserted their sales tax: one small update per
+    taxed product line (there is one detail per claimed line, so this stays per line,
+    never per actual), with the same arithmetic as the one-at-a-time path."""
+    rows: list[tuple[int, Decimal, Decimal]] = []
+    for line in session.scalars(select(ContractLine).where(ContractLine.id.in_(claimed))):
+        contract = session.get(Contract, line.contract_id)
+        assert contract is not None
+        tax = product_tax(session, line, contract.currency)
+        if tax != ZERO:
+            rows.append((line.id, tax, (line.amount or ZERO) + tax))
+    for line_id, tax, extended in rows:
+        session.execute(
+            update(D)
+            .where(D.invoice_id.in_(ids), D.product_line_id == line_id)
+            .values(
+                tax=literal(tax, D.tax.type),
+                extended_amount=literal(extended, D.extended_amount.type),
+            )
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _insert_actual_details(session: Session, ids: list[int], invoice_date: dt.date) -> None:

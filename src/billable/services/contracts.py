@@ -26,10 +26,14 @@ from billable.persistence.tables import (
     Task,
 )
 from billable.persistence.uow import UnitOfWork
+from billable.services import erp_defaults, erp_fields
 from billable.services.common import get, ref
 from billable.services.masterdata import create as create_master
+from billable.services.milestone_accounting import default_attributes, group_tax
 
 Fields = Mapping[str, Any]
+#: The on-account attributes a new milestone may name instead of taking the defaults.
+ON_ACCOUNT_FIELDS = ("sales_tax_group", "item_sales_tax_group", "dimensions")
 
 
 def create_task(uow: UnitOfWork, project_id: str, fields: Fields) -> int:
@@ -71,6 +75,7 @@ def create_contract(uow: UnitOfWork, fields: Fields) -> int:
             setattr(contract, f"bill_to_{part}", getattr(customer, f"bill_to_{part}"))
         _set_bill_to(contract, fields.get("bill_to"))
         _check_contract(session, contract)
+        erp_fields.write(session, contract, fields)
         session.add(contract)
         session.flush()
         ident = contract.id
@@ -84,9 +89,11 @@ def _set_bill_to(row: Any, bill_to: Mapping[str, Any] | None) -> None:
 
 
 def update_contract(uow: UnitOfWork, ident: str, fields: Fields) -> int:
-    """Change a contract's name, description, opportunity or bill-to."""
+    """Change a contract's name, description, opportunity, bill-to, sales tax group or
+    legal entity."""
     with uow:
         contract = get(uow.session, Contract, ident, "contract")
+        erp_fields.write(uow.session, contract, fields)
         for name in ("name", "description", "opportunity"):
             if name in fields:
                 setattr(contract, name, fields[name])
@@ -134,6 +141,7 @@ def create_line(uow: UnitOfWork, contract_id: str, fields: Fields) -> int:
         session = uow.session
         contract = get(session, Contract, contract_id, "contract", lock=True)
         line = ContractLine(contract_id=contract.id, name=fields["name"], kind=fields["kind"])
+        line.dimensions = erp_fields.dimensions(session, fields.get("dimensions"))
         if fields["kind"] == "project":
             _project_line(session, contract, line, fields)
         else:
@@ -154,6 +162,14 @@ def _project_line(session: Session, contract: Contract, line: ContractLine, f: F
     project = ref(session, Project, f["project_id"], "project_id", "project")
     if project.customer_id != contract.customer_id:
         raise Invalid.field("project_id", "the project belongs to another customer")
+    project_entity = erp_defaults.entity_of(session, project.legal_entity_id)
+    contract_entity = erp_defaults.entity_of(session, contract.legal_entity_id)
+    if project_entity.id != contract_entity.id:
+        raise Invalid.field(
+            "project_id",
+            f"the project posts in legal entity {project_entity.name}, "
+            f"the contract in {contract_entity.name}",
+        )
     line.project_id = project.id
     line.billing_method = f["billing_method"]
     if line.billing_method == "fixed_price" and f.get("amount") is None:
@@ -198,6 +214,8 @@ def update_line(uow: UnitOfWork, ident: str, fields: Fields) -> int:
     with uow:
         session = uow.session
         line = get(session, ContractLine, ident, "contract line", lock=True)
+        if "dimensions" in fields:
+            line.dimensions = erp_fields.dimensions(session, fields["dimensions"])
         if "name" in fields:
             line.name = fields["name"]
         if line.kind == "project":
@@ -275,12 +293,23 @@ def create_milestone(uow: UnitOfWork, line_id: str, fields: Fields) -> int:
             description=fields.get("description") or "",
             date=fields["date"],
             amount=amount,
-            tax=exact_amount(fields.get("tax") or ZERO, cur, "tax"),
+            tax=ZERO,
             kind=fields["kind"],
             status="not_ready",
             ready_amount=ZERO,
             ready_tax=ZERO,
             invoiced_amount=ZERO,
+        )
+        default_attributes(session, milestone, line)
+        given = {k: fields[k] for k in ON_ACCOUNT_FIELDS if fields.get(k) is not None}
+        erp_fields.check(session, given)
+        for name, value in given.items():
+            setattr(milestone, name, value)
+        # A typed tax wins; without one the tax follows the on-account groups.
+        milestone.tax = (
+            exact_amount(fields["tax"], cur, "tax")
+            if fields.get("tax") is not None
+            else group_tax(session, milestone, cur.code)
         )
         session.add(milestone)
         session.flush()

@@ -59,7 +59,9 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"resource_id", "project_id", "category_id", "date", "quantity", "unit_price"}),
     ),
     "material": (
-        frozenset({"project_id", "task_id", "product_id", "date", "quantity"}),
+        # A material category is optional: it carries the item sales tax group when the
+        # parameter takes material's group from the category (seed 003).
+        frozenset({"project_id", "task_id", "product_id", "category_id", "date", "quantity"}),
         frozenset({"project_id", "product_id", "date", "quantity"}),
     ),
     "fee": (

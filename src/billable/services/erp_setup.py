@@ -278,26 +278,37 @@ def remove_fixed_rate_agreement(uow: UnitOfWork, contract_id: str) -> None:
         uow.commit()
 
 
-def parameters(session: Session) -> dict[str, str]:
+def parameters(session: Session) -> dict[str, Any]:
     """The project parameters in force (the defaults until they are set)."""
     row = session.get(ErpParameters, 1)
     if row is None:
-        return dict(DEFAULT_PARAMETERS)
+        return {**DEFAULT_PARAMETERS, "milestone_item_sales_tax_group": None}
     return {
         "sales_tax_group_method": row.sales_tax_group_method,
         "material_item_tax_group_method": row.material_item_tax_group_method,
+        "milestone_item_sales_tax_group": row.milestone_item_sales_tax_group,
     }
 
 
 def set_parameters(uow: UnitOfWork, fields: Fields) -> None:
-    """Replace the project parameters."""
+    """Replace the project parameters; an unknown milestone item sales tax group is a 422."""
     SalesTaxGroupMethod(fields["sales_tax_group_method"])
     MaterialTaxGroupMethod(fields["material_item_tax_group_method"])
     with uow:
+        milestone_group = fields.get("milestone_item_sales_tax_group")
+        if milestone_group is not None:
+            found = uow.session.scalars(
+                select(ItemSalesTaxGroup.id).where(ItemSalesTaxGroup.code == milestone_group)
+            ).first()
+            if found is None:
+                raise Invalid.field(
+                    "milestone_item_sales_tax_group", f"no item sales tax group {milestone_group}"
+                )
         row = uow.session.get(ErpParameters, 1)
         if row is None:
             row = ErpParameters(id=1)
             uow.session.add(row)
         row.sales_tax_group_method = fields["sales_tax_group_method"]
         row.material_item_tax_group_method = fields["material_item_tax_group_method"]
+        row.milestone_item_sales_tax_group = milestone_group
         uow.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -23,6 +24,7 @@ from billable.persistence.tables import (
     Product,
 )
 from billable.persistence.uow import UnitOfWork
+from billable.services import erp_defaults
 from billable.services.backlog import invoiceable_condition
 from billable.services.common import get, next_number
 from billable.services.totals import recalculate
@@ -129,6 +131,7 @@ def _product_detail(
     product = session.get(Product, contract_line.product_id) if contract_line.product_id else None
     assert contract_line.quantity is not None and contract_line.unit_price is not None
     amount = contract_line.amount or ZERO
+    tax = product_tax(session, contract_line, invoice.currency)
     return InvoiceLineDetail(
         invoice_id=invoice.id,
         invoice_line_id=line.id,
@@ -147,9 +150,22 @@ def _product_detail(
         price=contract_line.unit_price,
         currency=invoice.currency,
         amount=amount,
-        tax=ZERO,
-        extended_amount=amount,
+        tax=tax,
+        extended_amount=amount + tax,
         billing_type="chargeable",
+    )
+
+
+def product_tax(session: Session, contract_line: ContractLine, currency_code: str) -> Decimal:
+    """The sales tax of a product-based line: its contract's billing sales tax group (by
+    the parameter's method; a product line has no project) with its product's item sales
+    tax group, rounded per tax code. A write-in product has no group, so no tax."""
+    return erp_defaults.tax_amount(
+        session,
+        contract_line.amount or ZERO,
+        currency_code,
+        erp_defaults.billing_sales_tax_group(session, None, contract_line.contract_id),
+        erp_defaults.billing_item_tax_group(session, "product", None, contract_line.product_id),
     )
 
 

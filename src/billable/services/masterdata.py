@@ -26,6 +26,7 @@ from billable.persistence.tables import (
     TransactionCategory,
 )
 from billable.persistence.uow import UnitOfWork
+from billable.services import erp_fields
 from billable.services.common import get, ref
 
 Fields = Mapping[str, Any]
@@ -47,6 +48,7 @@ def _write_customer(session: Session, row: Customer, fields: Fields) -> None:
     if "currency" in fields:
         currency(fields["currency"])
     _write_bill_to(row, fields.get("bill_to"))
+    erp_fields.write(session, row, fields)
 
 
 def _write_bill_to(row: Any, bill_to: Mapping[str, Any] | None) -> None:
@@ -121,14 +123,17 @@ def _write_project(session: Session, row: Project, fields: Fields) -> None:
         price_list = session.get(PriceList, int(fields["cost_price_list_id"]))
         if price_list is not None and price_list.context != "cost":
             raise Invalid.field("cost_price_list_id", "must be a price list of context 'cost'")
+    erp_fields.write(session, row, fields)
 
 
 KINDS: dict[str, Kind] = {
     "customer": Kind(Customer, "customer", write=_write_customer),
     "role": Kind(Role, "role"),
     "resource": Kind(Resource, "resource", {"default_role_id": (Role, "role")}),
-    "transaction_category": Kind(TransactionCategory, "transaction category"),
-    "product": Kind(Product, "product"),
+    "transaction_category": Kind(
+        TransactionCategory, "transaction category", write=erp_fields.write
+    ),
+    "product": Kind(Product, "product", write=erp_fields.write),
     "price_list": Kind(PriceList, "price list", write=_write_price_list),
     "project": Kind(
         Project,
@@ -139,7 +144,17 @@ KINDS: dict[str, Kind] = {
     "task": Kind(Task, "task", {"project_id": (Project, "project")}),
 }
 
-_NESTED = {"bill_to", "role_prices", "category_prices", "product_prices"}
+#: Fields their kind's writer sets (checked first), not copied as they come.
+_NESTED = {
+    "bill_to",
+    "role_prices",
+    "category_prices",
+    "product_prices",
+    "sales_tax_group",
+    "item_sales_tax_group",
+    "legal_entity_id",
+    "dimensions",
+}
 
 
 def _apply(session: Session, kind: Kind, row: Any, fields: Fields) -> None:

@@ -182,7 +182,7 @@ def delete_fixed_rate_agreement(ident: str, uow: Uow) -> Response:
 
 
 @router.get("/parameters", response_model=s.ParametersOut, tags=[SETUP], dependencies=[ReadMaster])
-def get_parameters(uow: Uow) -> dict[str, str]:
+def get_parameters(uow: Uow) -> dict[str, Any]:
     with uow:
         return erp_setup.parameters(uow.session)
 
@@ -190,7 +190,7 @@ def get_parameters(uow: Uow) -> dict[str, str]:
 @router.put(
     "/parameters", response_model=s.ParametersOut, tags=[SETUP], dependencies=[WriteErpSetup]
 )
-def put_parameters(body: s.ParametersIn, uow: Uow) -> dict[str, str]:
+def put_parameters(body: s.ParametersIn, uow: Uow) -> dict[str, Any]:
     erp_setup.set_parameters(uow, body.model_dump())
     with uow:
         return erp_setup.parameters(uow.session)

@@ -7,14 +7,16 @@ routes made by :func:`collection` from the closure at definition time.
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from billable.api import present
-from billable.api.deps import ReadMaster, Uow, WriteMaster
+from billable.api.deps import ReadMaster, Uow, WriteMaster, principal
 from billable.api.pagination import Page, paginate
 from billable.api.schemas import masterdata as s
+from billable.domain.errors import Forbidden
+from billable.domain.permissions import Permission, allowed
 from billable.persistence.tables import (
     Base,
     Contract,
@@ -30,8 +32,9 @@ from billable.persistence.tables import (
     TransactionCategory,
 )
 from billable.persistence.uow import UnitOfWork
-from billable.services import contracts, masterdata
+from billable.services import contracts, masterdata, milestone_accounting
 from billable.services.common import get, parse_id
+from billable.services.users import Principal
 
 router = APIRouter()
 
@@ -364,4 +367,27 @@ def create_milestone(ident: str, body: s.MilestoneIn, uow: Uow) -> dict[str, Any
     dependencies=[ReadMaster],
 )
 def get_milestone(ident: str, uow: Uow) -> dict[str, Any]:
+    return _read(uow, Milestone, ident, "milestone", present.milestone, True)
+
+
+def _on_account_editor(caller: Principal = Depends(principal)) -> Principal:
+    """Project managers (who plan milestones) and accountants (who own the on-account
+    transaction in seed 003) may edit a milestone's tax groups and dimensions."""
+    if not (
+        allowed(caller.role, Permission.WRITE_MASTER_DATA)
+        or allowed(caller.role, Permission.POST_LEDGER)
+    ):
+        raise Forbidden(f"the role {caller.role.value} may not edit a milestone's accounting")
+    return caller
+
+
+@router.patch(
+    "/milestones/{ident}",
+    response_model=s.MilestoneOut,
+    tags=["contracts"],
+    dependencies=[Depends(_on_account_editor)],
+    summary="Change a milestone's tax groups, dimensions or tax until its invoice is confirmed",
+)
+def patch_milestone(ident: str, body: s.MilestonePatch, uow: Uow) -> dict[str, Any]:
+    milestone_accounting.update_milestone(uow, ident, body.model_dump(exclude_unset=True))
     return _read(uow, Milestone, ident, "milestone", present.milestone, True)

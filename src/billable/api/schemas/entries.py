@@ -65,16 +65,20 @@ class MaterialUsageIn(Input):
     project_id: Id
     task_id: Id | None = None
     product_id: Id
+    category_id: Id | None = Field(
+        default=None, description="A material category (its item sales tax group)."
+    )
     date: dt.date
     quantity: Quantity
     status: EntryStatusIn = "draft"
 
 
 class MaterialUsagePatch(Patch):
-    nullable = frozenset(["task_id"])
+    nullable = frozenset(["task_id", "category_id"])
 
     task_id: Id | None = None
     product_id: Id | None = None
+    category_id: Id | None = None
     date: dt.date | None = None
     quantity: Quantity | None = None
 

@@ -150,11 +150,14 @@ class TaxGroupOut(BaseModel):
 class ParametersIn(Input):
     sales_tax_group_method: Literal["project", "contract", "customer", "search"]
     material_item_tax_group_method: Literal["item", "category"]
+    #: "Fixed price milestone item sales tax group" (seed 003): a new milestone's default.
+    milestone_item_sales_tax_group: Code | None = None
 
 
 class ParametersOut(BaseModel):
     sales_tax_group_method: str
     material_item_tax_group_method: str
+    milestone_item_sales_tax_group: str | None
 
 
 class FinancialDimensionIn(Input):

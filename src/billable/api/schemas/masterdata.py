@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -23,8 +23,13 @@ from billable.api.schemas.common import (
     Quantity,
     Text,
 )
+from billable.api.schemas.erp import Code, DimensionValue
 
 TransactionClassIn = Literal["time", "expense", "material", "fee"]
+#: Financial dimensions ``{name: value}`` (names of /financial-dimensions, their values).
+Dimensions = dict[Annotated[str, Field(min_length=1, max_length=100)], DimensionValue]
+#: The ERP fields PATCH may clear with null.
+ERP_NULLABLE = frozenset(["sales_tax_group", "item_sales_tax_group", "dimensions"])
 
 
 class CustomerIn(Input):
@@ -32,15 +37,17 @@ class CustomerIn(Input):
     currency: CurrencyCode
     bill_to: BillTo
     vat_id: str | None = Field(default=None, max_length=40)
+    sales_tax_group: Code | None = None
 
 
 class CustomerPatch(Patch):
-    nullable = frozenset(["vat_id"])
+    nullable = frozenset(["vat_id"]) | ERP_NULLABLE
 
     name: Name | None = None
     currency: CurrencyCode | None = None
     bill_to: BillToPatch | None = None
     vat_id: str | None = Field(default=None, max_length=40)
+    sales_tax_group: Code | None = None
 
 
 class CustomerOut(BaseModel):
@@ -49,6 +56,7 @@ class CustomerOut(BaseModel):
     currency: str
     bill_to: BillToOut
     vat_id: str | None
+    sales_tax_group: str | None
 
 
 class RoleIn(Input):
@@ -83,28 +91,37 @@ class ResourceOut(BaseModel):
 class CategoryIn(Input):
     name: Name
     transaction_class: TransactionClassIn
+    item_sales_tax_group: Code | None = None
 
 
 class CategoryPatch(Patch):
+    nullable = ERP_NULLABLE
+
     name: Name | None = None
+    item_sales_tax_group: Code | None = None
 
 
 class CategoryOut(BaseModel):
     id: str
     name: str
     transaction_class: str
+    item_sales_tax_group: str | None
 
 
 class ProductIn(Input):
     name: Name
     unit: str = Field(min_length=1, max_length=20)
     list_price: Price
+    item_sales_tax_group: Code | None = None
 
 
 class ProductPatch(Patch):
+    nullable = ERP_NULLABLE
+
     name: Name | None = None
     unit: str | None = Field(default=None, min_length=1, max_length=20)
     list_price: Price | None = None
+    item_sales_tax_group: Code | None = None
 
 
 class ProductOut(BaseModel):
@@ -112,6 +129,7 @@ class ProductOut(BaseModel):
     name: str
     unit: str
     list_price: DecimalText
+    item_sales_tax_group: str | None
 
 
 class RolePriceIn(Input):
@@ -176,11 +194,19 @@ class ProjectIn(Input):
     name: Name
     customer_id: Id
     cost_price_list_id: Id
+    legal_entity_id: Id | None = Field(default=None, description="Default: the first.")
+    sales_tax_group: Code | None = None
+    dimensions: Dimensions | None = None
 
 
 class ProjectPatch(Patch):
+    nullable = ERP_NULLABLE | {"legal_entity_id"}
+
     name: Name | None = None
     cost_price_list_id: Id | None = None
+    legal_entity_id: Id | None = Field(default=None, description="null: the first.")
+    sales_tax_group: Code | None = None
+    dimensions: Dimensions | None = None
 
 
 class ProjectOut(BaseModel):
@@ -188,6 +214,9 @@ class ProjectOut(BaseModel):
     name: str
     customer_id: str
     cost_price_list_id: str
+    legal_entity_id: str | None
+    sales_tax_group: str | None
+    dimensions: dict[str, str] | None
 
 
 class TaskIn(Input):
@@ -212,15 +241,19 @@ class ContractIn(Input):
     opportunity: str | None = Field(default=None, max_length=200)
     description: Text | None = None
     bill_to: BillTo | None = None
+    legal_entity_id: Id | None = Field(default=None, description="Default: the first.")
+    sales_tax_group: Code | None = None
 
 
 class ContractPatch(Patch):
-    nullable = frozenset(["description", "opportunity"])
+    nullable = frozenset(["description", "opportunity", "legal_entity_id"]) | ERP_NULLABLE
 
     name: Name | None = None
     opportunity: str | None = Field(default=None, max_length=200)
     description: Text | None = None
     bill_to: BillToPatch | None = None
+    legal_entity_id: Id | None = Field(default=None, description="null: the first.")
+    sales_tax_group: Code | None = None
 
 
 class ContractOut(BaseModel):
@@ -233,6 +266,8 @@ class ContractOut(BaseModel):
     description: str | None
     bill_to: BillToOut
     line_ids: list[str]
+    legal_entity_id: str | None
+    sales_tax_group: str | None
 
 
 class ScheduleIn(Input):
@@ -256,10 +291,11 @@ class ContractLineIn(Input):
     date: dt.date | None = Field(
         default=None, description="A product line's own invoice date (automated runs)."
     )
+    dimensions: Dimensions | None = None
 
 
 class ContractLinePatch(Patch):
-    nullable = frozenset(["amount", "date", "invoice_schedule"])
+    nullable = frozenset(["amount", "date", "invoice_schedule"]) | ERP_NULLABLE
 
     name: Name | None = None
     transaction_classes: list[TransactionClassIn] | None = None
@@ -267,6 +303,7 @@ class ContractLinePatch(Patch):
     invoice_schedule: ScheduleIn | None = None
     ready_to_invoice: bool | None = None
     date: dt.date | None = None
+    dimensions: Dimensions | None = None
 
 
 class ScheduleOut(BaseModel):
@@ -293,6 +330,7 @@ class ContractLineOut(BaseModel):
     ready_to_invoice: bool | None
     product_status: str | None
     date: dt.date | None
+    dimensions: dict[str, str] | None
 
 
 class MilestoneIn(Input):
@@ -302,6 +340,23 @@ class MilestoneIn(Input):
     amount: Amount = Field(gt=0)
     tax: Amount | None = Field(default=None, ge=0)
     kind: Literal["fixed", "progress"] = "fixed"
+    sales_tax_group: Code | None = Field(default=None, description="Default: by the method.")
+    item_sales_tax_group: Code | None = Field(
+        default=None, description="Default: the fixed price milestone item sales tax group."
+    )
+    dimensions: Dimensions | None = Field(default=None, description="Default: the line's.")
+
+
+class MilestonePatch(Patch):
+    """The on-account attributes, editable until the milestone's invoice is confirmed.
+    A group changed without ``tax`` recomputes the tax from the groups."""
+
+    nullable = ERP_NULLABLE
+
+    sales_tax_group: Code | None = None
+    item_sales_tax_group: Code | None = None
+    dimensions: Dimensions | None = None
+    tax: Amount | None = Field(default=None, ge=0)
 
 
 class MilestoneOut(BaseModel):
@@ -317,6 +372,9 @@ class MilestoneOut(BaseModel):
     ready_amount: DecimalText
     invoiced_amount: DecimalText
     remaining_amount: DecimalText
+    sales_tax_group: str | None
+    item_sales_tax_group: str | None
+    dimensions: dict[str, str] | None
 
 
 class MilestoneReadyIn(Input):
