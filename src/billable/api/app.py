@@ -9,7 +9,16 @@ from sqlalchemy import Engine
 
 from billable import __version__
 from billable.api import problems
-from billable.api.routers import billing, entries, erp, invoices, jobs, masterdata, proposals
+from billable.api.routers import (
+    billing,
+    entries,
+    erp,
+    invoices,
+    jobs,
+    journal,
+    masterdata,
+    proposals,
+)
 from billable.jobs.dispatch import Dispatcher, dispatcher_for
 from billable.persistence.db import make_engine, session_factory
 
@@ -40,7 +49,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     problems.install(app)
     app.state.dispatcher = _lazy_dispatcher(app.state.engine)
     # Bulk routes first: /invoices/bulk must not be read as /invoices/{id}.
-    for module in (jobs, masterdata, erp, entries, billing, invoices, proposals):
+    for module in (jobs, masterdata, erp, journal, entries, billing, invoices, proposals):
         app.include_router(module.router, prefix="/api/v1")
 
     @app.get("/health", tags=["system"])

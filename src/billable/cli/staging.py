@@ -1,0 +1,58 @@
+"""The periodic process "Import from staging table": ``staging import`` journals every
+cost and unbilled sales actual not yet journaled, and with ``--post`` posts the journal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+
+from billable.cli.main import app, console, database, refusals, uow_factory
+from billable.domain.errors import Conflict
+from billable.persistence.tables import IntegrationJournal, Voucher
+from billable.services import integration_journal, journal_posting
+
+staging_app = typer.Typer(
+    help="Import from staging (the integration journal).", no_args_is_help=True
+)
+app.add_typer(staging_app, name="staging")
+
+
+@staging_app.command("import")
+def staging_import(
+    legal_entity: Annotated[
+        str | None, typer.Option("--legal-entity", help="Legal entity id (default: the first).")
+    ] = None,
+    post: Annotated[bool, typer.Option("--post", help="Post the journal right away.")] = False,
+) -> None:
+    """Journal the staged actuals in a new draft journal (and post it with --post)."""
+    with refusals(), database() as engine:
+        new = uow_factory(engine)
+        try:
+            journal_id = integration_journal.import_from_staging(new(), legal_entity)
+        except Conflict as exc:
+            if exc.detail != integration_journal.NOTHING_TO_IMPORT:
+                raise
+            console.print("Nothing to import: every cost and unbilled sales actual is journaled.")
+            return
+        with new() as uow:
+            journal = uow.session.get(IntegrationJournal, journal_id)
+            assert journal is not None
+            count = len(journal.lines)
+        console.print(f"Imported integration journal {journal_id}: {count} line(s), draft.")
+        if not post:
+            return
+        journal_posting.post_journal(new(), str(journal_id))
+        with new() as uow:
+            stmt = (
+                select(Voucher.number)
+                .where(
+                    Voucher.source_type == journal_posting.SOURCE_TYPE,
+                    Voucher.source_id == str(journal_id),
+                )
+                .order_by(Voucher.number)
+            )
+            numbers = [str(number) for number in uow.session.scalars(stmt)]
+        shown = ", ".join(numbers) if numbers else "none"
+        console.print(f"Posted journal {journal_id}: {len(numbers)} voucher(s): {shown}.")
