@@ -1,32 +1,12 @@
 """Seed 003's world for invoice proposals: a USD company, a GBP contract at a fixed rate
-of 1.25, its accounts and posting profile, VAT 20 %, and a stand-in for posting the
-integration journal.
-
-:func:`post_journal` is the ONE place that writes posted transactions (and their WIP
-vouchers) for these tests until the integration journal's own import and post are
-used; swap its body for ``POST /integration-journals/import-from-staging`` + ``/post``.
-"""
+of 1.25, its accounts and posting profile, VAT 20 %, and posting the integration
+journal (:func:`post_journal`, the one place these tests post time through it)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
-from billable.currencies import currency
-from billable.domain.postings import wip_posting
-from billable.domain.pricing import TransactionClass
-from billable.persistence.tables import (
-    Actual,
-    IntegrationJournal,
-    IntegrationJournalLine,
-    PostedTransaction,
-)
-from billable.services.erp_defaults import project_entity, rate_in_force
-from billable.services.erp_setup import posting_profile
-from billable.services.general_ledger import post_voucher
 from tests.builders import World, make_world
 from tests.conftest import Api
 
@@ -89,6 +69,12 @@ def build(make_api: Any, *, fixed_rate: str | None = "1.25") -> ProposalWorld:
     accountant.post("/tax-codes", {"code": "VAT20", "name": "VAT 20 %", "rate": "20"})
     accountant.post("/sales-tax-groups", {"code": "UK", "tax_codes": ["VAT20"]})
     accountant.post("/item-sales-tax-groups", {"code": "SERV", "tax_codes": ["VAT20"]})
+    # The world's cost price list is in GBP too: its cost lines convert at the floating
+    # rate (the contract's agreement is for its sales).
+    accountant.post(
+        "/exchange-rates",
+        {"from_currency": "GBP", "to_currency": "USD", "rate": "1.2", "valid_from": "2026-01-01"},
+    )
     if fixed_rate is not None:
         accountant.request(
             "PUT",
@@ -100,86 +86,27 @@ def build(make_api: Any, *, fixed_rate: str | None = "1.25") -> ProposalWorld:
 
 
 def post_journal(
-    uow_factory: Any,
+    pw: ProposalWorld,
     sales_tax_group: str | None = None,
     item_sales_tax_group: str | None = None,
-) -> list[int]:
-    """Stand-in for importing and posting the integration journal: every unbilled sales
-    actual not yet posted gets a posted transaction (accrued, one part) and its WIP
-    voucher at the rate in force. Returns the actual ids posted."""
-    with uow_factory() as uow:
-        session = uow.session
-        already = select(PostedTransaction.actual_id).where(PostedTransaction.status == "posted")
-        actuals = session.scalars(
-            select(Actual)
-            .where(
-                Actual.transaction_type == "unbilled_sales",
-                Actual.reverses_actual_id.is_(None),
-                Actual.id.not_in(already),
+) -> list[str]:
+    """Import from staging into the integration journal and post it, setting the
+    sales lines' billing tax groups when given (the accountant's review). Returns the
+    actual ids of the sales lines posted (none when nothing was waiting)."""
+    accountant = pw.accountant
+    response = accountant.client.post(
+        "/api/v1/integration-journals/import-from-staging", headers=accountant.headers
+    )
+    if response.status_code == 409:  # nothing to import
+        return []
+    assert response.status_code == 201, response.text
+    journal = response.json()
+    sales = [line for line in journal["lines"] if line["kind"] == "sales"]
+    if sales_tax_group or item_sales_tax_group:
+        for line in sales:
+            accountant.patch(
+                f"/integration-journal-lines/{line['id']}",
+                {"sales_tax_group": sales_tax_group, "item_sales_tax_group": item_sales_tax_group},
             )
-            .order_by(Actual.id)
-        ).all()
-        for actual in actuals:
-            entity = project_entity(session, actual.project_id)
-            accounting = entity.accounting_currency
-            rate = rate_in_force(
-                session, actual.contract_id, actual.currency, accounting, actual.date
-            )
-            journal = IntegrationJournal(legal_entity_id=entity.id, status="posted")
-            session.add(journal)
-            session.flush()
-            line = IntegrationJournalLine(
-                journal_id=journal.id,
-                actual_id=actual.id,
-                kind="sales",
-                transaction_class=actual.transaction_class,
-                project_id=actual.project_id,
-                contract_id=actual.contract_id,
-                resource_id=actual.resource_id,
-                date=actual.date,
-                quantity=actual.quantity,
-                cost_amount=Decimal(0),
-                sales_amount=actual.amount,
-                currency=actual.currency,
-                sales_tax_group=sales_tax_group,
-                item_sales_tax_group=item_sales_tax_group,
-                dimensions={},
-                exchange_rate=rate,
-            )
-            session.add(line)
-            session.flush()
-            voucher = wip_posting(
-                posting_profile(session, entity),
-                TransactionClass(actual.transaction_class),
-                actual.amount,
-                currency(actual.currency),
-                currency(accounting),
-                rate,
-            )
-            row = post_voucher(
-                session, voucher, actual.date, "integration_journal", str(journal.id), entity
-            )
-            session.add(
-                PostedTransaction(
-                    actual_id=actual.id,
-                    journal_line_id=line.id,
-                    legal_entity_id=entity.id,
-                    kind="sales",
-                    transaction_class=actual.transaction_class,
-                    project_id=actual.project_id,
-                    contract_id=actual.contract_id,
-                    date=actual.date,
-                    quantity=actual.quantity,
-                    currency=actual.currency,
-                    amount=actual.amount,
-                    accrued=True,
-                    exchange_rate=rate,
-                    sales_tax_group=sales_tax_group,
-                    item_sales_tax_group=item_sales_tax_group,
-                    parts=[{"percent": "100", "dimensions": {}, "amount": str(actual.amount)}],
-                    voucher_id=row.id,
-                    status="posted",
-                )
-            )
-        uow.commit()
-        return [a.id for a in actuals]
+    accountant.action(f"/integration-journals/{journal['id']}/post")
+    return [line["actual_id"] for line in sales]

@@ -12,7 +12,7 @@ from tests.scenario.support import problem
 
 def _ready_proposal(pw: ProposalWorld, uow_factory: Any, **groups: str) -> dict[str, Any]:
     invoice = pw.confirmed_invoice()
-    post_journal(uow_factory, **groups)
+    post_journal(pw, **groups)
     proposal = pw.proposal_of(invoice)
     return pw.accountant.action(f"/invoice-proposals/{proposal['id']}/import-from-staging")
 
@@ -44,7 +44,7 @@ def test_a_proposal_waits_until_its_time_is_posted_then_imports_selectively(make
     assert "(time, 2026-08-27)" in refused["detail"]
     assert pw.proposal_of(invoice)["status"] == "waiting"
 
-    post_journal(uow_factory)
+    post_journal(pw)
     ready = pw.accountant.action(path)
     assert ready["status"] == "ready"
     [line] = ready["lines"]
@@ -62,13 +62,13 @@ def test_a_proposal_waits_until_its_time_is_posted_then_imports_selectively(make
 def test_the_periodic_import_brings_in_only_proposals_whose_time_is_posted(make_api, uow_factory):
     pw = build(make_api)
     first = pw.confirmed_invoice("4", "2026-08-27")
-    post_journal(uow_factory)
+    post_journal(pw)
     second = pw.confirmed_invoice("2", "2026-08-28")
     counts = pw.accountant.action("/invoice-proposals/import-from-staging")
     assert (counts["imported"], counts["waiting"]) == (1, 1)
     assert pw.proposal_of(first)["status"] == "ready"
     assert pw.proposal_of(second)["status"] == "waiting"
-    post_journal(uow_factory)
+    post_journal(pw)
     counts = pw.accountant.action("/invoice-proposals/import-from-staging")
     assert (counts["imported"], counts["waiting"]) == (1, 0)
     assert pw.proposal_of(second)["totals"]["amount"] == "500.00"
@@ -131,7 +131,7 @@ def test_a_pro_forma_writes_nothing_and_a_proposal_posts_once(make_api, uow_fact
     assert (
         "that is waiting" in problem(pw.accountant, "POST", path, 409, {"posting": True})["detail"]
     )
-    post_journal(uow_factory)
+    post_journal(pw)
     pw.accountant.action(f"/invoice-proposals/{waiting['id']}/import-from-staging")
     vouchers_before = pw.accountant.get("/vouchers")["items"]
 

@@ -31,7 +31,7 @@ def _zero_trial_balance(pw: ProposalWorld) -> dict[str, str]:
 def test_a_corrective_invoice_posts_as_a_credit_and_re_accrues_no_wip(make_api, uow_factory):
     pw = build(make_api)
     invoice = pw.confirmed_invoice("4")
-    post_journal(uow_factory)
+    post_journal(pw)
     _post(pw, _import(pw, pw.proposal_of(invoice)))
 
     corrective = pw.api.post(f"/invoices/{invoice['id']}/correct")
@@ -54,7 +54,7 @@ def test_a_corrective_invoice_posts_as_a_credit_and_re_accrues_no_wip(make_api, 
     ]
     assert posted["accounting_totals"]["total"] == "-937.50"
     # The 3 h credited return to the backlog and go through the journal again.
-    [again] = post_journal(uow_factory)
+    [again] = post_journal(pw)
     assert again is not None
     balances = _zero_trial_balance(pw)
     assert balances["161300"] == "937.50"  # 3 h x 250 GBP x 1.25, accrued once more
@@ -65,7 +65,7 @@ def test_a_corrective_invoice_posts_as_a_credit_and_re_accrues_no_wip(make_api, 
 def test_a_draft_edit_reverses_the_wip_accrued_not_the_amount_billed(make_api, uow_factory):
     pw = build(make_api)
     pw.world.approved_time("8")
-    post_journal(uow_factory)  # 8 h = 2,000 GBP of WIP
+    post_journal(pw)  # 8 h = 2,000 GBP of WIP
     pw.world.mark_all_ready()
     invoice = pw.world.invoice()
     [detail] = invoice["lines"][0]["details"]
@@ -78,7 +78,7 @@ def test_a_draft_edit_reverses_the_wip_accrued_not_the_amount_billed(make_api, u
         ("411100", "GBP", "-1500.00", "-1875.00"),
         ("130100", "GBP", "1500.00", "1875.00"),
     ]
-    post_journal(uow_factory)  # the 2 h remainder accrues again
+    post_journal(pw)  # the 2 h remainder accrues again
     balances = _zero_trial_balance(pw)
     assert (balances["161300"], balances["420200"]) == ("625.00", "-625.00")
 
@@ -94,10 +94,9 @@ def test_the_periodic_job_posts_every_ready_proposal_and_reports_refusals(
     pw.world.mark_all_ready()
     third = pw.api.action(f"/invoices/{pw.world.invoice()['id']}/confirm")
     waiting = pw.confirmed_invoice("1", "2026-08-29")
-    post_journal(uow_factory)
-    for invoice in (first, second, third):
+    post_journal(pw)
+    for invoice in (first, second, third):  # ``waiting`` is left for a later import
         _import(pw, pw.proposal_of(invoice))
-    post_journal(uow_factory)  # posted after the import: ``waiting`` is still waiting
     # Invoiced revenue only for time: the expense proposal cannot be posted.
     entries = [
         {"posting_type": p, "account": n, "transaction_class": "time"}
@@ -125,7 +124,7 @@ def test_the_periodic_job_posts_every_ready_proposal_and_reports_refusals(
 def test_the_command_line_imports_and_posts_proposals(make_api, uow_factory, engine):
     pw = build(make_api)
     invoice = pw.confirmed_invoice()
-    post_journal(uow_factory)
+    post_journal(pw)
     url = engine.url.render_as_string(hide_password=False)
     runner = CliRunner()
     env = {"BILLABLE_DATABASE_URL": url}
