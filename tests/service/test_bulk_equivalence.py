@@ -21,12 +21,15 @@ from billable.persistence.tables import (
     Invoice,
     InvoiceLine,
     InvoiceLineDetail,
+    InvoiceProposal,
     Milestone,
 )
 from billable.services.bulk_confirm import confirm_invoices
 from billable.services.bulk_create import create_invoices
 from billable.services.confirming import confirm_details
+from billable.services.erp_setup import ensure_default_legal_entity
 from billable.services.invoicing import build_invoice
+from billable.services.proposals import open_proposal
 from tests.builders import World, make_world
 from tests.scenario.tax_world import parameters, set_up_tax, tax_master_data
 
@@ -203,6 +206,10 @@ def _snapshot(session: Session) -> dict[str, Any]:
         "products": sorted(
             (cl.id, cl.product_status) for cl in session.scalars(select(ContractLine))
         ),
+        "proposals": sorted(
+            (number[p.invoice_id], row(p, ids | {"invoice_id"}))
+            for p in session.scalars(select(InvoiceProposal))
+        ),
     }
     return snapshot
 
@@ -302,11 +309,13 @@ def test_set_based_confirmation_writes_the_same_actuals_as_one_at_a_time(api, uo
     ]
     api.patch(f"/invoice-line-details/{time_details[0]['id']}", {"quantity": "6"})
     api.patch(f"/invoice-line-details/{time_details[1]['id']}", {"quantity": "9.5"})
+    ensure_default_legal_entity(uow_factory())  # made once, not once per path
     with uow_factory() as uow:
         ids = list(uow.session.scalars(select(Invoice.id).order_by(Invoice.id)))
         for invoice_row in uow.session.scalars(select(Invoice).order_by(Invoice.id)):
             invoice_row.project_invoice_status = "confirmed"
             confirm_details(uow.session, invoice_row)
+            open_proposal(uow.session, invoice_row)  # as confirming.confirm_invoice does
         expected = _snapshot(uow.session)
         uow.session.rollback()
     with uow_factory() as uow:
@@ -314,7 +323,11 @@ def test_set_based_confirmation_writes_the_same_actuals_as_one_at_a_time(api, uo
         actual = _snapshot(uow.session)
     billed = [a for a in expected["actuals"] if ("transaction_type", "billed_sales") in a[2]]
     assert len(billed) >= 8
-    for part in ("actuals", "milestones", "products", "details", "lines"):
+    assert len(expected["proposals"]) == 3
+    assert {key for key, _ in expected["proposals"]} == {
+        dict(i)["number"] for i in expected["invoices"]
+    }
+    for part in ("actuals", "milestones", "products", "details", "lines", "proposals"):
         assert _differences(actual[part], expected[part]) == [], part
 
 
@@ -335,12 +348,15 @@ def test_set_based_confirmation_of_a_correction_matches_one_at_a_time(api, uow_f
         assert row is not None
         row.project_invoice_status = "confirmed"
         confirm_details(uow.session, row)
+        open_proposal(uow.session, row)
         expected = _snapshot(uow.session)
         uow.session.rollback()
     with uow_factory() as uow:
         confirm_invoices(uow.session, [int(corrective["id"])])
         actual = _snapshot(uow.session)
     assert actual["actuals"] == expected["actuals"]
+    assert actual["proposals"] == expected["proposals"]
+    assert [key for key, _ in actual["proposals"]] == [invoice["number"], corrective["number"]]
     new_billed = [
         a
         for a in expected["actuals"]

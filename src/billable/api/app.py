@@ -9,7 +9,16 @@ from sqlalchemy import Engine
 
 from billable import __version__
 from billable.api import problems
-from billable.api.routers import billing, entries, erp, invoices, jobs, journal, masterdata
+from billable.api.routers import (
+    billing,
+    entries,
+    erp,
+    invoices,
+    jobs,
+    journal,
+    masterdata,
+    proposals,
+)
 from billable.api.routers import proposal_format as formatting
 from billable.jobs.dispatch import Dispatcher, dispatcher_for
 from billable.persistence.db import make_engine, session_factory
@@ -41,7 +50,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     problems.install(app)
     app.state.dispatcher = _lazy_dispatcher(app.state.engine)
     # Bulk routes first: /invoices/bulk must not be read as /invoices/{id}.
-    for module in (jobs, masterdata, erp, journal, entries, billing, invoices):
+    for module in (jobs, masterdata, erp, journal, entries, billing, invoices, proposals):
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(formatting.router, prefix="/api/v1")
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from billable.domain.errors import DomainError
 from billable.persistence.tables import Job
 from billable.persistence.uow import UnitOfWork
-from billable.services import jobs, runs
+from billable.services import jobs, proposal_posting, runs
 from billable.services.bulk_confirm import confirm_in_chunks
 from billable.services.bulk_create import create_invoices, prepare_chunk
 
@@ -103,11 +103,24 @@ def bulk_confirm(make_uow: UowFactory, job: Job) -> Outcome:
     return ({"confirmed": confirmed}, "Invoices confirmed", f"{confirmed} invoices confirmed")
 
 
+def post_invoice_proposals(make_uow: UowFactory, job: Job) -> Outcome:
+    """Post every ready invoice proposal, each in its own transaction; refusals are
+    reported in the result and the notification, the others stay posted."""
+    result = proposal_posting.post_ready(make_uow, _progress(make_uow, job.id))
+    failed = "".join(f"; {number}: {why}" for number, why in result.failed.items())
+    return (
+        result.as_dict(),
+        "Invoice proposals posted",
+        f"{len(result.posted)} invoice proposals posted, {len(result.failed)} failed{failed}",
+    )
+
+
 HANDLERS: dict[str, Callable[[UowFactory, Job], Outcome]] = {
     "invoice_run": invoice_run,
     "invoice_run_catch_up": catch_up,
     "bulk_invoice": bulk_invoice,
     "bulk_confirm": bulk_confirm,
+    "post_invoice_proposals": post_invoice_proposals,
 }
 
 

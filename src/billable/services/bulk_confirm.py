@@ -5,7 +5,8 @@ Per detail, exactly what :func:`billable.services.confirming.confirm_details` wr
 a billed actual; the reversal of the unbilled actual behind it; a ready remainder when
 less was billed. For corrective details: the reversal of the billed actual corrected,
 the new billed actual (original + the detail's difference) unless the quantity is 0,
-and a not-ready remainder for a reduction. A test compares both paths row by row.
+and a not-ready remainder for a reduction. Each invoice gets its invoice proposal. A
+test compares both paths row by row.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from billable.persistence.tables import (
 from billable.persistence.uow import UnitOfWork
 from billable.services.bulk_create import prepare_chunk
 from billable.services.confirming import COPIED_COLUMNS
+from billable.services.proposals import open_proposals
 
 D, IL = InvoiceLineDetail, InvoiceLine
 _ACTUAL_COLUMNS = [c.key for c in Actual.__table__.columns if c.key != "id"]
@@ -86,6 +88,7 @@ def confirm_invoices(session: Session, ids: list[int]) -> None:
         )
         .execution_options(synchronize_session=False)
     )
+    open_proposals(session, ids)  # the invoice proposals, same numbers
 
 
 def _confirm_corrections(session: Session, template: Any, corrective: ColumnElement[bool]) -> None:

@@ -33,6 +33,7 @@ from billable.persistence.tables import (
 from billable.persistence.uow import UnitOfWork
 from billable.services.common import get, next_number
 from billable.services.invoicing import INVOICE_SEQUENCE, invoice_number, mirror_line
+from billable.services.proposals import open_proposal
 from billable.services.totals import recalculate
 
 #: Detail columns every actual written by a confirmation copies (both paths use it).
@@ -55,7 +56,8 @@ COPIED_COLUMNS = (
 
 def confirm_invoice(uow: UnitOfWork, ident: str) -> int:
     """Confirm a draft or in-review invoice: billed actuals, reversals, remainders back to
-    the backlog, milestone and product statuses, all in one transaction."""
+    the backlog, milestone and product statuses and its invoice proposal, all in one
+    transaction."""
     with uow:
         session = uow.session
         invoice = get(session, Invoice, ident, "invoice", lock=True)
@@ -64,6 +66,7 @@ def confirm_invoice(uow: UnitOfWork, ident: str) -> int:
         )
         confirm_details(session, invoice)
         invoice.confirmed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        open_proposal(session, invoice)  # the ERP side's invoice proposal, same number
         uow.commit()
     return invoice.id
 

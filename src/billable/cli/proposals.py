@@ -1,0 +1,48 @@
+"""Periodic processes of invoice proposals: ``proposals import`` (import from staging)
+and ``proposals post`` (post every ready proposal, as the background job does)."""
+
+from __future__ import annotations
+
+import typer
+from rich.markup import escape
+
+from billable.cli.main import app, console, database, error_console, refusals, uow_factory
+from billable.jobs.handlers import execute
+from billable.persistence.tables import Job
+from billable.services import jobs, proposal_import
+
+proposals_app = typer.Typer(help="Invoice proposals of the ERP side.", no_args_is_help=True)
+app.add_typer(proposals_app, name="proposals")
+
+
+@proposals_app.command("import")
+def import_from_staging() -> None:
+    """Import from staging: lines for every waiting proposal whose time and material is
+    all posted through the integration journal."""
+    with refusals(), database() as engine:
+        result = proposal_import.import_all(uow_factory(engine)())
+    console.print(
+        f"{len(result.imported)} invoice proposals imported, "
+        f"{len(result.waiting)} still waiting for unposted transactions."
+    )
+
+
+@proposals_app.command("post")
+def post_ready() -> None:
+    """Post every ready invoice proposal, each in its own transaction (a job, run here)."""
+    with refusals(), database() as engine:
+        make_uow = uow_factory(engine)
+        job_id = jobs.enqueue(make_uow(), "post_invoice_proposals", {}, None)
+        execute(make_uow, job_id)
+        with make_uow() as uow:
+            job = uow.session.get(Job, job_id)
+            assert job is not None
+            status, result, error = job.status, job.result or {}, job.error
+    if status != "succeeded":
+        error_console.print(f"[bold red]Failed:[/] {escape(error or status)}")
+        raise typer.Exit(1)
+    console.print(f"{len(result['posted'])} invoice proposals posted.")
+    for number, why in result["failed"].items():
+        error_console.print(f"[red]Not posted {escape(number)}:[/] {escape(why)}")
+    if result["failed"]:
+        raise typer.Exit(3)

@@ -1,0 +1,139 @@
+"""Posting proposals beyond the seed's example: a corrective invoice credits, a draft
+edit reverses the WIP actually accrued, the periodic job (HTTP and CLI) posts every
+ready proposal and reports the ones it could not, and the ledger stays balanced."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from typer.testing import CliRunner
+
+from billable.cli.main import app
+from tests.scenario.proposal_world import ACCOUNTS, ProposalWorld, build, post_journal
+from tests.scenario.test_invoice_runs import _wait_job
+
+
+def _post(pw: ProposalWorld, proposal: dict[str, Any]) -> dict[str, Any]:
+    return pw.accountant.action(f"/invoice-proposals/{proposal['id']}/post", {"posting": True})
+
+
+def _import(pw: ProposalWorld, proposal: dict[str, Any]) -> dict[str, Any]:
+    return pw.accountant.action(f"/invoice-proposals/{proposal['id']}/import-from-staging")
+
+
+def _zero_trial_balance(pw: ProposalWorld) -> dict[str, str]:
+    report = pw.accountant.get("/ledger/trial-balance", date="2026-12-31")
+    assert report["total_balance"] == "0.00"
+    assert report["total_debit"] == report["total_credit"]
+    return {row["account"]: row["balance"] for row in report["accounts"]}
+
+
+def test_a_corrective_invoice_posts_as_a_credit_and_re_accrues_no_wip(make_api, uow_factory):
+    pw = build(make_api)
+    invoice = pw.confirmed_invoice("4")
+    post_journal(pw)
+    _post(pw, _import(pw, pw.proposal_of(invoice)))
+
+    corrective = pw.api.post(f"/invoices/{invoice['id']}/correct")
+    [detail] = corrective["lines"][0]["details"]
+    pw.api.patch(f"/invoice-line-details/{detail['id']}", {"quantity": "1"})
+    pw.api.action(f"/invoices/{corrective['id']}/confirm")
+    credit = pw.proposal_of(corrective)
+    assert credit["number"] == corrective["number"]
+    ready = _import(pw, credit)  # nothing to wait for: it consumed no unbilled actual
+    assert [(ln["quantity"], ln["amount"]) for ln in ready["lines"]] == [
+        ("-4", "-1000.00"),
+        ("1", "250.00"),
+    ]
+    assert ready["totals"]["total"] == "-750.00"
+    posted = _post(pw, ready)
+    assert pw.voucher_lines(posted) == [
+        ("411100", "GBP", "1000.00", "1250.00"),
+        ("411100", "GBP", "-250.00", "-312.50"),
+        ("130100", "GBP", "-750.00", "-937.50"),
+    ]
+    assert posted["accounting_totals"]["total"] == "-937.50"
+    # The 3 h credited return to the backlog and go through the journal again.
+    [again] = post_journal(pw)
+    assert again is not None
+    balances = _zero_trial_balance(pw)
+    assert balances["161300"] == "937.50"  # 3 h x 250 GBP x 1.25, accrued once more
+    assert balances["411100"] == "-312.50"
+    assert balances["130100"] == "312.50"
+
+
+def test_a_draft_edit_reverses_the_wip_accrued_not_the_amount_billed(make_api, uow_factory):
+    pw = build(make_api)
+    pw.world.approved_time("8")
+    post_journal(pw)  # 8 h = 2,000 GBP of WIP
+    pw.world.mark_all_ready()
+    invoice = pw.world.invoice()
+    [detail] = invoice["lines"][0]["details"]
+    pw.api.patch(f"/invoice-line-details/{detail['id']}", {"quantity": "6"})
+    pw.api.action(f"/invoices/{invoice['id']}/confirm")
+    posted = _post(pw, _import(pw, pw.proposal_of(invoice)))
+    assert pw.voucher_lines(posted) == [
+        ("161300", "GBP", "-2000.00", "-2500.00"),
+        ("420200", "GBP", "2000.00", "2500.00"),
+        ("411100", "GBP", "-1500.00", "-1875.00"),
+        ("130100", "GBP", "1500.00", "1875.00"),
+    ]
+    post_journal(pw)  # the 2 h remainder accrues again
+    balances = _zero_trial_balance(pw)
+    assert (balances["161300"], balances["420200"]) == ("625.00", "-625.00")
+
+
+def test_the_periodic_job_posts_every_ready_proposal_and_reports_refusals(
+    make_api, uow_factory, app_client, engine
+):
+    pw = build(make_api)
+    pw.world.line(["expense"])
+    first = pw.confirmed_invoice("4", "2026-08-27")
+    second = pw.confirmed_invoice("2", "2026-08-28")
+    pw.world.approved_expense("2", "33.33", "2026-08-28")
+    pw.world.mark_all_ready()
+    third = pw.api.action(f"/invoices/{pw.world.invoice()['id']}/confirm")
+    waiting = pw.confirmed_invoice("1", "2026-08-29")
+    post_journal(pw)
+    for invoice in (first, second, third):  # ``waiting`` is left for a later import
+        _import(pw, pw.proposal_of(invoice))
+    # Invoiced revenue only for time: the expense proposal cannot be posted.
+    entries = [
+        {"posting_type": p, "account": n, "transaction_class": "time"}
+        if p == "invoiced_revenue"
+        else {"posting_type": p, "account": n}
+        for n, _, _, p in ACCOUNTS
+    ]
+    pw.accountant.request("PUT", "/posting-profiles", 200, json={"entries": entries})
+
+    job_id = pw.accountant.action("/invoice-proposals/post-ready", expect=202)["job_id"]
+    job = _wait_job(pw.accountant, app_client, engine, job_id)
+    assert job["status"] == "succeeded"
+    assert job["result"]["posted"] == [first["number"], second["number"]]
+    [(number, reason)] = job["result"]["failed"].items()
+    assert number == third["number"]
+    assert "no ledger account for posting type invoiced_revenue for expense" in reason
+    assert job["progress"] == {"done": 3, "total": 3}
+    statuses = [pw.proposal_of(i)["status"] for i in (first, second, third, waiting)]
+    assert statuses == ["posted", "posted", "ready", "waiting"]
+    [note] = [n for n in pw.accountant.get("/notifications")["items"] if n["job_id"] == job_id]
+    assert note["message"].startswith("2 invoice proposals posted, 1 failed")
+    _zero_trial_balance(pw)
+
+
+def test_the_command_line_imports_and_posts_proposals(make_api, uow_factory, engine):
+    pw = build(make_api)
+    invoice = pw.confirmed_invoice()
+    post_journal(pw)
+    url = engine.url.render_as_string(hide_password=False)
+    runner = CliRunner()
+    env = {"BILLABLE_DATABASE_URL": url}
+    imported = runner.invoke(app, ["proposals", "import"], env=env)
+    assert imported.exit_code == 0, imported.output
+    assert "1 invoice proposals imported, 0 still waiting" in imported.output
+    posted = runner.invoke(app, ["proposals", "post"], env=env)
+    assert posted.exit_code == 0, posted.output
+    assert "1 invoice proposals posted." in posted.output
+    assert pw.proposal_of(invoice)["status"] == "posted"
+    assert runner.invoke(app, ["proposals", "post"], env=env).exit_code == 0
+    assert len(pw.accountant.get("/vouchers", source_type="invoice_proposal")["items"]) == 1
