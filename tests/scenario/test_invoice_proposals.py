@@ -138,9 +138,11 @@ def test_a_pro_forma_writes_nothing_and_a_proposal_posts_once(make_api, uow_fact
     sample = pw.accountant.action(path, {"posting": False, "print": True})
     assert (sample["pro_forma"], sample["printed"], sample["status"]) == (True, True, "ready")
     assert sample["voucher_id"] is None
+    assert "PRO FORMA" in sample["printout"] and invoice["number"] in sample["printout"]
     assert pw.accountant.get("/vouchers")["items"] == vouchers_before
 
-    pw.accountant.action(path, {"posting": True})
+    posted = pw.accountant.action(path, {"posting": True, "print": True})
+    assert posted["printed"] and "PRO FORMA" not in posted["printout"]
     again = problem(pw.accountant, "POST", path, 409, {"posting": True})
     assert "that is posted" in again["detail"]
     assert len(pw.accountant.get("/vouchers", source_type="invoice_proposal")["items"]) == 1

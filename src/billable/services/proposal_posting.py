@@ -23,6 +23,7 @@ from billable.persistence.uow import UnitOfWork
 from billable.services import erp_defaults, general_ledger
 from billable.services.common import get
 from billable.services.erp_setup import posting_profile
+from billable.services.printout import render_printout
 from billable.services.proposal_import import consumed_actuals, posted_sales
 from billable.services.proposals import invoiced_lines
 
@@ -31,21 +32,19 @@ SOURCE_TYPE = "invoice_proposal"
 READY = sorted(PROPOSAL.sources_of("post"))
 
 
-def render_printout(session: Session, proposal: InvoiceProposal, pro_forma: bool) -> Any:
-    """The printed invoice (format sections, print management): the seam the format
-    and print management module provides. Not built here; posting only reports that
-    a printout was asked for."""
-    raise NotImplementedError("printouts come from the format and print management module")
-
-
 @dataclass(frozen=True)
 class PostOutcome:
     """What ``POST /invoice-proposals/{id}/post`` did: ``pro_forma`` when nothing was
-    written; ``printed`` when a printout was asked for."""
+    written; ``printout`` (HTML) when a printout was asked for."""
 
     proposal_id: int
     pro_forma: bool
-    printed: bool
+    printout: str | None = None
+
+    @property
+    def printed(self) -> bool:
+        """Whether a printout was made."""
+        return self.printout is not None
 
 
 def _reversals(session: Session, proposal: InvoiceProposal) -> list[WipReversal]:
@@ -112,8 +111,11 @@ def post_proposal(uow: UnitOfWork, ident: str | int, posting: bool, print_: bool
         target = PROPOSAL.next_state(proposal.status, "post")
         if posting:
             _post(session, proposal, target)
+        # Printed after posting, inside the transaction: the printout shows what was posted.
+        printout = render_printout(session, proposal, pro_forma=not posting) if print_ else None
+        if posting:
             uow.commit()
-        return PostOutcome(proposal.id, pro_forma=not posting, printed=print_)
+        return PostOutcome(proposal.id, pro_forma=not posting, printout=printout)
 
 
 @dataclass

@@ -163,4 +163,5 @@ def post_one(ident: str, body: s.PostIn, uow: Uow, _: Principal = PostLedger) ->
     """Post a ready proposal (`posting: true`), or show it as a pro forma that writes
     nothing (`posting: false`). Waiting or already posted: 409."""
     outcome = proposal_posting.post_proposal(uow, ident, body.posting, body.print_)
-    return _read(uow, outcome.proposal_id, pro_forma=outcome.pro_forma, printed=outcome.printed)
+    shown = _read(uow, outcome.proposal_id, pro_forma=outcome.pro_forma, printed=outcome.printed)
+    return {**shown, "printout": outcome.printout}

@@ -69,6 +69,8 @@ class ProposalOut(BaseModel):
     lines: list[ProposalLineOut]
     pro_forma: bool = False
     printed: bool = False
+    #: The printed invoice (HTML) when ``print`` was asked for; PRO FORMA when not posted.
+    printout: str | None = None
 
 
 class ImportOut(BaseModel):
