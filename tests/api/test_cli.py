@@ -213,6 +213,27 @@ def test_every_demo_invoice_adds_up(demo: tuple[str, Result]) -> None:
                 ), (invoice["number"], line["name"])
 
 
+def test_the_demo_runs_the_erp_side_taxed_posted_and_balanced(demo: tuple[str, Result]) -> None:
+    url, result = demo
+    with client(url, token_in(result.stdout)) as api:
+        proposals = get_all(api, "/invoice-proposals")
+        invoices = {i["id"]: i for i in get_all(api, "/invoices")}
+        assert {p["status"] for p in proposals} == {"posted", "ready"}
+        for proposal in proposals:
+            assert proposal["number"] == invoices[proposal["invoice_id"]]["number"]
+        taxed = [a for a in get_all(api, "/actuals") if Decimal(a["tax"]) != 0]
+        assert taxed, "EU and UK customers' work carries VAT"
+        vouchers = get_all(api, "/vouchers")
+        assert {v["source_type"] for v in vouchers} >= {"integration_journal", "invoice_proposal"}
+        for voucher in vouchers:
+            total = sum(
+                (Decimal(line["amount_accounting"]) for line in voucher["lines"]), Decimal(0)
+            )
+            assert total == 0, voucher["number"]
+        balance = api.get("/api/v1/ledger/trial-balance", params={"date": "2026-12-31"}).json()
+        assert Decimal(balance["total_balance"]) == 0
+
+
 def test_a_second_demo_run_loads_nothing_again_but_prints_a_fresh_token(
     demo: tuple[str, Result], tmp_path: Path
 ) -> None:

@@ -17,8 +17,11 @@ app.add_typer(proposals_app, name="proposals")
 
 @proposals_app.command("import")
 def import_from_staging() -> None:
-    """Import from staging: lines for every waiting proposal whose time and material is
-    all posted through the integration journal."""
+    """Import from staging: lines for every waiting proposal whose time is all posted.
+
+    A proposal waits until every time-and-material transaction on it has been posted
+    through the integration journal.
+    """
     with refusals(), database() as engine:
         result = proposal_import.import_all(uow_factory(engine)())
     console.print(

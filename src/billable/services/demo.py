@@ -20,14 +20,17 @@ from billable.persistence.tables import (
     Contract,
     Customer,
     Entry,
+    IntegrationJournalLine,
     Invoice,
+    InvoiceProposal,
     PriceList,
     Project,
     Resource,
     Role,
+    Voucher,
 )
 from billable.persistence.uow import UnitOfWork
-from billable.services import demo_activity
+from billable.services import demo_activity, demo_erp
 from billable.services.demo_catalogue import UowFactory, build_catalogue
 from billable.services.users import Principal, add_user
 
@@ -56,6 +59,11 @@ class DemoSummary:
     confirmed_invoices: int
     paid_invoices: int
     corrective_invoices: int
+    posted_journal_lines: int
+    vouchers: int
+    posted_proposals: int
+    ready_proposals: int
+    waiting_proposals: int
 
     def rows(self) -> list[tuple[str, str]]:
         """(label, value) pairs for display."""
@@ -102,6 +110,14 @@ def summarize(uow: UnitOfWork) -> DemoSummary:
             confirmed_invoices=count(Invoice, Invoice.project_invoice_status == "confirmed"),
             paid_invoices=count(Invoice, Invoice.status == "paid"),
             corrective_invoices=count(Invoice, Invoice.corrects_invoice_id.is_not(None)),
+            posted_journal_lines=count(
+                IntegrationJournalLine,
+                IntegrationJournalLine.exchange_rate.is_not(None),
+            ),
+            vouchers=count(Voucher),
+            posted_proposals=count(InvoiceProposal, InvoiceProposal.status == "posted"),
+            ready_proposals=count(InvoiceProposal, InvoiceProposal.status == "ready"),
+            waiting_proposals=count(InvoiceProposal, InvoiceProposal.status == "waiting"),
         )
 
 
@@ -111,11 +127,14 @@ def load_demo(uow_factory: UowFactory) -> DemoSummary:
     Callers check :func:`has_data` first: loading twice would duplicate everything.
     """
     rng = random.Random(SEED)
+    demo_erp.set_up_ledger(uow_factory)  # first: approvals then carry sales tax
     catalogue = build_catalogue(uow_factory)
+    demo_erp.tag_catalogue(uow_factory, catalogue)
     demo_activity.record_entries(uow_factory, catalogue, rng)
     for project in catalogue.projects.values():
         demo_activity.set_ready(uow_factory, project, demo_activity.READY_UNTIL, True)
     demo_activity.issue_invoices(uow_factory, catalogue)
+    demo_erp.run_periodic_processes(uow_factory)
     return summarize(uow_factory())
 
 
