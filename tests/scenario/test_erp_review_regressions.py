@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from tests.builders import make_world
 from tests.scenario.proposal_world import build, post_journal
+from tests.scenario.tax_world import parameters, set_up_tax, tax_master_data
 
 
 def test_a_proposal_whose_only_time_went_complimentary_still_reverses_its_wip(make_api):
@@ -46,3 +48,28 @@ def test_a_proposal_with_nothing_billed_and_no_wip_posts_without_a_voucher(make_
     assert posted["accounting_totals"] == {"amount": "0.00", "tax": "0.00", "total": "0.00"}
     vouchers = pw.accountant.get("/vouchers", source_type="invoice_proposal")["items"]
     assert vouchers == []
+
+
+def test_a_milestone_whose_sales_tax_group_was_cleared_is_proposed_without_tax(make_api):
+    accountant = make_api("accountant")
+    set_up_tax(accountant)
+    parameters(accountant, "contract", milestone="MILESTONE")
+    world = make_world(make_api("project_manager"))
+    tax_master_data(world)
+    line = world.line(["time"], billing_method="fixed_price", amount="9000.00")
+    body = {"name": "Design", "date": "2026-08-15", "amount": "3000.00"}
+    milestone = world.api.post(f"/contract-lines/{line['id']}/milestones", body)
+    cleared = accountant.patch(f"/milestones/{milestone['id']}", {"sales_tax_group": None})
+    assert (cleared["sales_tax_group"], cleared["tax"]) == (None, "0.00")
+    ready = {"milestone_ids": [milestone["id"]]}
+    world.api.action("/billing-backlog/ready-to-invoice", ready, 204)
+    invoice = world.api.action(f"/invoices/{world.invoice()['id']}/confirm")
+    assert invoice["total_tax"] == "0.00"
+
+    [proposal] = accountant.get("/invoice-proposals", invoice_id=invoice["id"])["items"]
+    ready_proposal = accountant.action(f"/invoice-proposals/{proposal['id']}/import-from-staging")
+    [proposed] = ready_proposal["lines"]
+    # Seed 003: the proposal line uses the on-account transaction's values, a cleared
+    # group included; it must not default the group back and tax the customer.
+    assert (proposed["sales_tax_group"], proposed["tax"]) == (None, "0.00")
+    assert ready_proposal["totals"]["tax"] == "0.00"

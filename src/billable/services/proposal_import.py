@@ -119,10 +119,12 @@ def _attributes(
     elif billed.milestone_id is not None:
         milestone = session.get(Milestone, billed.milestone_id)
         if milestone is not None:
+            # The on-account transaction's groups as they are: defaulted when it was made,
+            # so None means the accountant cleared them (no tax), not "default again".
             fallback = _defaults(session, billed)
             return _Attributes(
-                milestone.sales_tax_group or fallback.sales_tax_group,
-                milestone.item_sales_tax_group or fallback.item_sales_tax_group,
+                milestone.sales_tax_group,
+                milestone.item_sales_tax_group,
                 dict(milestone.dimensions or {}) or fallback.dimensions,
             )
     return _defaults(session, billed)
