@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.builders import make_world
 from tests.scenario.proposal_world import build, post_journal
+from tests.scenario.support import problem
 from tests.scenario.tax_world import parameters, set_up_tax, tax_master_data
 
 
@@ -73,3 +74,40 @@ def test_a_milestone_whose_sales_tax_group_was_cleared_is_proposed_without_tax(m
     # group included; it must not default the group back and tax the customer.
     assert (proposed["sales_tax_group"], proposed["tax"]) == (None, "0.00")
     assert ready_proposal["totals"]["tax"] == "0.00"
+
+
+def test_a_credited_milestone_billed_again_reverses_the_wip_the_journal_accrued_for_it(make_api):
+    pw = build(make_api)
+    api, accountant = pw.api, pw.accountant
+    line = pw.world.line(["fee"], billing_method="fixed_price", amount="3000.00")
+    body = {"name": "Design", "date": "2026-08-15", "amount": "1000.00"}
+    milestone = api.post(f"/contract-lines/{line['id']}/milestones", body)
+    api.action("/billing-backlog/ready-to-invoice", {"milestone_ids": [milestone["id"]]}, 204)
+    invoice = api.action(f"/invoices/{pw.world.invoice()['id']}/confirm")
+    first = pw.proposal_of(invoice)
+    accountant.action(f"/invoice-proposals/{first['id']}/import-from-staging")
+    accountant.action(f"/invoice-proposals/{first['id']}/post", {"posting": True})
+    # Credit the milestone in full: its amount returns to the backlog as an unbilled
+    # sale, which the integration journal takes (and accrues as WIP).
+    corrective = api.post(f"/invoices/{invoice['id']}/correct")
+    [detail] = [d for ln in corrective["lines"] for d in ln["details"]]
+    api.patch(f"/invoice-line-details/{detail['id']}", {"quantity": "0"})
+    api.action(f"/invoices/{corrective['id']}/confirm")
+    credit = pw.proposal_of(corrective)
+    accountant.action(f"/invoice-proposals/{credit['id']}/import-from-staging")
+    accountant.action(f"/invoice-proposals/{credit['id']}/post", {"posting": True})
+
+    pw.world.mark_all_ready()
+    again = api.action(f"/invoices/{pw.world.invoice('2026-09-30')['id']}/confirm")
+    proposal = pw.proposal_of(again)
+    path = f"/invoice-proposals/{proposal['id']}/import-from-staging"
+    # Not posted through the journal yet: the proposal waits, or the WIP the journal
+    # accrues afterwards would never be reversed.
+    assert "waits for 1" in problem(accountant, "POST", path, 409)["detail"]
+    post_journal(pw)
+    accountant.action(path)
+    accountant.action(f"/invoice-proposals/{proposal['id']}/post", {"posting": True})
+    report = accountant.get("/ledger/trial-balance", date="2026-12-31")
+    balances = {row["account"]: row["balance"] for row in report["accounts"]}
+    assert (balances["161300"], balances["420200"]) == ("0.00", "0.00")
+    assert report["total_balance"] == "0.00"
