@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.builders import make_world
 from tests.scenario.proposal_world import build, post_journal
-from tests.scenario.support import problem
+from tests.scenario.support import fields_of, problem
 from tests.scenario.tax_world import parameters, set_up_tax, tax_master_data
 
 
@@ -111,3 +111,27 @@ def test_a_credited_milestone_billed_again_reverses_the_wip_the_journal_accrued_
     balances = {row["account"]: row["balance"] for row in report["accounts"]}
     assert (balances["161300"], balances["420200"]) == ("0.00", "0.00")
     assert report["total_balance"] == "0.00"
+
+
+def test_a_project_or_contract_keeps_its_legal_entity_once_the_ledger_knows_it(make_api):
+    pw = build(make_api)
+    api, accountant = pw.api, pw.accountant
+    other = accountant.post("/legal-entities", {"name": "Contoso UK", "accounting_currency": "USD"})
+    invoice = pw.confirmed_invoice()
+    post_journal(pw)  # the WIP is in the default entity's ledger
+    project_path = f"/projects/{pw.world.project['id']}"
+    contract_path = f"/contracts/{pw.world.contract['id']}"
+    move = {"legal_entity_id": other["id"]}
+    # Moving either would post the proposal's WIP reversal in another entity's ledger
+    # than the one the journal accrued it in: refused, and nothing changes.
+    for path in (project_path, contract_path):
+        refused = problem(api, "PATCH", path, 409, move)
+        assert fields_of(refused) == ["legal_entity_id"]
+        assert api.get(path)["legal_entity_id"] != other["id"]
+    proposal = pw.proposal_of(invoice)
+    assert proposal["legal_entity_id"] != other["id"]
+    # A project without ledger activity may still move.
+    body = {"name": "Fresh", "customer_id": pw.world.customer["id"]}
+    body["cost_price_list_id"] = pw.world.project["cost_price_list_id"]
+    fresh = api.post("/projects", body)
+    assert api.patch(f"/projects/{fresh['id']}", move)["legal_entity_id"] == other["id"]
