@@ -91,18 +91,25 @@ def proposal_posting(
     rate), then per line the invoiced revenue (credit), then sales tax per code
     (credit), last the customer balance (debit: amount plus tax; it takes the rounding
     difference). ``lines`` are never accrued here: their WIP is in ``reversals``.
+    Without lines the voucher is the WIP reversals alone (empty when there are none).
     Seed 003: 4 h at 250 GBP accrued at 1.25, invoiced at 1.25 -> 161300 -1,000 /
     -1,250; 420200 1,000 / 1,250; 411100 -1,000 / -1,250; 130100 1,000 / 1,250.
     """
-    billed = [replace(line, accrued=False) for line in lines]
-    invoice = invoice_posting(
-        profile, billed, currency, accounting_currency, rate, customer_dimensions
-    )
     reversed_wip = [
         line
         for r in reversals
         for line in _accrual(profile, r, currency, accounting_currency).mirrored().lines
     ]
+    if not lines:
+        # Nothing chargeable billed (say, every hour made complimentary): the WIP it
+        # accrued is still reversed, and nobody owes anything. No WIP either: no lines.
+        only_wip = Voucher(tuple(reversed_wip))
+        only_wip.check_balanced()
+        return only_wip
+    billed = [replace(line, accrued=False) for line in lines]
+    invoice = invoice_posting(
+        profile, billed, currency, accounting_currency, rate, customer_dimensions
+    )
     revenue = invoice.lines_of(PostingType.INVOICED_REVENUE)
     taxes = _tax_per_code(invoice.lines_of(PostingType.SALES_TAX), rate, accounting_currency)
     body = [*reversed_wip, *revenue, *taxes]

@@ -12,14 +12,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
-from billable.domain.errors import Invalid
+from billable.domain.errors import Conflict, FieldError, Invalid
 from billable.persistence.tables import (
+    Contract,
     FinancialDimension,
+    IntegrationJournalLine,
+    InvoiceProposal,
     ItemSalesTaxGroup,
     LegalEntity,
+    Project,
     SalesTaxGroup,
 )
 from billable.services.common import ref
@@ -106,4 +110,32 @@ def write(session: Session, row: Any, fields: Fields) -> None:
     if "dimensions" in fields:
         row.dimensions = dimensions(session, fields["dimensions"])
     if "legal_entity_id" in fields or (row.id is None and hasattr(row, "legal_entity_id")):
-        row.legal_entity_id = legal_entity_id(session, fields.get("legal_entity_id"))
+        chosen = legal_entity_id(session, fields.get("legal_entity_id"))
+        if row.id is not None:
+            _check_entity_change(session, row, chosen)
+        row.legal_entity_id = chosen
+
+
+def _check_entity_change(session: Session, row: Any, chosen: int) -> None:
+    """Refuse (409) moving a project or contract to another legal entity once the ledger
+    knows it (journal lines, or a contract's invoice proposals): its WIP was accrued in
+    one entity and the proposal would reverse it in another's ledger."""
+    current = row.legal_entity_id or legal_entity_id(session, None)
+    if chosen == current:
+        return
+    used: ColumnElement[bool]
+    if isinstance(row, Project):
+        used = exists().where(IntegrationJournalLine.project_id == row.id)
+    elif isinstance(row, Contract):
+        used = exists().where(IntegrationJournalLine.contract_id == row.id) | exists().where(
+            InvoiceProposal.contract_id == row.id
+        )
+    else:
+        return
+    with session.no_autoflush:
+        if session.scalar(select(used)):
+            reason = (
+                "cannot move to another legal entity once its transactions are in the "
+                "integration journal or on invoice proposals"
+            )
+            raise Conflict(f"legal_entity_id: {reason}", (FieldError("legal_entity_id", reason),))

@@ -35,9 +35,6 @@ from billable.services import erp_defaults
 from billable.services.common import get
 from billable.services.proposals import WAITING
 
-#: Classes that go through the integration journal before they can be invoiced.
-JOURNALED_CLASSES = ("time", "expense", "material", "fee")
-
 
 def consumed_actuals(session: Session, invoice_id: int) -> list[Actual]:
     """The unbilled sales actuals the confirmation of ``invoice_id`` consumed."""
@@ -66,11 +63,12 @@ def posted_sales(session: Session, actual_ids: list[int]) -> dict[int, PostedTra
 
 
 def waiting_for(session: Session, proposal: InvoiceProposal) -> list[Actual]:
-    """The time-and-material transactions on the proposal not yet posted."""
+    """The transactions on the proposal the integration journal takes (every consumed
+    unbilled sale of a project: time and material, but also a credited milestone or
+    product back in the backlog) not yet posted. Posting before them would leave the
+    WIP the journal accrues for them afterwards never reversed."""
     journaled = [
-        a
-        for a in consumed_actuals(session, proposal.invoice_id)
-        if a.transaction_class in JOURNALED_CLASSES
+        a for a in consumed_actuals(session, proposal.invoice_id) if a.project_id is not None
     ]
     posted = posted_sales(session, [a.id for a in journaled])
     return [a for a in journaled if a.id not in posted]
@@ -119,10 +117,12 @@ def _attributes(
     elif billed.milestone_id is not None:
         milestone = session.get(Milestone, billed.milestone_id)
         if milestone is not None:
+            # The on-account transaction's groups as they are: defaulted when it was made,
+            # so None means the accountant cleared them (no tax), not "default again".
             fallback = _defaults(session, billed)
             return _Attributes(
-                milestone.sales_tax_group or fallback.sales_tax_group,
-                milestone.item_sales_tax_group or fallback.item_sales_tax_group,
+                milestone.sales_tax_group,
+                milestone.item_sales_tax_group,
                 dict(milestone.dimensions or {}) or fallback.dimensions,
             )
     return _defaults(session, billed)

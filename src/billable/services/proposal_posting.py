@@ -90,11 +90,16 @@ def _post(session: Session, proposal: InvoiceProposal, target: str) -> None:
         accounting,
         rate,
     )
-    row = general_ledger.post_voucher(
-        session, voucher, proposal.invoice_date, SOURCE_TYPE, str(proposal.id), entity
+    # A proposal with nothing billed and no WIP to reverse posts without a voucher.
+    row = (
+        general_ledger.post_voucher(
+            session, voucher, proposal.invoice_date, SOURCE_TYPE, str(proposal.id), entity
+        )
+        if voucher.lines
+        else None
     )
     figures = voucher_totals(voucher)
-    proposal.voucher_id = row.id
+    proposal.voucher_id = row.id if row is not None else None
     proposal.exchange_rate = rate
     proposal.total_amount_accounting = figures.amount
     proposal.total_tax_accounting = figures.tax
