@@ -9,6 +9,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from billable.cli.main import app
+from billable.services import proposal_posting
 from tests.scenario.proposal_world import ACCOUNTS, ProposalWorld, build, post_journal
 from tests.scenario.test_invoice_runs import _wait_job
 
@@ -119,6 +120,21 @@ def test_the_periodic_job_posts_every_ready_proposal_and_reports_refusals(
     [note] = [n for n in pw.accountant.get("/notifications")["items"] if n["job_id"] == job_id]
     assert note["message"].startswith("2 invoice proposals posted, 1 failed")
     _zero_trial_balance(pw)
+
+
+def test_a_proposal_posted_by_hand_during_the_periodic_run_is_not_reported_as_failed(
+    make_api, uow_factory, monkeypatch
+):
+    pw = build(make_api)
+    first = pw.confirmed_invoice("4", "2026-08-27")
+    post_journal(pw)
+    proposal = _import(pw, pw.proposal_of(first))
+    listed = proposal_posting.ready_proposals(uow_factory())
+    _post(pw, proposal)  # the accountant posts it after the job listed it
+    monkeypatch.setattr(proposal_posting, "ready_proposals", lambda uow: listed)
+    result = proposal_posting.post_ready(uow_factory)
+    assert result.as_dict() == {"posted": [], "failed": {}, "posted_meanwhile": [first["number"]]}
+    assert len(pw.accountant.get("/vouchers", source_type="invoice_proposal")["items"]) == 1
 
 
 def test_the_command_line_imports_and_posts_proposals(make_api, uow_factory, engine):

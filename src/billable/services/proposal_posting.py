@@ -125,14 +125,20 @@ def post_proposal(uow: UnitOfWork, ident: str | int, posting: bool, print_: bool
 
 @dataclass
 class PostReadyResult:
-    """What the periodic posting did: numbers posted, and why the others failed."""
+    """What the periodic posting did: numbers posted, those someone else posted while it
+    ran, and why the others failed."""
 
     posted: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    posted_meanwhile: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The job's result."""
-        return {"posted": self.posted, "failed": self.failed}
+        return {
+            "posted": self.posted,
+            "failed": self.failed,
+            "posted_meanwhile": self.posted_meanwhile,
+        }
 
 
 def ready_proposals(uow: UnitOfWork) -> list[tuple[int, str]]:
@@ -144,6 +150,11 @@ def ready_proposals(uow: UnitOfWork) -> list[tuple[int, str]]:
             .order_by(InvoiceProposal.id)
         ).all()
         return [(ident, number) for ident, number in rows]
+
+
+def _status(uow: UnitOfWork, ident: int) -> str | None:
+    with uow:
+        return uow.session.scalar(select(InvoiceProposal.status).where(InvoiceProposal.id == ident))
 
 
 def post_ready(
@@ -159,7 +170,10 @@ def post_ready(
             post_proposal(make_uow(), ident, posting=True, print_=False)
             result.posted.append(number)
         except DomainError as exc:
-            result.failed[number] = exc.detail
+            if _status(make_uow(), ident) == "posted":  # posted by hand since the list was read
+                result.posted_meanwhile.append(number)
+            else:
+                result.failed[number] = exc.detail
         if progress:
             progress(done, len(todo))
     return result
