@@ -63,6 +63,26 @@ def test_a_corrective_invoice_posts_as_a_credit_and_re_accrues_no_wip(make_api, 
     assert balances["130100"] == "312.50"
 
 
+def test_a_credit_mirrors_the_tax_it_corrects_even_after_the_rate_changed(make_api):
+    pw = build(make_api)
+    invoice = pw.confirmed_invoice("4")
+    post_journal(pw, sales_tax_group="UK", item_sales_tax_group="SERV")
+    charged = _post(pw, _import(pw, pw.proposal_of(invoice)))
+    assert charged["lines"][0]["tax"] == "200.00"  # 1,000.00 GBP at 20 %
+    [code] = pw.accountant.get("/tax-codes")["items"]
+    pw.accountant.patch(f"/tax-codes/{code['id']}", {"rate": "25"})
+
+    corrective = pw.api.post(f"/invoices/{invoice['id']}/correct")
+    [detail] = corrective["lines"][0]["details"]
+    pw.api.patch(f"/invoice-line-details/{detail['id']}", {"quantity": "1"})
+    pw.api.action(f"/invoices/{corrective['id']}/confirm")
+    credit = _import(pw, pw.proposal_of(corrective))
+    reversal, rebilled = credit["lines"]
+    assert (reversal["amount"], reversal["tax"]) == ("-1000.00", "-200.00")  # as charged
+    assert [t["rate"] for t in reversal["taxes"]] == ["20"]
+    assert (rebilled["amount"], rebilled["tax"]) == ("250.00", "62.50")  # today's 25 %
+
+
 def test_a_draft_edit_reverses_the_wip_accrued_not_the_amount_billed(make_api, uow_factory):
     pw = build(make_api)
     pw.world.approved_time("8")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -131,12 +132,19 @@ def _attributes(
 def _line(
     session: Session, proposal: InvoiceProposal, billed: Actual, attributes: _Attributes
 ) -> InvoiceProposalLine:
-    taxes = erp_defaults.taxes(
-        session,
-        billed.amount,
-        billed.currency,
-        attributes.sales_tax_group,
-        attributes.item_sales_tax_group,
+    mirrored = _mirrored_taxes(session, billed)
+    taxes = (
+        mirrored
+        if mirrored is not None
+        else erp_defaults.tax_json(
+            erp_defaults.taxes(
+                session,
+                billed.amount,
+                billed.currency,
+                attributes.sales_tax_group,
+                attributes.item_sales_tax_group,
+            )
+        )
     )
     return InvoiceProposalLine(
         proposal_id=proposal.id,
@@ -150,12 +158,30 @@ def _line(
         unit=billed.unit,
         price=billed.price,
         amount=billed.amount,
-        tax=sum((t.amount for t in taxes), ZERO),
-        taxes=erp_defaults.tax_json(taxes),
+        tax=sum((Decimal(t["amount"]) for t in taxes), ZERO),
+        taxes=taxes,
         sales_tax_group=attributes.sales_tax_group,
         item_sales_tax_group=attributes.item_sales_tax_group,
         dimensions=attributes.dimensions,
     )
+
+
+def _mirrored_taxes(session: Session, billed: Actual) -> list[dict[str, str]] | None:
+    """A reversal of a billed actual credits exactly the tax its proposal line charged,
+    code by code (not today's rates); None when it reverses nothing proposed."""
+    if billed.reverses_actual_id is None:
+        return None
+    before = session.scalars(
+        select(InvoiceProposalLine).where(
+            InvoiceProposalLine.billed_actual_id == billed.reverses_actual_id
+        )
+    ).first()
+    if before is None:
+        return None
+    return [
+        {**tax, "amount": str(-Decimal(tax["amount"]) or Decimal(tax["amount"]))}
+        for tax in before.taxes
+    ]
 
 
 def import_lines(session: Session, proposal: InvoiceProposal) -> None:
