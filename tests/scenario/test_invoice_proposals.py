@@ -40,7 +40,7 @@ def test_a_proposal_waits_until_its_time_is_posted_then_imports_selectively(make
     proposal = pw.proposal_of(invoice)
     path = f"/invoice-proposals/{proposal['id']}/import-from-staging"
     refused = problem(pw.accountant, "POST", path, 409)
-    assert "waits for 1 time-and-material transactions" in refused["detail"]
+    assert "waits for 1 unbilled sales transactions" in refused["detail"]
     assert "(time, 2026-08-27)" in refused["detail"]
     assert pw.proposal_of(invoice)["status"] == "waiting"
 

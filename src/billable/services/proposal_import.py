@@ -223,7 +223,7 @@ def import_one(uow: UnitOfWork, ident: str) -> int:
         if waiting:
             raise Conflict(
                 f"invoice proposal {proposal.number} waits for {len(waiting)} "
-                "time-and-material transactions not yet posted through the integration "
+                "unbilled sales transactions not yet posted through the integration "
                 f"journal: {_describe(waiting)}"
             )
         import_lines(session, proposal)
