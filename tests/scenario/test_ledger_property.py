@@ -469,14 +469,13 @@ operations = st.one_of(
     step("post_journal", picks),
     step("post_journal", picks),
     step("adjust", picks, picks),
-    step("invoice", days, st.one_of(st.none(), picks), factors),
-    step("invoice", days, st.none(), factors),
+    *[step("invoice", days, st.one_of(st.none(), picks), factors)] * 2,
+    *[step("invoice", days, st.none(), factors)] * 2,
     step("correct", picks, days, picks, factors),
     step("import_proposals"),
     step("post_proposal", picks),
     step("post_proposal", picks),
-    step("close"),
-    step("close"),
+    *[step("close")] * 4,
 )
 #: A few approvals first, then anything.
 work = st.tuples(
