@@ -34,10 +34,8 @@ it is refused once a confirmed invoice consumed the actual, so the row a posted
 proposal reversed is the one still current. A consumed actual whose proposal is not yet
 posted (waiting or ready) is still in WIP.
 
-Seen on the way (not asserted, reported): an invoice confirmed with no details opens a
-proposal that imports as ready with no lines and can never be posted (422 "an invoice
-posting needs at least one line"), so it stays ready; it holds no WIP, so (d) is
-unaffected.
+An invoice confirmed with no details opens a proposal that imports with no lines and
+posts without a voucher (docs/decisions.md, "ERP: review fixes"); it holds no WIP.
 
 Examples: BILLABLE_PROPERTY_EXAMPLES (default 40, ~15 s) on SQLite, a quarter of it (at
 least 5) on PostgreSQL; ``--hypothesis-show-statistics`` shows how many examples got as
