@@ -48,7 +48,6 @@ import datetime as dt
 import itertools
 import os
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -521,14 +520,8 @@ def test_random_erp_work_keeps_every_voucher_balanced_and_wip_equal_to_unbilled_
         run(Ledger(engine, ids), steps)
     finally:
         engine.dispose()
-        path.unlink(missing_ok=True)
-
-
-@pytest.fixture(scope="module")
-def postgres_engine(postgres_url: str) -> Iterator[Engine]:
-    engine = make_engine(postgres_url)
-    yield engine
-    engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 @pytest.mark.postgres
