@@ -85,9 +85,7 @@ def dimensions(
         if name not in known:
             raise Invalid.field(f"{field}.{name}", f"no financial dimension {name}")
         if chosen not in known[name]:
-            raise Invalid.field(
-                f"{field}.{name}", f"{chosen!r} is not a value of financial dimension {name}"
-            )
+            raise Invalid.field(f"{field}.{name}", f"{chosen} is not a value of {name}")
     return {name: value[name] for name in sorted(value)}
 
 

@@ -17,21 +17,18 @@ from sqlalchemy.orm import Session
 
 from billable.currencies import currency
 from billable.domain.dimensions import DistributedPart, distribute
-from billable.domain.errors import Conflict, DomainError, Invalid
+from billable.domain.errors import Conflict, DomainError
 from billable.domain.lifecycle import JOURNAL
 from billable.domain.money import ZERO
 from billable.persistence.tables import (
     Actual,
-    FinancialDimension,
     IntegrationJournal,
     IntegrationJournalLine,
-    ItemSalesTaxGroup,
     LegalEntity,
     Project,
-    SalesTaxGroup,
 )
 from billable.persistence.uow import UnitOfWork
-from billable.services import erp_defaults
+from billable.services import erp_defaults, erp_fields
 from billable.services.common import get, ref
 from billable.services.erp_setup import default_legal_entity
 
@@ -131,33 +128,6 @@ def import_from_staging(uow: UnitOfWork, legal_entity_id: str | None = None) -> 
     return ident
 
 
-def checked_dimensions(session: Session, value: Mapping[str, str], field: str) -> dict[str, str]:
-    """``value`` when every name is a financial dimension and every value one of its
-    values; else 422 naming ``field.name``."""
-    names = list(value)
-    known = {
-        row.name: row
-        for row in session.scalars(
-            select(FinancialDimension).where(FinancialDimension.name.in_(names))
-        )
-    }
-    for name, item in value.items():
-        if name not in known:
-            raise Invalid.field(f"{field}.{name}", f"no financial dimension {name}")
-        if item not in known[name].values:
-            raise Invalid.field(f"{field}.{name}", f"{item} is not a value of {name}")
-    return dict(value)
-
-
-def _checked_group(session: Session, model: Any, code: str | None, field: str) -> str | None:
-    if code is None:
-        return None
-    if session.scalars(select(model.id).where(model.code == code)).first() is None:
-        what = "sales tax group" if model is SalesTaxGroup else "item sales tax group"
-        raise Invalid.field(field, f"no {what} {code}")
-    return code
-
-
 def _editable_line(session: Session, line_id: str) -> IntegrationJournalLine:
     line = get(session, IntegrationJournalLine, line_id, "integration journal line")
     journal = get(session, IntegrationJournal, line.journal_id, "integration journal", lock=True)
@@ -170,16 +140,15 @@ def update_line(uow: UnitOfWork, line_id: str, fields: Mapping[str, Any]) -> Non
     with uow:
         session = uow.session
         line = _editable_line(session, line_id)
+        # The same checks as the groups and dimensions of master data.
         if "sales_tax_group" in fields:
-            line.sales_tax_group = _checked_group(
-                session, SalesTaxGroup, fields["sales_tax_group"], "sales_tax_group"
-            )
+            erp_fields.sales_tax_group(session, fields["sales_tax_group"])
+            line.sales_tax_group = fields["sales_tax_group"]
         if "item_sales_tax_group" in fields:
-            line.item_sales_tax_group = _checked_group(
-                session, ItemSalesTaxGroup, fields["item_sales_tax_group"], "item_sales_tax_group"
-            )
+            erp_fields.item_sales_tax_group(session, fields["item_sales_tax_group"])
+            line.item_sales_tax_group = fields["item_sales_tax_group"]
         if "dimensions" in fields:
-            line.dimensions = checked_dimensions(session, fields["dimensions"], "dimensions")
+            line.dimensions = erp_fields.dimensions(session, fields["dimensions"]) or {}
         uow.commit()
 
 
@@ -197,7 +166,8 @@ def split(
     """Checked shares ``[{percent, dimensions}]`` as stored, and the parts of ``amount``."""
     stored: list[dict[str, Any]] = []
     for i, share in enumerate(shares):
-        dims = checked_dimensions(session, share["dimensions"], f"shares[{i}].dimensions")
+        field = f"shares[{i}].dimensions"
+        dims = erp_fields.dimensions(session, share["dimensions"], field) or {}
         stored.append({"percent": str(share["percent"]), "dimensions": dims})
     return stored, parts_of(amount, code, stored)
 

@@ -16,11 +16,11 @@ from billable.domain.errors import Conflict, Invalid
 from billable.domain.lifecycle import POSTED_TRANSACTION
 from billable.persistence.tables import Actual, PostedTransaction, Voucher
 from billable.persistence.uow import UnitOfWork
-from billable.services import erp_defaults
+from billable.services import erp_defaults, erp_fields
 from billable.services.common import get, parse_id
 from billable.services.erp_setup import posting_profile
 from billable.services.general_ledger import post_voucher
-from billable.services.integration_journal import checked_dimensions, split
+from billable.services.integration_journal import split
 from billable.services.journal_posting import stored_parts, transaction_voucher
 
 #: ``source_type`` of an adjustment's vouchers (``source_id``: the adjusted transaction).
@@ -100,7 +100,7 @@ def adjust_accounting(
         target = _check_adjustable(session, old)
         wanted: list[Mapping[str, Any]] = list(shares or [])
         if dimensions is not None:
-            checked = checked_dimensions(session, dimensions, "dimensions")
+            checked = erp_fields.dimensions(session, dimensions) or {}
             wanted = [{"percent": "100", "dimensions": checked}]
         _, parts = split(session, old.amount, old.currency, wanted)
         entity = erp_defaults.entity_of(session, old.legal_entity_id)
