@@ -20,7 +20,6 @@ from billable.domain.currency import ExchangeRate as RateFact
 from billable.domain.currency import FixedRateAgreement as AgreementFact
 from billable.domain.currency import effective_rate
 from billable.domain.dimensions import Dimensions, dimension_set
-from billable.domain.money import ZERO
 from billable.domain.pricing import TransactionClass
 from billable.domain.tax import (
     ItemSalesTaxGroup as ItemGroupFact,
@@ -33,6 +32,7 @@ from billable.domain.tax import (
     item_tax_group_for,
     sales_tax_group_for,
     tax_lines,
+    total_tax,
 )
 from billable.domain.tax import (
     SalesTaxGroup as SalesGroupFact,
@@ -43,7 +43,6 @@ from billable.domain.tax import (
 from billable.persistence.tables import (
     Contract,
     Customer,
-    ErpParameters,
     ExchangeRate,
     FixedRateAgreement,
     ItemSalesTaxGroup,
@@ -101,14 +100,13 @@ def billing_item_tax_group(
     a milestone the "fixed price milestone item sales tax group" parameter."""
     category = session.get(TransactionCategory, category_id) if category_id is not None else None
     product = session.get(Product, product_id) if product_id is not None else None
-    row = session.get(ErpParameters, 1)
-    method = MaterialTaxGroupMethod(parameters(session)["material_item_tax_group_method"])
+    settings = parameters(session)
     return item_tax_group_for(
         TransactionClass(transaction_class),
         category.item_sales_tax_group if category else None,
         product.item_sales_tax_group if product else None,
-        method,
-        milestone_group=row.milestone_item_sales_tax_group if row else None,
+        MaterialTaxGroupMethod(settings["material_item_tax_group_method"]),
+        milestone_group=settings["milestone_item_sales_tax_group"],
     )
 
 
@@ -149,10 +147,7 @@ def tax_amount(
     item_group: str | None,
 ) -> Decimal:
     """The sum of :func:`taxes` (zero when either group is missing)."""
-    return sum(
-        (line.amount for line in taxes(session, amount, currency_code, sales_group, item_group)),
-        ZERO,
-    )
+    return total_tax(taxes(session, amount, currency_code, sales_group, item_group))
 
 
 def tax_json(lines: tuple[TaxLine, ...]) -> list[dict[str, str]]:
