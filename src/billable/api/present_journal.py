@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from billable.api.present import money, num
+from billable.api.present import money, num, sid
 from billable.domain.dimensions import DistributedPart
 from billable.persistence.tables import (
     IntegrationJournal,
@@ -22,10 +22,6 @@ from billable.services.journal_posting import line_parts
 
 #: Finance screens show rates per 100 units (seed 003: "price exchange rate 125").
 PER_HUNDRED = Decimal(100)
-
-
-def _id(value: int | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def parts(rows: Sequence[DistributedPart], code: str) -> list[dict[str, Any]]:
@@ -49,9 +45,9 @@ def journal_line(session: Session, line: IntegrationJournalLine, accounting: str
         "actual_id": str(line.actual_id),
         "kind": line.kind,
         "transaction_class": line.transaction_class,
-        "project_id": _id(line.project_id),
-        "contract_id": _id(line.contract_id),
-        "resource_id": _id(line.resource_id),
+        "project_id": sid(line.project_id),
+        "contract_id": sid(line.contract_id),
+        "resource_id": sid(line.resource_id),
         "date": line.date,
         "quantity": num(line.quantity),
         "cost_amount": money(line.cost_amount, line.currency),
@@ -101,8 +97,8 @@ def posted_transaction(row: PostedTransaction) -> dict[str, Any]:
         "legal_entity_id": str(row.legal_entity_id),
         "kind": row.kind,
         "transaction_class": row.transaction_class,
-        "project_id": _id(row.project_id),
-        "contract_id": _id(row.contract_id),
+        "project_id": sid(row.project_id),
+        "contract_id": sid(row.contract_id),
         "date": row.date,
         "quantity": num(row.quantity),
         "currency": code,
@@ -119,7 +115,7 @@ def posted_transaction(row: PostedTransaction) -> dict[str, Any]:
             }
             for p in row.parts
         ],
-        "voucher_id": _id(row.voucher_id),
+        "voucher_id": sid(row.voucher_id),
         "status": row.status,
-        "replaces_id": _id(row.replaces_id),
+        "replaces_id": sid(row.replaces_id),
     }
