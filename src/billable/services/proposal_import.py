@@ -94,16 +94,27 @@ def _defaults(session: Session, billed: Actual) -> _Attributes:
     )
 
 
+def _corrected_line(
+    session: Session, billed: Actual, detail: InvoiceLineDetail | None
+) -> InvoiceProposalLine | None:
+    """On a correction: the proposal line of the billed actual it corrects, if proposed."""
+    if detail is None or detail.source != "correction":
+        return None
+    corrected = billed.reverses_actual_id or detail.original_billed_actual_id
+    return session.scalars(
+        select(InvoiceProposalLine).where(InvoiceProposalLine.billed_actual_id == corrected)
+    ).first()
+
+
 def _attributes(
-    session: Session, billed: Actual, posted: dict[int, PostedTransaction]
+    session: Session,
+    billed: Actual,
+    detail: InvoiceLineDetail | None,
+    before: InvoiceProposalLine | None,
+    posted: dict[int, PostedTransaction],
 ) -> _Attributes:
     """Where the line's tax groups and dimensions come from (module docstring)."""
-    detail = session.get(InvoiceLineDetail, billed.invoice_line_detail_id)
     if detail is not None and detail.source == "correction":
-        corrected = billed.reverses_actual_id or detail.original_billed_actual_id
-        before = session.scalars(
-            select(InvoiceProposalLine).where(InvoiceProposalLine.billed_actual_id == corrected)
-        ).first()
         if before is not None:
             return _Attributes(
                 before.sales_tax_group, before.item_sales_tax_group, dict(before.dimensions)
@@ -130,22 +141,25 @@ def _attributes(
 
 
 def _line(
-    session: Session, proposal: InvoiceProposal, billed: Actual, attributes: _Attributes
+    session: Session,
+    proposal: InvoiceProposal,
+    billed: Actual,
+    attributes: _Attributes,
+    before: InvoiceProposalLine | None,
 ) -> InvoiceProposalLine:
-    mirrored = _mirrored_taxes(session, billed)
-    taxes = (
-        mirrored
-        if mirrored is not None
-        else erp_defaults.tax_json(
-            erp_defaults.taxes(
-                session,
-                billed.amount,
-                billed.currency,
-                attributes.sales_tax_group,
-                attributes.item_sales_tax_group,
-            )
+    # A reversal of a billed actual credits exactly the tax its proposal line charged,
+    # code by code, not today's rates.
+    if billed.reverses_actual_id is not None and before is not None:
+        taxes = _negated_taxes(before.taxes)
+    else:
+        found = erp_defaults.taxes(
+            session,
+            billed.amount,
+            billed.currency,
+            attributes.sales_tax_group,
+            attributes.item_sales_tax_group,
         )
-    )
+        taxes = erp_defaults.tax_json(found)
     return InvoiceProposalLine(
         proposal_id=proposal.id,
         billed_actual_id=billed.id,
@@ -166,21 +180,10 @@ def _line(
     )
 
 
-def _mirrored_taxes(session: Session, billed: Actual) -> list[dict[str, str]] | None:
-    """A reversal of a billed actual credits exactly the tax its proposal line charged,
-    code by code (not today's rates); None when it reverses nothing proposed."""
-    if billed.reverses_actual_id is None:
-        return None
-    before = session.scalars(
-        select(InvoiceProposalLine).where(
-            InvoiceProposalLine.billed_actual_id == billed.reverses_actual_id
-        )
-    ).first()
-    if before is None:
-        return None
+def _negated_taxes(taxes: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Stored tax lines with their amounts negated (a zero stays unsigned)."""
     return [
-        {**tax, "amount": str(-Decimal(tax["amount"]) or Decimal(tax["amount"]))}
-        for tax in before.taxes
+        {**tax, "amount": str(-Decimal(tax["amount"]) or Decimal(tax["amount"]))} for tax in taxes
     ]
 
 
@@ -200,7 +203,10 @@ def import_lines(session: Session, proposal: InvoiceProposal) -> None:
         .order_by(Actual.id)
     ).all()
     for billed in billed_rows:
-        session.add(_line(session, proposal, billed, _attributes(session, billed, posted)))
+        detail = session.get(InvoiceLineDetail, billed.invoice_line_detail_id)
+        before = _corrected_line(session, billed, detail)
+        attributes = _attributes(session, billed, detail, before, posted)
+        session.add(_line(session, proposal, billed, attributes, before))
     proposal.status = target
     proposal.imported_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     session.flush()
