@@ -103,7 +103,8 @@ def _post_line(
     profile: PostingProfile,
     index: int,
     line: IntegrationJournalLine,
-) -> None:
+) -> bool:
+    """Post one line; whether it wrote a voucher."""
     accounting = entity.accounting_currency
     found = line_rate(session, line, accounting)
     if found.rate is None:
@@ -149,6 +150,7 @@ def _post_line(
             status="posted",
         )
     )
+    return posts
 
 
 def post_journal(uow: UnitOfWork, journal_id: str) -> int:
@@ -165,11 +167,11 @@ def post_journal(uow: UnitOfWork, journal_id: str) -> int:
         target = JOURNAL.next_state(journal.status, "post")
         entity = erp_defaults.entity_of(session, journal.legal_entity_id)
         profile = posting_profile(session, entity)
-        for index, line in enumerate(journal.lines):
+        written = sum(
             _post_line(session, journal, entity, profile, index, line)
+            for index, line in enumerate(journal.lines)
+        )
         journal.status = target
         journal.posted_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        session.flush()
-        written = sum(1 for line in journal.lines if accrues(session, line))
         uow.commit()
     return written
