@@ -4,14 +4,19 @@ property and concurrency scenarios (cheaper than the HTTP builders: no app, no u
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import itertools
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from billable.persistence.db import session_factory
+from billable.persistence.db import make_engine, session_factory
 from billable.persistence.tables import Base
 from billable.persistence.uow import UnitOfWork
 from billable.services import contracts, entries, masterdata
@@ -136,3 +141,32 @@ def units_of_work(engine: Engine) -> tuple[sessionmaker[Session], Callable[[], U
     """A session factory on ``engine`` and a maker of units of work over it."""
     factory = session_factory(engine)
     return factory, lambda: UnitOfWork(factory)
+
+
+_examples = itertools.count()
+
+
+def scratch_engine(path: Path) -> Engine:
+    """An engine on a throw-away SQLite file: no fsync, the file dies with the example."""
+    engine = make_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+    return engine
+
+
+@contextmanager
+def example_database(template: Path, directory: Path) -> Iterator[Engine]:
+    """An engine on a fresh copy of ``template`` for one Hypothesis example; the copy
+    (and its WAL files) is removed afterwards."""
+    path = directory / f"example-{next(_examples)}.db"
+    shutil.copy(template, path)
+    engine = scratch_engine(path)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -49,7 +49,7 @@ from typing import Any, TypeVar
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, Table, event, select
+from sqlalchemy import Engine, Table, select
 
 from billable.domain.errors import Conflict, Invalid, NotFound
 from billable.domain.invoice import BillingType
@@ -68,6 +68,7 @@ from tests.scenario.ledger_world import (
     World,
     approve_time,
     build_world,
+    example_database,
     truncate_all,
     units_of_work,
 )
@@ -784,35 +785,14 @@ def example_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("examples")
 
 
-_counter = itertools.count()
-
-
-def scratch_engine(path: Path) -> Engine:
-    """An engine on a throw-away SQLite file: no fsync, the file dies with the example."""
-    engine = make_engine(f"sqlite:///{path}")
-
-    @event.listens_for(engine, "connect")
-    def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.execute("PRAGMA synchronous=OFF")
-
-    return engine
-
-
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(operations=work)
 def test_random_billing_work_conserves_quantities_and_amounts_on_sqlite(
     world_template: tuple[Path, World], example_directory: Path, operations: list[Any]
 ) -> None:
     template, world = world_template
-    path = example_directory / f"example-{next(_counter)}.db"
-    shutil.copy(template, path)
-    engine = scratch_engine(path)
-    try:
+    with example_database(template, example_directory) as engine:
         run(Scenario(engine, world), operations)
-    finally:
-        engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 @pytest.mark.postgres

@@ -45,7 +45,6 @@ far as posted proposals, corrective ones and adjustments.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import os
 import shutil
 from dataclasses import dataclass
@@ -91,7 +90,7 @@ from billable.services import (
 from billable.services.users import add_user
 from tests.builders import make_world
 from tests.conftest import Api
-from tests.scenario.ledger_world import truncate_all, units_of_work
+from tests.scenario.ledger_world import example_database, truncate_all, units_of_work
 from tests.scenario.proposal_world import ACCOUNTS
 
 EXAMPLES = int(os.environ.get("BILLABLE_PROPERTY_EXAMPLES", "40"))
@@ -504,24 +503,14 @@ def world_template(
     return path, ids
 
 
-_counter = itertools.count()
-
-
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=work)
 def test_random_erp_work_keeps_every_voucher_balanced_and_wip_equal_to_unbilled_accruals(
     world_template: tuple[Path, Ids], tmp_path_factory: pytest.TempPathFactory, steps: list[Step]
 ) -> None:
     template, ids = world_template
-    path = tmp_path_factory.getbasetemp() / f"ledger-example-{next(_counter)}.db"
-    shutil.copy(template, path)
-    engine = make_engine(f"sqlite:///{path}")
-    try:
+    with example_database(template, tmp_path_factory.getbasetemp()) as engine:
         run(Ledger(engine, ids), steps)
-    finally:
-        engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 @pytest.mark.postgres
