@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import Engine, column, insert, literal, select, table, text
 from sqlalchemy.orm import Session
 
+from billable.billing.bulk_confirm import confirm_in_chunks
 from billable.persistence.db import make_engine, session_factory
 from billable.persistence.migrate import upgrade
 from billable.persistence.tables import (
@@ -44,8 +45,7 @@ from billable.persistence.tables import (
 )
 from billable.persistence.types import ExactDecimal
 from billable.persistence.uow import UnitOfWork
-from billable.services import runs
-from billable.services.bulk_confirm import confirm_in_chunks
+from billable.runs import invoice_runs as runs
 
 RUN_DATE = dt.date(2026, 9, 30)
 ROOT = Path(__file__).resolve().parent.parent

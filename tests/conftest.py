@@ -15,11 +15,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
 from billable.api.app import create_app
+from billable.identity.users import add_user
 from billable.persistence.db import make_engine, session_factory
 from billable.persistence.migrate import upgrade
 from billable.persistence.tables import Base
 from billable.persistence.uow import UnitOfWork
-from billable.services.users import add_user
 
 PG_ADMIN_URL = os.environ.get(
     "BILLABLE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -21,11 +21,11 @@ from typer.testing import CliRunner, Result
 
 from billable.api.app import create_app
 from billable.cli.main import app, exit_code
+from billable.demo.dataset import summarize
 from billable.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from billable.persistence.db import make_engine, session_factory
 from billable.persistence.tables import User
 from billable.persistence.uow import UnitOfWork
-from billable.services.demo import summarize
 
 runner = CliRunner()
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
 from billable.cli.main import app
+from billable.jobs import records as jobs
 from billable.jobs.dispatch import ProcrastinateDispatcher
 from billable.jobs.handlers import bulk_invoice
 from billable.persistence.db import session_factory
@@ -41,7 +42,6 @@ from billable.persistence.tables import (
     Project,
 )
 from billable.persistence.uow import UnitOfWork
-from billable.services import jobs
 from tests.builders import scheduled_world
 from tests.conftest import Api
 

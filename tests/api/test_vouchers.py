@@ -23,10 +23,10 @@ from billable.domain.postings import (
     wip_posting,
 )
 from billable.domain.pricing import TransactionClass
+from billable.erp.ledger import post_voucher
+from billable.erp.setup import default_legal_entity, posting_profile
 from billable.persistence.tables import Voucher as VoucherRow
 from billable.persistence.tables import VoucherLine as VoucherLineRow
-from billable.services.erp_setup import default_legal_entity, posting_profile
-from billable.services.general_ledger import post_voucher
 from tests.conftest import Api
 
 USD, GBP = currency("USD"), currency("GBP")

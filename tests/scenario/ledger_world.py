@@ -16,10 +16,12 @@ from typing import Any
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from billable.billing import entries
+from billable.masterdata import contracts
+from billable.masterdata import records as masterdata
 from billable.persistence.db import make_engine, session_factory
 from billable.persistence.tables import Base
 from billable.persistence.uow import UnitOfWork
-from billable.services import contracts, entries, masterdata
 
 #: Sales prices with six decimals, so that amounts round (and rounding can leak a cent).
 SALES_PRICES = (Decimal("123.456789"), Decimal("99.995"))

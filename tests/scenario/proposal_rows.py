@@ -10,10 +10,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from billable.billing import invoicing
+from billable.erp.setup import default_legal_entity
+from billable.masterdata import contracts
+from billable.masterdata import records as masterdata
 from billable.persistence.tables import Invoice, InvoiceProposal, InvoiceProposalLine
 from billable.persistence.uow import UnitOfWork
-from billable.services import contracts, invoicing, masterdata
-from billable.services.erp_setup import default_legal_entity
 
 D = Decimal
 

@@ -28,10 +28,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from billable.billing import backlog, confirming, editing, invoicing
 from billable.domain.errors import Conflict
 from billable.persistence.tables import Actual, Invoice, InvoiceLine, InvoiceLineDetail
 from billable.persistence.uow import UnitOfWork
-from billable.services import backlog, confirming, editing, invoicing
 from tests.scenario.ledger_world import FIRST_DAY, World, approve_time, build_world, units_of_work
 
 THREADS = 8

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from billable.billing import confirming
 from billable.domain.errors import Conflict
-from billable.services import confirming
 from tests.builders import make_world
 from tests.scenario.support import (
     all_actuals,

@@ -51,18 +51,11 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, Table, select
 
+from billable.billing import backlog, bulk_confirm, bulk_create, confirming, editing, invoicing
 from billable.domain.errors import Conflict, Invalid, NotFound
 from billable.domain.invoice import BillingType
 from billable.persistence.db import make_engine
 from billable.persistence.tables import Actual, Base
-from billable.services import (
-    backlog,
-    bulk_confirm,
-    bulk_create,
-    confirming,
-    editing,
-    invoicing,
-)
 from tests.scenario.ledger_world import (
     FIRST_DAY,
     World,

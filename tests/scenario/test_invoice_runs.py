@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from billable.services import runs
+from billable.runs import invoice_runs as runs
 from tests.builders import make_world, scheduled_world
 
 RUN = "2026-09-07"  # a Monday

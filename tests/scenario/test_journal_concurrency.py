@@ -15,6 +15,9 @@ from decimal import Decimal
 from sqlalchemy import Engine, func, select
 
 from billable.domain.errors import Conflict
+from billable.erp import journal as integration_journal
+from billable.erp import journal_posting
+from billable.erp import setup as erp_setup
 from billable.persistence.tables import (
     Actual,
     IntegrationJournal,
@@ -23,7 +26,6 @@ from billable.persistence.tables import (
     PostedTransaction,
     Voucher,
 )
-from billable.services import erp_setup, integration_journal, journal_posting
 from tests.scenario.ledger_world import FIRST_DAY, approve_time, build_world, units_of_work
 from tests.scenario.test_concurrency import race, successes
 

@@ -59,7 +59,14 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
 from billable.api.app import create_app
+from billable.billing import backlog, confirming, editing, entries, invoicing
 from billable.domain.errors import Conflict, Invalid, NotFound
+from billable.erp import journal as integration_journal
+from billable.erp import journal_posting, posted_transactions, proposal_import, proposal_posting
+from billable.erp import ledger as general_ledger
+from billable.erp import setup as erp_setup
+from billable.identity.users import add_user
+from billable.masterdata import records as masterdata
 from billable.persistence.db import make_engine
 from billable.persistence.tables import (
     Actual,
@@ -72,22 +79,6 @@ from billable.persistence.tables import (
     Voucher,
     VoucherLine,
 )
-from billable.services import (
-    backlog,
-    confirming,
-    editing,
-    entries,
-    erp_setup,
-    general_ledger,
-    integration_journal,
-    invoicing,
-    journal_posting,
-    masterdata,
-    posted_transactions,
-    proposal_import,
-    proposal_posting,
-)
-from billable.services.users import add_user
 from tests.builders import make_world
 from tests.conftest import Api
 from tests.scenario.ledger_world import example_database, truncate_all, units_of_work

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from billable.erp.printout import render_printout
 from billable.persistence.tables import InvoiceProposal
-from billable.services.printout import render_printout
 from tests.conftest import Api
 from tests.scenario.printout_html import blocks, cell
 from tests.scenario.proposal_rows import LineSpec, Proposal, make_proposal, set_status

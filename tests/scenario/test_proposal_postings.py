@@ -9,7 +9,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from billable.cli.main import app
-from billable.services import proposal_posting
+from billable.erp import proposal_posting
 from tests.scenario.proposal_world import ACCOUNTS, ProposalWorld, build, post_journal
 from tests.scenario.test_invoice_runs import _wait_job
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from billable.services import runs
+from billable.runs import invoice_runs as runs
 from tests.builders import make_world
 from tests.scenario.support import problem
 

@@ -26,6 +26,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, func, select, text
 
 from billable.api.app import create_app
+from billable.billing.invoicing import INVOICE_SEQUENCE, invoice_number
+from billable.identity.users import add_user
+from billable.jobs import records as jobs
 from billable.jobs.handlers import execute
 from billable.persistence.db import make_engine, session_factory
 from billable.persistence.migrate import upgrade
@@ -42,9 +45,7 @@ from billable.persistence.tables import (
     Sequence,
 )
 from billable.persistence.uow import UnitOfWork
-from billable.services import jobs, runs
-from billable.services.invoicing import INVOICE_SEQUENCE, invoice_number
-from billable.services.users import add_user
+from billable.runs import invoice_runs as runs
 from tests.builders import World, make_world
 from tests.conftest import PG_ADMIN_URL, Api
 

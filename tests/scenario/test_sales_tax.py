@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from billable.billing.bulk_create import create_invoices
 from billable.persistence.tables import Contract
-from billable.services.bulk_create import create_invoices
 from tests.builders import World, make_world
 from tests.conftest import Api
 from tests.scenario.support import all_actuals, detail_for, line_for, unbilled_of

@@ -23,7 +23,7 @@ def test_a_scheduled_line_shows_its_next_run_dates(api):
 
 
 def test_a_product_line_is_due_from_its_own_date_while_ready(api, uow_factory):
-    from billable.services import runs
+    from billable.runs import invoice_runs as runs
 
     world = make_world(api)
     line = api.post(

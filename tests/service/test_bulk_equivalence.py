@@ -14,6 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from billable.billing.bulk_confirm import confirm_invoices
+from billable.billing.bulk_create import create_invoices
+from billable.billing.confirming import confirm_details
+from billable.billing.invoicing import build_invoice
+from billable.erp.proposals import open_proposal
+from billable.erp.setup import ensure_default_legal_entity
 from billable.persistence.tables import (
     Actual,
     Contract,
@@ -24,12 +30,6 @@ from billable.persistence.tables import (
     InvoiceProposal,
     Milestone,
 )
-from billable.services.bulk_confirm import confirm_invoices
-from billable.services.bulk_create import create_invoices
-from billable.services.confirming import confirm_details
-from billable.services.erp_setup import ensure_default_legal_entity
-from billable.services.invoicing import build_invoice
-from billable.services.proposals import open_proposal
 from tests.builders import World, make_world
 from tests.scenario.tax_world import parameters, set_up_tax, tax_master_data
 

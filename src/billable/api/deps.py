@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from billable.domain.permissions import Permission, require
+from billable.identity.users import Principal, authenticate
 from billable.persistence.uow import UnitOfWork
-from billable.services.users import Principal, authenticate
 
 bearer = HTTPBearer(auto_error=False, description="A token from `billable users add`.")
 

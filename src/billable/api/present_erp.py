@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from billable.api.present import money, num
+from billable.erp.ledger import TrialBalance
 from billable.persistence.tables import (
     ExchangeRate,
     FinancialDimension,
@@ -14,7 +15,6 @@ from billable.persistence.tables import (
     TaxCode,
     Voucher,
 )
-from billable.services.general_ledger import TrialBalance
 
 
 def legal_entity(row: LegalEntity) -> dict[str, Any]:

@@ -11,14 +11,14 @@ from sqlalchemy.orm import Session
 
 from billable.api.present import money, num, sid
 from billable.domain.dimensions import DistributedPart
+from billable.erp.journal import line_rate
+from billable.erp.journal_posting import line_parts
 from billable.persistence.tables import (
     IntegrationJournal,
     IntegrationJournalLine,
     LegalEntity,
     PostedTransaction,
 )
-from billable.services.integration_journal import line_rate
-from billable.services.journal_posting import line_parts
 
 #: Finance screens show rates per 100 units (seed 003: "price exchange rate 125").
 PER_HUNDRED = Decimal(100)

@@ -13,8 +13,8 @@ from billable.cli.main import app, console, database, refusals, uow_factory
 from billable.currencies import currency
 from billable.domain.errors import Invalid
 from billable.domain.money import format_decimal
-from billable.services import general_ledger
-from billable.services.general_ledger import TrialBalance
+from billable.erp import ledger as general_ledger
+from billable.erp.ledger import TrialBalance
 
 ledger_app = typer.Typer(help="The general ledger of the ERP side.", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")

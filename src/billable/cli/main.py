@@ -22,12 +22,12 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from billable.demo import dataset as demo_data
 from billable.domain.errors import Conflict, DomainError, Invalid, NotFound
+from billable.identity.users import add_user
 from billable.persistence.db import make_engine, session_factory
 from billable.persistence.migrate import alembic_config, upgrade
 from billable.persistence.uow import UnitOfWork
-from billable.services import demo as demo_data
-from billable.services.users import add_user
 
 app = typer.Typer(
     name="billable",

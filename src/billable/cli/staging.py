@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from billable.cli.main import app, console, database, refusals, uow_factory
 from billable.domain.errors import Conflict
+from billable.erp import journal as integration_journal
+from billable.erp import journal_posting
 from billable.persistence.tables import IntegrationJournal, Voucher
-from billable.services import integration_journal, journal_posting
 
 staging_app = typer.Typer(
     help="Import from staging (the integration journal).", no_args_is_help=True

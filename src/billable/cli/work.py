@@ -16,9 +16,10 @@ from sqlalchemy import Engine, select
 
 from billable.cli.main import app, console, database, error_console, refusals, uow_factory
 from billable.domain.errors import Invalid
+from billable.jobs import records as jobs
 from billable.jobs.handlers import execute
 from billable.persistence.tables import Job, Notification
-from billable.services import jobs, runs
+from billable.runs import invoice_runs as runs
 
 
 def _parse_date(text: str | None) -> dt.date:

@@ -16,9 +16,9 @@ from typing import Protocol
 from sqlalchemy import Engine
 
 from billable.jobs.handlers import execute
+from billable.jobs.records import runnable_jobs
 from billable.persistence.db import session_factory
 from billable.persistence.uow import UnitOfWork
-from billable.services.jobs import runnable_jobs
 
 log = logging.getLogger(__name__)
 

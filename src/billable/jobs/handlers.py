@@ -11,12 +11,14 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
+from billable.billing.bulk_confirm import confirm_in_chunks
+from billable.billing.bulk_create import create_invoices, prepare_chunk
 from billable.domain.errors import DomainError
+from billable.erp import proposal_posting
+from billable.jobs import records as jobs
 from billable.persistence.tables import Job
 from billable.persistence.uow import UnitOfWork
-from billable.services import jobs, proposal_posting, runs
-from billable.services.bulk_confirm import confirm_in_chunks
-from billable.services.bulk_create import create_invoices, prepare_chunk
+from billable.runs import invoice_runs as runs
 
 log = logging.getLogger(__name__)
 UowFactory = Callable[[], UnitOfWork]

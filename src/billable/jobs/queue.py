@@ -9,9 +9,9 @@ from collections.abc import Callable
 import procrastinate
 from sqlalchemy.engine import make_url
 
+from billable.jobs import records as jobs
 from billable.persistence.db import make_engine, session_factory
 from billable.persistence.uow import UnitOfWork
-from billable.services import jobs
 
 QUEUE = "billable"
 #: The daily run starts at 00:05 UTC (after midnight, so the day's date is complete).

@@ -12,9 +12,10 @@ import logging
 import threading
 from collections.abc import Callable
 
+from billable.jobs import records as jobs
 from billable.jobs.dispatch import Dispatcher
 from billable.persistence.uow import UnitOfWork
-from billable.services import jobs, runs
+from billable.runs import invoice_runs as runs
 
 log = logging.getLogger(__name__)
 

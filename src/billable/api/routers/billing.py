@@ -10,10 +10,11 @@ from billable.api.deps import ReadBilling, Uow, WriteBilling
 from billable.api.pagination import Page, paginate
 from billable.api.schemas import entries as s
 from billable.api.schemas.masterdata import MilestoneOut, MilestoneReadyIn
+from billable.billing import backlog
 from billable.domain.invoice import BillingType
+from billable.masterdata import contracts
+from billable.persistence.lookups import get, parse_id
 from billable.persistence.tables import Actual, Contract, Milestone
-from billable.services import backlog, contracts
-from billable.services.common import get, parse_id
 
 router = APIRouter(tags=["billing"])
 

@@ -13,10 +13,10 @@ from billable.api import present
 from billable.api.deps import ApproveEntries, ReadEntries, Uow, WriteEntries
 from billable.api.pagination import Page, paginate
 from billable.api.schemas import entries as s
+from billable.billing import entries
+from billable.persistence.lookups import get, parse_id
 from billable.persistence.tables import Entry
 from billable.persistence.uow import UnitOfWork
-from billable.services import entries
-from billable.services.common import get, parse_id
 
 router = APIRouter(tags=["entries"])
 

@@ -18,6 +18,9 @@ from billable.api.pagination import Page, paginate
 from billable.api.routers.masterdata import collection
 from billable.api.schemas import erp as s
 from billable.domain.errors import NotFound
+from billable.erp import ledger as general_ledger
+from billable.erp import setup as erp_setup
+from billable.persistence.lookups import get
 from billable.persistence.tables import (
     Contract,
     ExchangeRate,
@@ -30,8 +33,6 @@ from billable.persistence.tables import (
     TaxCode,
     Voucher,
 )
-from billable.services import erp_setup, general_ledger
-from billable.services.common import get
 
 router = APIRouter()
 SETUP = "ERP setup"

@@ -9,10 +9,10 @@ from billable.api import present
 from billable.api.deps import ReadBilling, Uow, WriteBilling
 from billable.api.pagination import Page, paginate
 from billable.api.schemas import invoices as s
+from billable.billing import confirming, editing, invoicing
+from billable.persistence.lookups import get, parse_id
 from billable.persistence.tables import Invoice, InvoiceLineDetail
 from billable.persistence.uow import UnitOfWork
-from billable.services import confirming, editing, invoicing
-from billable.services.common import get, parse_id
 
 router = APIRouter(tags=["invoices"])
 

@@ -12,10 +12,11 @@ from billable.api.present import sid
 from billable.api.schemas import invoices as s
 from billable.api.schemas.common import JobAccepted
 from billable.domain.permissions import Permission
+from billable.identity.users import Principal
+from billable.jobs import records as jobs
+from billable.persistence.lookups import get, refs
 from billable.persistence.tables import Contract, Invoice, InvoiceRun, Job, Notification
-from billable.services import jobs, runs
-from billable.services.common import get, refs
-from billable.services.users import Principal
+from billable.runs import invoice_runs as runs
 
 router = APIRouter(tags=["jobs"])
 BillingWriter = Depends(allow(Permission.WRITE_BILLING))

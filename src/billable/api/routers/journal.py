@@ -13,14 +13,15 @@ from billable.api import present_journal as show
 from billable.api.deps import PostLedger, ReadLedger, Uow
 from billable.api.pagination import Page, paginate
 from billable.api.schemas import journal as s
+from billable.erp import journal as integration_journal
+from billable.erp import journal_posting, posted_transactions
+from billable.persistence.lookups import get
 from billable.persistence.tables import (
     IntegrationJournal,
     IntegrationJournalLine,
     PostedTransaction,
 )
 from billable.persistence.uow import UnitOfWork
-from billable.services import integration_journal, journal_posting, posted_transactions
-from billable.services.common import get
 
 router = APIRouter()
 JOURNAL = "integration journal"

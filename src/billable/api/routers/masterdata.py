@@ -17,6 +17,11 @@ from billable.api.pagination import Page, paginate
 from billable.api.schemas import masterdata as s
 from billable.domain.errors import Forbidden
 from billable.domain.permissions import Permission, allowed
+from billable.erp import milestone_accounting
+from billable.identity.users import Principal
+from billable.masterdata import contracts
+from billable.masterdata import records as masterdata
+from billable.persistence.lookups import get, parse_id
 from billable.persistence.tables import (
     Base,
     Contract,
@@ -32,9 +37,6 @@ from billable.persistence.tables import (
     TransactionCategory,
 )
 from billable.persistence.uow import UnitOfWork
-from billable.services import contracts, masterdata, milestone_accounting
-from billable.services.common import get, parse_id
-from billable.services.users import Principal
 
 router = APIRouter()
 

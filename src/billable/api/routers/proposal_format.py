@@ -15,10 +15,10 @@ from billable.api.present import money, num
 from billable.api.schemas import proposal_format as s
 from billable.domain.errors import Conflict
 from billable.domain.money import ZERO
+from billable.erp import print_management, proposal_format
+from billable.erp.printout import render_printout
+from billable.erp.proposal_format import Section
 from billable.persistence.tables import InvoiceProposalLine, PrintSetting
-from billable.services import print_management, proposal_format
-from billable.services.printout import render_printout
-from billable.services.proposal_format import Section
 
 router = APIRouter()
 FORMAT = "invoice proposal format"

@@ -17,10 +17,11 @@ from billable.api.schemas import proposals as s
 from billable.api.schemas.common import JobAccepted
 from billable.domain.errors import Invalid
 from billable.domain.lifecycle import PROPOSAL
+from billable.erp import proposal_import, proposal_posting, proposals
+from billable.identity.users import Principal
+from billable.jobs import records as jobs
+from billable.persistence.lookups import get, parse_id
 from billable.persistence.tables import InvoiceProposal
-from billable.services import jobs, proposal_import, proposal_posting, proposals
-from billable.services.common import get, parse_id
-from billable.services.users import Principal
 
 router = APIRouter(tags=["invoice proposals"])
 PATH = "/invoice-proposals"

@@ -1,0 +1,1 @@
+"""Billing use cases: entries, approval, the backlog, proforma invoices."""

@@ -1,0 +1,123 @@
+"""The billing backlog: unbilled sales actuals not on any invoice, and milestones not yet
+invoiced; marking them ready or not ready, and setting billing types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from billable.domain.errors import Conflict, Invalid
+from billable.domain.invoice import BillingType
+from billable.domain.lifecycle import MILESTONE
+from billable.persistence.lookups import get, parse_id, refs
+from billable.persistence.tables import Actual, ContractLine, InvoiceLineDetail, Milestone
+from billable.persistence.uow import UnitOfWork
+
+
+def open_backlog_condition() -> ColumnElement[bool]:
+    """An unbilled sales actual still in the backlog: not a reversal, not reversed, and on
+    no invoice line detail."""
+    reversal = aliased(Actual)
+    return and_(
+        Actual.transaction_type == "unbilled_sales",
+        Actual.reverses_actual_id.is_(None),
+        ~exists().where(reversal.reverses_actual_id == Actual.id),
+        ~exists().where(InvoiceLineDetail.actual_id == Actual.id),
+    )
+
+
+def invoiceable_condition(invoice_date: dt.date) -> ColumnElement[bool]:
+    """Backlog actuals that an invoice dated ``invoice_date`` takes (rules.md)."""
+    return and_(
+        open_backlog_condition(),
+        Actual.ready_to_invoice.is_(True),
+        Actual.date <= invoice_date,
+    )
+
+
+def backlog(session: Session, contract_id: int) -> tuple[list[Actual], list[Milestone]]:
+    """The backlog of one contract: actuals, and milestones not yet (fully) invoiced."""
+    actuals = session.scalars(
+        select(Actual)
+        .where(Actual.contract_id == contract_id, open_backlog_condition())
+        .order_by(Actual.date, Actual.id)
+    ).all()
+    milestones = session.scalars(
+        select(Milestone)
+        .join(ContractLine, ContractLine.id == Milestone.contract_line_id)
+        .where(
+            ContractLine.contract_id == contract_id,
+            or_(
+                Milestone.status.in_(("not_ready", "ready_to_invoice")),
+                # A progress milestone billed in part still has its remainder to bill.
+                and_(
+                    Milestone.status == "customer_invoice_posted",
+                    Milestone.amount > Milestone.invoiced_amount,
+                ),
+            ),
+        )
+        .order_by(Milestone.date, Milestone.id)
+    ).all()
+    return list(actuals), list(milestones)
+
+
+def _backlog_actuals(session: Session, ids: Sequence[str]) -> list[Actual]:
+    rows = refs(session, Actual, ids, "actual_ids", "actual", lock=True)
+    found = [a.id for a in rows]
+    in_backlog = set(
+        session.scalars(select(Actual.id).where(Actual.id.in_(found), open_backlog_condition()))
+    )
+    for index, actual in enumerate(rows):
+        if actual.id not in in_backlog:
+            raise Conflict(
+                f"actual {actual.id} (actual_ids[{index}]) is not an unbilled sales actual "
+                "in the backlog"
+            )
+    return rows
+
+
+def set_ready(
+    uow: UnitOfWork, actual_ids: Sequence[str], milestone_ids: Sequence[str], ready: bool
+) -> None:
+    """Mark backlog actuals and milestones ready (or not ready) to invoice, all or none."""
+    with uow:
+        session = uow.session
+        for actual in _backlog_actuals(session, actual_ids):
+            actual.ready_to_invoice = ready
+        for index, raw in enumerate(milestone_ids):
+            milestone = session.get(Milestone, parse_id(raw) or 0, with_for_update=True)
+            if milestone is None:
+                raise Invalid.field(f"milestone_ids[{index}]", f"no milestone with id {raw}")
+            wanted = "ready_to_invoice" if ready else "not_ready"
+            if milestone.status == wanted:
+                continue
+            if ready and milestone.amount - milestone.invoiced_amount <= 0:
+                raise Conflict(f"milestone {milestone.id} is fully invoiced")
+            if ready and milestone.kind == "progress":
+                raise Invalid.field(
+                    f"milestone_ids[{index}]",
+                    "a progress milestone needs the amount to "
+                    "bill: POST /milestones/{id}/ready-to-invoice with {amount}",
+                )
+            milestone.status = MILESTONE.next_state(
+                milestone.status, "mark_ready" if ready else "mark_not_ready"
+            )
+            if ready:  # fixed milestones bill in full; progress ones came with an amount
+                milestone.ready_amount, milestone.ready_tax = milestone.amount, milestone.tax
+        uow.commit()
+
+
+def set_billing_type(uow: UnitOfWork, actual_id: str, billing_type: BillingType) -> int:
+    """Set the billing type of an unbilled sales actual not yet on an invoice."""
+    with uow:
+        session = uow.session
+        actual = get(session, Actual, actual_id, "actual", lock=True)
+        if actual.transaction_type != "unbilled_sales":
+            raise Conflict("only an unbilled sales actual has a billing type to set")
+        _backlog_actuals(session, [str(actual.id)])
+        actual.billing_type = billing_type.value
+        uow.commit()
+    return actual.id

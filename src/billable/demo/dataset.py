@@ -1,0 +1,151 @@
+"""The demo data set (``billable demo``): six months of 2026 in five customers' projects,
+loaded through the use cases and ending with invoices in every state.
+
+Deterministic: the same seed gives the same entries, amounts and invoices every time.
+Master data and contracts: :mod:`billable.demo.catalogue`; entries and invoices:
+:mod:`billable.demo.activity`.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import astuple, dataclass, fields
+from typing import Any
+
+from sqlalchemy import func, select
+
+from billable.demo import activity as demo_activity
+from billable.demo import erp as demo_erp
+from billable.demo.catalogue import UowFactory, build_catalogue
+from billable.domain.errors import Conflict
+from billable.identity.users import Principal, add_user
+from billable.persistence.tables import (
+    Actual,
+    Contract,
+    Customer,
+    Entry,
+    IntegrationJournalLine,
+    Invoice,
+    InvoiceProposal,
+    PriceList,
+    Project,
+    Resource,
+    Role,
+    Voucher,
+)
+from billable.persistence.uow import UnitOfWork
+
+SEED = 2026
+#: The tables whose rows mean the database "has data" (users do not count).
+BUSINESS_TABLES = (Customer, Role, Resource, PriceList, Project, Contract, Entry, Invoice)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What the database holds, counted after loading (or finding) the demo data."""
+
+    customers: int
+    contracts: int
+    currencies: tuple[str, ...]
+    projects: int
+    resources: int
+    approved_time_entries: int
+    expense_entries: int
+    material_usages: int
+    fee_entries: int
+    actuals: int
+    invoices: int
+    draft_invoices: int
+    in_review_invoices: int
+    confirmed_invoices: int
+    paid_invoices: int
+    corrective_invoices: int
+    posted_journal_lines: int
+    vouchers: int
+    posted_proposals: int
+    ready_proposals: int
+    waiting_proposals: int
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(label, value) pairs for display."""
+        return [
+            (f.name.replace("_", " "), ", ".join(v) if isinstance(v, tuple) else str(v))
+            for f, v in zip(fields(self), astuple(self), strict=True)
+        ]
+
+
+def has_data(uow: UnitOfWork) -> bool:
+    """Whether the database holds any master data, entries or invoices."""
+    with uow:
+        return any(
+            uow.session.scalar(select(model.id).limit(1)) is not None for model in BUSINESS_TABLES
+        )
+
+
+def summarize(uow: UnitOfWork) -> DemoSummary:
+    """Count what the database holds."""
+    with uow:
+        session = uow.session
+
+        def count(model: Any, *where: Any) -> int:
+            return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+        currencies = session.scalars(
+            select(Contract.currency).distinct().order_by(Contract.currency)
+        )
+        entry = Entry.kind
+        return DemoSummary(
+            customers=count(Customer),
+            contracts=count(Contract),
+            currencies=tuple(currencies),
+            projects=count(Project),
+            resources=count(Resource),
+            approved_time_entries=count(Entry, entry == "time", Entry.status == "approved"),
+            expense_entries=count(Entry, entry == "expense"),
+            material_usages=count(Entry, entry == "material"),
+            fee_entries=count(Entry, entry == "fee"),
+            actuals=count(Actual),
+            invoices=count(Invoice),
+            draft_invoices=count(Invoice, Invoice.project_invoice_status == "draft"),
+            in_review_invoices=count(Invoice, Invoice.project_invoice_status == "in_review"),
+            confirmed_invoices=count(Invoice, Invoice.project_invoice_status == "confirmed"),
+            paid_invoices=count(Invoice, Invoice.status == "paid"),
+            corrective_invoices=count(Invoice, Invoice.corrects_invoice_id.is_not(None)),
+            posted_journal_lines=count(
+                IntegrationJournalLine,
+                IntegrationJournalLine.exchange_rate.is_not(None),
+            ),
+            vouchers=count(Voucher),
+            posted_proposals=count(InvoiceProposal, InvoiceProposal.status == "posted"),
+            ready_proposals=count(InvoiceProposal, InvoiceProposal.status == "ready"),
+            waiting_proposals=count(InvoiceProposal, InvoiceProposal.status == "waiting"),
+        )
+
+
+def load_demo(uow_factory: UowFactory) -> DemoSummary:
+    """Load the demo data set through the use cases; returns what the database then holds.
+
+    Callers check :func:`has_data` first: loading twice would duplicate everything.
+    """
+    rng = random.Random(SEED)
+    demo_erp.set_up_ledger(uow_factory)  # first: approvals then carry sales tax
+    catalogue = build_catalogue(uow_factory)
+    demo_erp.tag_catalogue(uow_factory, catalogue)
+    demo_activity.record_entries(uow_factory, catalogue, rng)
+    for project in catalogue.projects.values():
+        demo_activity.set_ready(uow_factory, project, demo_activity.READY_UNTIL, True)
+    demo_activity.issue_invoices(uow_factory, catalogue)
+    demo_erp.run_periodic_processes(uow_factory)
+    return summarize(uow_factory())
+
+
+def add_demo_admin(uow_factory: UowFactory) -> tuple[Principal, str]:
+    """An admin ``demo-admin`` and its token; when that name is taken, ``demo-admin-2``,
+    ``demo-admin-3``... so a fresh token can always be shown."""
+    number = 1
+    while True:
+        name = "demo-admin" if number == 1 else f"demo-admin-{number}"
+        try:
+            return add_user(uow_factory(), name, "admin")
+        except Conflict:
+            number += 1

@@ -1,0 +1,1 @@
+"""The ERP side: setup, defaults, integration journal, proposals, posting, ledger."""

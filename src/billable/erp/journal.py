@@ -1,0 +1,220 @@
+"""The Project Operations integration journal (seed 003): import cost and unbilled sales
+actuals from staging into a draft journal, review its lines' tax groups and financial
+dimensions, and distribute a line's amount over dimension sets.
+
+Posting lives in :mod:`billable.erp.journal_posting`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import exists, or_, select, text
+from sqlalchemy.orm import Session
+
+from billable.currencies import currency
+from billable.domain.dimensions import DistributedPart, distribute
+from billable.domain.errors import Conflict, DomainError
+from billable.domain.lifecycle import JOURNAL
+from billable.domain.money import ZERO
+from billable.erp import defaults as erp_defaults
+from billable.erp import fields as erp_fields
+from billable.erp.setup import default_legal_entity
+from billable.persistence.lookups import get, ref
+from billable.persistence.tables import (
+    Actual,
+    IntegrationJournal,
+    IntegrationJournalLine,
+    LegalEntity,
+    Project,
+)
+from billable.persistence.uow import UnitOfWork
+
+#: The actuals the journal takes: cost and unbilled sales (reversals never).
+JOURNALED_TYPES = ("cost", "unbilled_sales")
+#: The advisory lock key imports from staging queue on (PostgreSQL).
+IMPORT_LOCK = 4_003_001
+NOTHING_TO_IMPORT = "nothing to import: every cost and unbilled sales actual is journaled"
+
+
+def _entity(session: Session, legal_entity_id: str | None) -> LegalEntity:
+    if legal_entity_id is None:
+        return default_legal_entity(session)
+    return ref(session, LegalEntity, legal_entity_id, "legal_entity_id", "legal entity")
+
+
+def _staged(session: Session, entity: LegalEntity) -> list[Actual]:
+    """Cost and unbilled sales actuals of the entity's projects not on any journal line."""
+    default = default_legal_entity(session)
+    in_entity = Project.legal_entity_id == entity.id
+    if entity.id == default.id:
+        in_entity = or_(in_entity, Project.legal_entity_id.is_(None))
+    journaled = exists().where(IntegrationJournalLine.actual_id == Actual.id)
+    stmt = (
+        select(Actual)
+        .join(Project, Project.id == Actual.project_id)
+        .where(
+            Actual.transaction_type.in_(JOURNALED_TYPES),
+            Actual.reverses_actual_id.is_(None),
+            in_entity,
+            ~journaled,
+        )
+        .order_by(Actual.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def _line(session: Session, actual: Actual) -> IntegrationJournalLine:
+    cost = actual.transaction_type == "cost"
+    sales_group = item_group = None
+    if not cost:
+        sales_group = erp_defaults.billing_sales_tax_group(
+            session, actual.project_id, actual.contract_id
+        )
+        item_group = erp_defaults.billing_item_tax_group(
+            session, actual.transaction_class, actual.category_id, actual.product_id
+        )
+    return IntegrationJournalLine(
+        actual_id=actual.id,
+        kind="cost" if cost else "sales",
+        transaction_class=actual.transaction_class,
+        project_id=actual.project_id,
+        contract_id=actual.contract_id,
+        resource_id=actual.resource_id,
+        date=actual.date,
+        quantity=actual.quantity,
+        cost_amount=actual.amount if cost else ZERO,
+        sales_amount=ZERO if cost else actual.amount,
+        currency=actual.currency,
+        sales_tax_group=sales_group,
+        item_sales_tax_group=item_group,
+        dimensions=erp_defaults.project_dimensions(session, actual.project_id),
+        distribution=None,
+    )
+
+
+def _queue_imports(session: Session) -> None:
+    """Make concurrent imports take turns until commit. PostgreSQL: a transaction-level
+    advisory lock (the legal entity itself may not exist yet: the default one is made on
+    first use); SQLite: every transaction begins IMMEDIATE, writers queue already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
+
+
+def import_from_staging(uow: UnitOfWork, legal_entity_id: str | None = None) -> int:
+    """Gather every cost and unbilled sales actual of the entity's projects not yet
+    journaled into a new draft journal, one line per actual; returns its id.
+
+    Concurrent imports take turns (:func:`_queue_imports`), so a second one sees the
+    first one's lines and finds nothing left; the unique ``actual_id`` of journal lines
+    is the backstop. Nothing to import is a :class:`Conflict` (409) and writes no empty
+    journal.
+    """
+    with uow:
+        session = uow.session
+        _queue_imports(session)
+        entity = _entity(session, legal_entity_id)
+        actuals = _staged(session, entity)
+        if not actuals:
+            raise Conflict(NOTHING_TO_IMPORT)
+        journal = IntegrationJournal(legal_entity_id=entity.id, status="draft")
+        journal.lines = [_line(session, actual) for actual in actuals]
+        session.add(journal)
+        session.flush()
+        ident = journal.id
+        uow.commit()
+    return ident
+
+
+def _editable_line(session: Session, line_id: str) -> IntegrationJournalLine:
+    line = get(session, IntegrationJournalLine, line_id, "integration journal line")
+    journal = get(session, IntegrationJournal, line.journal_id, "integration journal", lock=True)
+    JOURNAL.next_state(journal.status, "edit")
+    return line
+
+
+def update_line(uow: UnitOfWork, line_id: str, fields: Mapping[str, Any]) -> None:
+    """Change a draft line's billing tax groups (``None`` clears) and dimensions."""
+    with uow:
+        session = uow.session
+        line = _editable_line(session, line_id)
+        # The same checks as the groups and dimensions of master data.
+        if "sales_tax_group" in fields:
+            erp_fields.sales_tax_group(session, fields["sales_tax_group"])
+            line.sales_tax_group = fields["sales_tax_group"]
+        if "item_sales_tax_group" in fields:
+            erp_fields.item_sales_tax_group(session, fields["item_sales_tax_group"])
+            line.item_sales_tax_group = fields["item_sales_tax_group"]
+        if "dimensions" in fields:
+            line.dimensions = erp_fields.dimensions(session, fields["dimensions"]) or {}
+        uow.commit()
+
+
+def line_amount(line: IntegrationJournalLine) -> Decimal:
+    """The amount a line posts: its cost amount, or its sales amount."""
+    return line.cost_amount if line.kind == "cost" else line.sales_amount
+
+
+def split(
+    session: Session,
+    amount: Decimal,
+    code: str,
+    shares: Sequence[Mapping[str, Any]],
+) -> tuple[list[dict[str, Any]], tuple[DistributedPart, ...]]:
+    """Checked shares ``[{percent, dimensions}]`` as stored, and the parts of ``amount``."""
+    stored: list[dict[str, Any]] = []
+    for i, share in enumerate(shares):
+        field = f"shares[{i}].dimensions"
+        dims = erp_fields.dimensions(session, share["dimensions"], field) or {}
+        stored.append({"percent": str(share["percent"]), "dimensions": dims})
+    return stored, parts_of(amount, code, stored)
+
+
+def parts_of(
+    amount: Decimal, code: str, shares: Sequence[Mapping[str, Any]]
+) -> tuple[DistributedPart, ...]:
+    """``amount`` split over stored shares (largest remainder: adds up to the cent)."""
+    return distribute(
+        amount,
+        [
+            (Decimal(share["percent"]), erp_defaults.dimensions_of(share["dimensions"]))
+            for share in shares
+        ],
+        currency(code),
+    )
+
+
+def distribute_line(uow: UnitOfWork, line_id: str, shares: Sequence[Mapping[str, Any]]) -> None:
+    """Distribute a draft line's amount over dimension sets by percent (Distribute
+    amounts); percents must add up to 100 (422 otherwise)."""
+    with uow:
+        session = uow.session
+        line = _editable_line(session, line_id)
+        stored, _ = split(session, line_amount(line), line.currency, shares)
+        line.distribution = stored
+        uow.commit()
+
+
+@dataclass(frozen=True)
+class LineRate:
+    """A line's rate to accounting currency: ``None`` with the reason when none is in force."""
+
+    rate: Decimal | None
+    reason: str | None = None
+
+
+def line_rate(session: Session, line: IntegrationJournalLine, accounting: str) -> LineRate:
+    """The stored rate of a posted line; a draft line's follows the rates and agreements
+    in force on its date (seed 003: a new fixed-rate agreement changes pending lines)."""
+    if line.exchange_rate is not None:
+        return LineRate(line.exchange_rate)
+    try:
+        rate = erp_defaults.rate_in_force(
+            session, line.contract_id, line.currency, accounting, line.date
+        )
+    except DomainError as exc:
+        return LineRate(None, exc.detail)
+    return LineRate(rate)

@@ -1,0 +1,179 @@
+"""The general ledger: posting balanced vouchers (append-only, numbered without gaps),
+listing them and the trial balance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session
+
+from billable.currencies import currency
+from billable.domain import postings
+from billable.domain.dimensions import dimension_set
+from billable.domain.errors import Invalid
+from billable.domain.money import ZERO, round_amount
+from billable.erp.setup import default_legal_entity
+from billable.persistence.lookups import next_number, parse_id
+from billable.persistence.tables import LedgerAccount, LegalEntity, Voucher, VoucherLine
+
+#: The gap-free sequence of voucher numbers.
+VOUCHER_SEQUENCE = "voucher"
+
+
+def post_voucher(
+    session: Session,
+    voucher: postings.Voucher,
+    date: dt.date,
+    source_type: str,
+    source_id: str,
+    legal_entity: LegalEntity | None = None,
+) -> Voucher:
+    """Write ``voucher`` to the ledger, in the caller's transaction, and return its row.
+
+    Refuses (422, nothing written) a voucher without lines, one that does not balance in
+    accounting currency, a line on an unknown ledger account, or amounts with more
+    decimals than their currency has. ``legal_entity`` defaults to the first one. The
+    number comes from a gap-free sequence: a rolled-back posting gives it back.
+    """
+    if not voucher.lines:
+        raise Invalid.field("voucher", "a voucher needs at least one line")
+    voucher.check_balanced()
+    entity = legal_entity or default_legal_entity(session)
+    accounting = currency(entity.accounting_currency, "accounting_currency")
+    numbers = {line.account for line in voucher.lines}
+    found = session.execute(
+        select(LedgerAccount.number, LedgerAccount.id).where(LedgerAccount.number.in_(numbers))
+    )
+    accounts = {number: ident for number, ident in found}
+    lines = []
+    for i, line in enumerate(voucher.lines):
+        if line.account not in accounts:
+            raise Invalid.field(f"lines[{i}].account", f"no ledger account {line.account}")
+        if round_amount(line.amount_accounting, accounting) != line.amount_accounting:
+            raise Invalid.field(
+                f"lines[{i}].amount_accounting",
+                f"{line.amount_accounting} has more decimals than {accounting.code} allows",
+            )
+        if round_amount(line.amount_transaction, line.currency) != line.amount_transaction:
+            raise Invalid.field(
+                f"lines[{i}].amount_transaction",
+                f"{line.amount_transaction} has more decimals than {line.currency.code} allows",
+            )
+        lines.append(
+            VoucherLine(
+                ledger_account_id=accounts[line.account],
+                account=line.account,
+                posting_type=line.posting_type.value,
+                currency=line.currency.code,
+                amount_transaction=line.amount_transaction,
+                amount_accounting=line.amount_accounting,
+                exchange_rate=line.exchange_rate,
+                dimensions=dict(dimension_set(line.dimensions)),
+                tax_code=line.tax_code,
+            )
+        )
+    row = Voucher(
+        number=next_number(session, VOUCHER_SEQUENCE),
+        date=date,
+        source_type=source_type,
+        source_id=source_id,
+        legal_entity_id=entity.id,
+        lines=lines,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def vouchers_query(
+    source_type: str | None = None, source_id: str | None = None, account: str | None = None
+) -> Select[Any]:
+    """Vouchers filtered by source and by an account any of their lines posts to."""
+    stmt = select(Voucher)
+    if source_type is not None:
+        stmt = stmt.where(Voucher.source_type == source_type)
+    if source_id is not None:
+        stmt = stmt.where(Voucher.source_id == source_id)
+    if account is not None:
+        stmt = stmt.where(
+            Voucher.id.in_(select(VoucherLine.voucher_id).where(VoucherLine.account == account))
+        )
+    return stmt
+
+
+@dataclass(frozen=True)
+class AccountBalance:
+    """One account's debits, credits and balance (debit minus credit)."""
+
+    account: str
+    name: str
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        """Debit positive, credit negative."""
+        return self.debit - self.credit
+
+
+@dataclass(frozen=True)
+class TrialBalance:
+    """Every account with postings up to ``date``, in accounting currency."""
+
+    legal_entity_id: int
+    date: dt.date
+    currency: str
+    accounts: Sequence[AccountBalance]
+
+    @property
+    def total_debit(self) -> Decimal:
+        """The sum of the debits."""
+        return sum((a.debit for a in self.accounts), ZERO)
+
+    @property
+    def total_credit(self) -> Decimal:
+        """The sum of the credits (positive)."""
+        return sum((a.credit for a in self.accounts), ZERO)
+
+    @property
+    def total_balance(self) -> Decimal:
+        """The sum of the balances: zero, as every voucher balances."""
+        return sum((a.balance for a in self.accounts), ZERO)
+
+
+def trial_balance(
+    session: Session, on: dt.date, legal_entity_id: str | None = None
+) -> TrialBalance:
+    """Debits, credits and balance per account of vouchers dated on or before ``on``.
+
+    ``legal_entity_id`` defaults to the first legal entity. Sums run in SQL on exact
+    decimals; the accounts come ordered by number.
+    """
+    if legal_entity_id is None:
+        entity = default_legal_entity(session)
+    else:
+        entity = session.get(LegalEntity, parse_id(legal_entity_id) or -1)  # type: ignore[assignment]
+        if entity is None:
+            raise Invalid.field("legal_entity_id", f"no legal entity with id {legal_entity_id}")
+    amount = VoucherLine.amount_accounting
+    # No ELSE: SUM skips the NULLs, and no untyped literal mixes into the exact sum.
+    debit = func.sum(case((amount > 0, amount)))
+    credit = func.sum(case((amount < 0, amount)))
+    stmt = (
+        select(LedgerAccount.number, LedgerAccount.name, debit, credit)
+        .join(VoucherLine, VoucherLine.ledger_account_id == LedgerAccount.id)
+        .join(Voucher, Voucher.id == VoucherLine.voucher_id)
+        .where(Voucher.date <= on, Voucher.legal_entity_id == entity.id)
+        .group_by(LedgerAccount.number, LedgerAccount.name)
+        .order_by(LedgerAccount.number)
+    )
+    rows = [
+        AccountBalance(number, name, dr or ZERO, ZERO - (cr or ZERO))
+        for number, name, dr, cr in session.execute(stmt)
+    ]
+    return TrialBalance(entity.id, on, entity.accounting_currency, rows)

@@ -1,0 +1,1 @@
+"""Who may use Billable: users and their tokens."""

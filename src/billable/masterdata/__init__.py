@@ -1,0 +1,1 @@
+"""Master data use cases: customers, projects, price lists, contracts."""

@@ -1,0 +1,1 @@
+"""Automated invoice runs: schedules, run dates, catch-up."""
