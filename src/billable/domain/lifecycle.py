@@ -5,6 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from billable.domain.errors import Conflict
+from billable.domain.vocabulary import (
+    EntryState,
+    InvoiceState,
+    JournalState,
+    MilestoneState,
+    PaymentState,
+    PostedTransactionState,
+    ProductLineState,
+    ProposalState,
+)
 
 
 @dataclass(frozen=True)
@@ -56,76 +66,80 @@ def _table(name: str, *rows: tuple[str, str, str]) -> Lifecycle:
 
 ENTRY = _table(
     "entry",
-    ("draft", "submit", "submitted"),
-    ("submitted", "approve", "approved"),
-    ("submitted", "reject", "rejected"),
-    ("submitted", "recall", "draft"),
-    ("rejected", "submit", "submitted"),
-    ("draft", "edit", "draft"),
-    ("rejected", "edit", "rejected"),
+    (EntryState.DRAFT, "submit", EntryState.SUBMITTED),
+    (EntryState.SUBMITTED, "approve", EntryState.APPROVED),
+    (EntryState.SUBMITTED, "reject", EntryState.REJECTED),
+    (EntryState.SUBMITTED, "recall", EntryState.DRAFT),
+    (EntryState.REJECTED, "submit", EntryState.SUBMITTED),
+    (EntryState.DRAFT, "edit", EntryState.DRAFT),
+    (EntryState.REJECTED, "edit", EntryState.REJECTED),
 )
 
 #: project_invoice_status of a proforma invoice.
 INVOICE = _table(
     "invoice",
-    ("draft", "edit", "draft"),
-    ("in_review", "edit", "in_review"),
-    ("draft", "review", "in_review"),
-    ("in_review", "reopen", "draft"),
-    ("draft", "confirm", "confirmed"),
-    ("in_review", "confirm", "confirmed"),
-    ("confirmed", "correct", "confirmed"),
+    (InvoiceState.DRAFT, "edit", InvoiceState.DRAFT),
+    (InvoiceState.IN_REVIEW, "edit", InvoiceState.IN_REVIEW),
+    (InvoiceState.DRAFT, "review", InvoiceState.IN_REVIEW),
+    (InvoiceState.IN_REVIEW, "reopen", InvoiceState.DRAFT),
+    (InvoiceState.DRAFT, "confirm", InvoiceState.CONFIRMED),
+    (InvoiceState.IN_REVIEW, "confirm", InvoiceState.CONFIRMED),
+    (InvoiceState.CONFIRMED, "correct", InvoiceState.CONFIRMED),
 )
 
 #: The customer-facing ``status`` of an invoice; paying needs a confirmed invoice (checked
 #: by :func:`billable.domain.invoice.check_status_change`).
 INVOICE_PAYMENT = _table(
     "invoice payment status",
-    ("active", "pay", "paid"),
-    ("paid", "unpay", "active"),
+    (PaymentState.ACTIVE, "pay", PaymentState.PAID),
+    (PaymentState.PAID, "unpay", PaymentState.ACTIVE),
 )
 
 MILESTONE = _table(
     "milestone",
-    ("not_ready", "mark_ready", "ready_to_invoice"),
-    ("ready_to_invoice", "mark_not_ready", "not_ready"),
-    ("ready_to_invoice", "invoice", "customer_invoice_created"),
-    ("customer_invoice_created", "uninvoice", "ready_to_invoice"),
-    ("customer_invoice_created", "confirm", "customer_invoice_posted"),
+    (MilestoneState.NOT_READY, "mark_ready", MilestoneState.READY_TO_INVOICE),
+    (MilestoneState.READY_TO_INVOICE, "mark_not_ready", MilestoneState.NOT_READY),
+    (MilestoneState.READY_TO_INVOICE, "invoice", MilestoneState.CUSTOMER_INVOICE_CREATED),
+    (MilestoneState.CUSTOMER_INVOICE_CREATED, "uninvoice", MilestoneState.READY_TO_INVOICE),
+    (MilestoneState.CUSTOMER_INVOICE_CREATED, "confirm", MilestoneState.CUSTOMER_INVOICE_POSTED),
     # A progress milestone with an amount left to bill can be made ready again.
-    ("customer_invoice_posted", "mark_ready", "ready_to_invoice"),
+    (MilestoneState.CUSTOMER_INVOICE_POSTED, "mark_ready", MilestoneState.READY_TO_INVOICE),
 )
 
 #: Billing status of a product-based contract line.
 PRODUCT_LINE = _table(
     "product line",
-    ("not_ready", "mark_ready", "ready_to_invoice"),
-    ("ready_to_invoice", "mark_not_ready", "not_ready"),
-    ("ready_to_invoice", "invoice", "customer_invoice_created"),
-    ("customer_invoice_created", "uninvoice", "ready_to_invoice"),
-    ("customer_invoice_created", "confirm", "customer_invoice_posted"),
+    (ProductLineState.NOT_READY, "mark_ready", ProductLineState.READY_TO_INVOICE),
+    (ProductLineState.READY_TO_INVOICE, "mark_not_ready", ProductLineState.NOT_READY),
+    (ProductLineState.READY_TO_INVOICE, "invoice", ProductLineState.CUSTOMER_INVOICE_CREATED),
+    (ProductLineState.CUSTOMER_INVOICE_CREATED, "uninvoice", ProductLineState.READY_TO_INVOICE),
+    (
+        ProductLineState.CUSTOMER_INVOICE_CREATED,
+        "confirm",
+        ProductLineState.CUSTOMER_INVOICE_POSTED,
+    ),
 )
 
 #: An integration journal: editable while draft, immutable once posted.
 JOURNAL = _table(
     "integration journal",
-    ("draft", "edit", "draft"),
-    ("draft", "post", "posted"),
+    (JournalState.DRAFT, "edit", JournalState.DRAFT),
+    (JournalState.DRAFT, "post", JournalState.POSTED),
 )
 
 #: An invoice proposal: lines arrive by import from staging, then it is posted.
 PROPOSAL = _table(
     "invoice proposal",
-    ("waiting", "import", "ready"),
-    ("ready", "edit", "ready"),
-    ("ready", "post", "posted"),
+    (ProposalState.WAITING, "import", ProposalState.READY),
+    (ProposalState.READY, "edit", ProposalState.READY),
+    (ProposalState.READY, "post", ProposalState.POSTED),
     # Format sections and the invoice format may change until the proposal is posted.
-    ("waiting", "format", "waiting"),
-    ("ready", "format", "ready"),
+    (ProposalState.WAITING, "format", ProposalState.WAITING),
+    (ProposalState.READY, "format", ProposalState.READY),
 )
 
 #: A posted project transaction: adjust accounting replaces it by a new one.
 POSTED_TRANSACTION = _table(
     "posted transaction",
-    ("posted", "adjust", "adjusted"),
+    (PostedTransactionState.POSTED, "adjust", PostedTransactionState.ADJUSTED),
 )

@@ -1,0 +1,111 @@
+"""Billable's vocabulary: every state, transaction type and kind as an enum.
+
+These are the only spellings of the words; everything else (use cases, SQL, the API)
+names the members. A ``StrEnum`` member *is* its string, so a member can be stored,
+compared and bound as a SQL parameter unchanged. The billing types, detail sources and
+transaction classes live beside the rules that use them and are re-exported here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from billable.domain.invoice import BillingType, DetailSource
+from billable.domain.pricing import TransactionClass
+
+__all__ = [
+    "ActualType",
+    "BillingType",
+    "DetailSource",
+    "EntryState",
+    "InvoiceState",
+    "JobState",
+    "JournalState",
+    "MilestoneState",
+    "PaymentState",
+    "PostedTransactionState",
+    "ProductLineState",
+    "ProposalState",
+    "TransactionClass",
+]
+
+
+class EntryState(StrEnum):
+    """A time, expense, material or fee entry."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class InvoiceState(StrEnum):
+    """A proforma invoice's ``project_invoice_status``."""
+
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    CONFIRMED = "confirmed"
+
+
+class PaymentState(StrEnum):
+    """A proforma invoice's customer-facing ``status``."""
+
+    ACTIVE = "active"
+    PAID = "paid"
+
+
+class MilestoneState(StrEnum):
+    """A fixed-price milestone's invoice status (seed 001)."""
+
+    NOT_READY = "not_ready"
+    READY_TO_INVOICE = "ready_to_invoice"
+    CUSTOMER_INVOICE_CREATED = "customer_invoice_created"
+    CUSTOMER_INVOICE_POSTED = "customer_invoice_posted"
+
+
+class ProductLineState(StrEnum):
+    """A product-based contract line's billing status."""
+
+    NOT_READY = "not_ready"
+    READY_TO_INVOICE = "ready_to_invoice"
+    CUSTOMER_INVOICE_CREATED = "customer_invoice_created"
+    CUSTOMER_INVOICE_POSTED = "customer_invoice_posted"
+
+
+class JournalState(StrEnum):
+    """An integration journal."""
+
+    DRAFT = "draft"
+    POSTED = "posted"
+
+
+class ProposalState(StrEnum):
+    """An invoice proposal."""
+
+    WAITING = "waiting"
+    READY = "ready"
+    POSTED = "posted"
+
+
+class PostedTransactionState(StrEnum):
+    """A posted project transaction."""
+
+    POSTED = "posted"
+    ADJUSTED = "adjusted"
+
+
+class ActualType(StrEnum):
+    """What an actual records (seed 001): a cost, unbilled sales, or billed sales."""
+
+    COST = "cost"
+    UNBILLED_SALES = "unbilled_sales"
+    BILLED_SALES = "billed_sales"
+
+
+class JobState(StrEnum):
+    """A background job."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
