@@ -1,11 +1,15 @@
-"""Date-based invoice schedules: which dates a time-and-material line is invoiced on."""
+"""Date-based invoice schedules, and the one rule of when a contract line is due."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+from billable.domain.vocabulary import ProductLineState
 
 
 class Frequency(StrEnum):
@@ -91,3 +95,87 @@ def is_run_date(frequency: Frequency, start: dt.date, date: dt.date) -> bool:
         return days % 14 == 0
     wanted = (start.day,) if frequency is Frequency.MONTHLY else semimonthly_days(start.day)
     return date in {_clamp(date.year, date.month, d) for d in wanted}
+
+
+# --- when a contract line is due ------------------------------------------------------
+
+
+class LineKind(StrEnum):
+    """What a contract line bills: project work or a product."""
+
+    PROJECT = "project"
+    PRODUCT = "product"
+
+
+class BillingMethod(StrEnum):
+    """How a project line bills: its actuals, or its milestones."""
+
+    TIME_AND_MATERIAL = "time_and_material"
+    FIXED_PRICE = "fixed_price"
+
+
+@dataclass(frozen=True)
+class LineDue:
+    """What decides when a contract line is due: its schedule, its own date and
+    readiness (a product line), and the dates of its ready milestones (fixed price)."""
+
+    kind: str
+    billing_method: str | None = None
+    frequency: Frequency | None = None
+    start: dt.date | None = None
+    product_ready: bool = False
+    date: dt.date | None = None
+    ready_milestone_dates: tuple[dt.date, ...] = ()
+
+    @classmethod
+    def of(cls, line: Any, ready_milestone_dates: tuple[dt.date, ...] = ()) -> LineDue:
+        """The due facts of a contract line (anything with its column names)."""
+        frequency = line.schedule_frequency
+        return cls(
+            kind=line.kind,
+            billing_method=line.billing_method,
+            frequency=Frequency(frequency) if frequency else None,
+            start=line.schedule_start_date,
+            product_ready=line.product_status == ProductLineState.READY_TO_INVOICE,
+            date=line.date,
+            ready_milestone_dates=ready_milestone_dates,
+        )
+
+    @property
+    def scheduled(self) -> bool:
+        """Whether the line has a date-based schedule."""
+        return self.frequency is not None and self.start is not None
+
+
+def is_due(line: LineDue, run_date: dt.date) -> bool:
+    """Whether an automated run of ``run_date`` invoices the line: a scheduled line on its
+    run dates, a fixed-price line while a ready milestone is dated on or before it, a ready
+    product line once its own date (if any) has come."""
+    on_schedule = (
+        line.frequency is not None
+        and line.start is not None
+        and is_run_date(line.frequency, line.start, run_date)
+    )
+    product_due = (
+        line.kind == LineKind.PRODUCT
+        and line.product_ready
+        and (line.date is None or line.date <= run_date)
+    )
+    milestone_due = line.billing_method == BillingMethod.FIXED_PRICE and any(
+        date <= run_date for date in line.ready_milestone_dates
+    )
+    return on_schedule or product_due or milestone_due
+
+
+def due_dates(line: LineDue, today: dt.date, count: int = 6) -> list[dt.date]:
+    """The dates the line is (next) due, as the contract line shows them: a schedule's
+    next ``count`` run dates; a ready product line's own date, or today once it has
+    passed; a fixed-price line's ready milestone dates (due on each from then on)."""
+    if line.scheduled:
+        assert line.frequency is not None and line.start is not None
+        return upcoming(line.frequency, line.start, today, count)
+    if line.kind == LineKind.PRODUCT:
+        return [max(line.date or today, today)] if line.product_ready else []
+    if line.billing_method == BillingMethod.FIXED_PRICE:
+        return sorted(set(line.ready_milestone_dates))
+    return []

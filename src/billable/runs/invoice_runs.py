@@ -17,14 +17,16 @@ import contextlib
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from billable.billing.bulk_create import create_invoices, prepare_chunk
 from billable.domain.errors import Invalid
-from billable.domain.schedule import Frequency, is_run_date
+from billable.domain.schedule import BillingMethod, LineDue, LineKind, is_due
+from billable.domain.vocabulary import MilestoneState, ProductLineState
 from billable.persistence.tables import (
     Contract,
     ContractLine,
@@ -57,41 +59,53 @@ class RunResult:
 
 
 def due_plan(uow: UnitOfWork, run_date: dt.date) -> dict[int, list[int]]:
-    """Contract id -> ids of its lines due on ``run_date``."""
-    plan: dict[int, list[int]] = defaultdict(list)
+    """Contract id -> ids of its lines due on ``run_date`` (the domain's ``is_due``)."""
     with uow:
-        session = uow.session
-        scheduled = session.execute(
-            select(
-                ContractLine.id,
-                ContractLine.contract_id,
-                ContractLine.schedule_frequency,
-                ContractLine.schedule_start_date,
-            )
-            .where(ContractLine.schedule_frequency.is_not(None))
-            .order_by(ContractLine.id)
-        ).all()
-        for line_id, contract_id, frequency, start in scheduled:
-            if frequency and start and is_run_date(Frequency(frequency), start, run_date):
-                plan[contract_id].append(line_id)
-        milestone_lines = select(Milestone.contract_line_id).where(
-            Milestone.status == "ready_to_invoice", Milestone.date <= run_date
+        lines = due_candidates(uow.session, run_date)
+    plan: dict[int, list[int]] = defaultdict(list)
+    for (line_id, contract_id), line in lines.items():
+        if is_due(line, run_date):
+            plan[contract_id].append(line_id)
+    return {cid: sorted(lines) for cid, lines in sorted(plan.items())}
+
+
+def due_candidates(session: Session, run_date: dt.date) -> dict[tuple[int, int], LineDue]:
+    """(line id, contract id) -> what decides when the line is due, for every line that
+    could be due on ``run_date``: scheduled lines, ready product lines, and fixed-price
+    lines with a ready milestone dated on or before it. Three queries, however many lines."""
+    found: dict[tuple[int, int], LineDue] = {}
+    candidates = select(
+        ContractLine.id,
+        ContractLine.contract_id,
+        ContractLine.kind,
+        ContractLine.billing_method,
+        ContractLine.schedule_frequency,
+        ContractLine.schedule_start_date,
+        ContractLine.product_status,
+        ContractLine.date,
+    )
+    ready_product = (ContractLine.kind == LineKind.PRODUCT) & (
+        ContractLine.product_status == ProductLineState.READY_TO_INVOICE
+    )
+    for row in session.execute(
+        candidates.where(ContractLine.schedule_frequency.is_not(None) | ready_product)
+    ):
+        found[(row.id, row.contract_id)] = LineDue.of(row)
+    milestones: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
+    for line_id, contract_id, date in session.execute(
+        select(ContractLine.id, ContractLine.contract_id, Milestone.date)
+        .join(Milestone, Milestone.contract_line_id == ContractLine.id)
+        .where(
+            ContractLine.billing_method == BillingMethod.FIXED_PRICE,
+            Milestone.status == MilestoneState.READY_TO_INVOICE,
+            Milestone.date <= run_date,
         )
-        for line_id, contract_id in session.execute(
-            select(ContractLine.id, ContractLine.contract_id).where(
-                ContractLine.billing_method == "fixed_price", ContractLine.id.in_(milestone_lines)
-            )
-        ):
-            plan[contract_id].append(line_id)
-        for line_id, contract_id in session.execute(
-            select(ContractLine.id, ContractLine.contract_id).where(
-                ContractLine.kind == "product",
-                ContractLine.product_status == "ready_to_invoice",
-                (ContractLine.date.is_(None)) | (ContractLine.date <= run_date),
-            )
-        ):
-            plan[contract_id].append(line_id)
-    return {cid: sorted(set(lines)) for cid, lines in sorted(plan.items())}
+    ):
+        milestones[(line_id, contract_id)].append(date)
+    for key, dates in milestones.items():
+        base = found.get(key) or LineDue(LineKind.PROJECT, BillingMethod.FIXED_PRICE)
+        found[key] = replace(base, ready_milestone_dates=tuple(dates))
+    return found
 
 
 def _done(uow: UnitOfWork, run_date: dt.date, contract_ids: list[int]) -> set[int]:
