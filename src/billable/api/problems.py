@@ -7,8 +7,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
-from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
 from billable.domain.errors import (
@@ -19,6 +17,7 @@ from billable.domain.errors import (
     NotFound,
     Unauthorized,
 )
+from billable.persistence.errors import DatabaseError, Failure, meaning
 
 STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
@@ -72,35 +71,35 @@ def install(app: FastAPI) -> None:
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
         return problem(exc.status_code, str(exc.detail), str(exc.detail))
 
-    @app.exception_handler(IntegrityError)
-    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+    @app.exception_handler(DatabaseError)
+    async def _database(_: Request, exc: Exception) -> JSONResponse:
+        found = meaning(exc)
+        if found is None:
+            raise exc
+        return _database_problem(found.failure, found.reason)
+
+
+def _database_problem(failure: Failure, reason: str) -> JSONResponse:
+    """The answer to a database failure: nothing was changed, and what to do."""
+    if failure is Failure.CONCURRENT_INSERT:
         # A concurrent request took the same actual, milestone or number first.
         return problem(
             409,
             "Conflict with a concurrent change",
             "another request changed the same records first; reload and retry",
         )
-
-    @app.exception_handler(StaleDataError)
-    async def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
+    if failure is Failure.STALE:
         return problem(
             409,
             "Conflict with a concurrent change",
             "the invoice was changed by another request; reload and retry",
         )
-
-    @app.exception_handler(StatementError)
-    async def _unstorable(_: Request, exc: StatementError) -> JSONResponse:
+    if failure is Failure.UNSTORABLE:
         # ExactDecimal refuses (never changes) a value it cannot keep exactly; a value
         # that got that far is out of range, not a server fault.
-        if isinstance(exc.orig, ValueError | TypeError):
-            return problem(422, "Invalid input", f"a value cannot be stored exactly: {exc.orig}")
-        raise exc
-
-    @app.exception_handler(OperationalError)
-    async def _operational(_: Request, exc: OperationalError) -> JSONResponse:
-        return problem(
-            503,
-            "Database unavailable",
-            "the database is busy or unreachable; nothing was changed, retry",
-        )
+        return problem(422, "Invalid input", f"a value cannot be stored exactly: {reason}")
+    return problem(
+        503,
+        "Database unavailable",
+        "the database is busy or unreachable; nothing was changed, retry",
+    )

@@ -19,13 +19,12 @@ from alembic.util import CommandError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from billable.demo import dataset as demo_data
 from billable.domain.errors import Conflict, DomainError, Invalid, NotFound
 from billable.identity.users import add_user
-from billable.persistence.db import make_engine, session_factory
+from billable.persistence.db import Engine, make_engine, session_factory
+from billable.persistence.errors import DatabaseError
 from billable.persistence.migrate import alembic_config, upgrade
 from billable.persistence.uow import UnitOfWork
 
@@ -66,7 +65,7 @@ def refusals() -> Iterator[None]:
     except DomainError as exc:
         error_console.print(f"[bold red]Refused:[/] {escape(exc.detail)}")
         raise typer.Exit(exit_code(exc)) from None
-    except (SQLAlchemyError, CommandError) as exc:
+    except (DatabaseError, CommandError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         error_console.print(f"[bold red]Database error:[/] {escape(first_line)}")
         error_console.print(
