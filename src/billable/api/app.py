@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import FastAPI
-from sqlalchemy import Engine
 
 from billable import __version__
 from billable.api import problems
 from billable.api.routers import (
     billing,
+    contracts,
     entries,
     erp,
     invoices,
@@ -21,7 +21,7 @@ from billable.api.routers import (
 )
 from billable.api.routers import proposal_format as formatting
 from billable.jobs.dispatch import Dispatcher, dispatcher_for
-from billable.persistence.db import make_engine, session_factory
+from billable.persistence.db import Engine, make_engine, session_factory
 
 DESCRIPTION = """Project invoicing: approved time, expenses, material, fees and milestones
 become proforma invoices that are edited, confirmed and corrected.
@@ -50,7 +50,17 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     problems.install(app)
     app.state.dispatcher = _lazy_dispatcher(app.state.engine)
     # Bulk routes first: /invoices/bulk must not be read as /invoices/{id}.
-    for module in (jobs, masterdata, erp, journal, entries, billing, invoices, proposals):
+    for module in (
+        jobs,
+        masterdata,
+        contracts,
+        erp,
+        journal,
+        entries,
+        billing,
+        invoices,
+        proposals,
+    ):
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(formatting.router, prefix="/api/v1")
 

@@ -1,4 +1,5 @@
-"""Response bodies of the ERP side: setup rows, vouchers and the trial balance."""
+"""Response bodies of the ERP side: setup rows, vouchers and the trial balance, from
+the read side's values."""
 
 from __future__ import annotations
 
@@ -6,28 +7,20 @@ from typing import Any
 
 from billable.api.present import money, num
 from billable.erp.ledger import TrialBalance
-from billable.persistence.tables import (
-    ExchangeRate,
-    FinancialDimension,
-    FixedRateAgreement,
-    LedgerAccount,
-    LegalEntity,
-    TaxCode,
-    Voucher,
-)
+from billable.views.records import Record
 
 
-def legal_entity(row: LegalEntity) -> dict[str, Any]:
+def legal_entity(row: Record) -> dict[str, Any]:
     """A legal entity."""
     return {"id": str(row.id), "name": row.name, "accounting_currency": row.accounting_currency}
 
 
-def ledger_account(row: LedgerAccount) -> dict[str, Any]:
+def ledger_account(row: Record) -> dict[str, Any]:
     """A ledger account."""
     return {"id": str(row.id), "number": row.number, "name": row.name, "kind": row.kind}
 
 
-def exchange_rate(row: ExchangeRate) -> dict[str, Any]:
+def exchange_rate(row: Record) -> dict[str, Any]:
     """An exchange rate, per one unit of ``from_currency``."""
     return {
         "id": str(row.id),
@@ -38,7 +31,7 @@ def exchange_rate(row: ExchangeRate) -> dict[str, Any]:
     }
 
 
-def fixed_rate_agreement(row: FixedRateAgreement) -> dict[str, Any]:
+def fixed_rate_agreement(row: Record) -> dict[str, Any]:
     """A contract's fixed-rate agreement."""
     return {
         "contract_id": str(row.contract_id),
@@ -48,23 +41,24 @@ def fixed_rate_agreement(row: FixedRateAgreement) -> dict[str, Any]:
     }
 
 
-def tax_code(row: TaxCode) -> dict[str, Any]:
+def tax_code(row: Record) -> dict[str, Any]:
     """A tax code; ``rate`` in percent."""
     return {"id": str(row.id), "code": row.code, "name": row.name, "rate": num(row.rate)}
 
 
-def tax_group(row: Any) -> dict[str, Any]:
+def tax_group(row: Record) -> dict[str, Any]:
     """A sales tax group or an item sales tax group."""
     return {"id": str(row.id), "code": row.code, "tax_codes": list(row.tax_codes)}
 
 
-def financial_dimension(row: FinancialDimension) -> dict[str, Any]:
+def financial_dimension(row: Record) -> dict[str, Any]:
     """A financial dimension and its values."""
     return {"id": str(row.id), "name": row.name, "values": list(row.values)}
 
 
-def voucher(row: Voucher, accounting_currency: str) -> dict[str, Any]:
+def voucher(row: Record) -> dict[str, Any]:
     """A voucher with its lines, each amount with its currency's minor unit."""
+    accounting_currency = row.accounting_currency
     return {
         "id": str(row.id),
         "number": str(row.number),

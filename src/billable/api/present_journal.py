@@ -6,19 +6,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from billable.api.present import money, num, sid
 from billable.domain.dimensions import DistributedPart
-from billable.erp.journal import line_rate
-from billable.erp.journal_posting import line_parts
-from billable.persistence.tables import (
-    IntegrationJournal,
-    IntegrationJournalLine,
-    LegalEntity,
-    PostedTransaction,
-)
+from billable.views.journal import JournalView
+from billable.views.records import Record
 
 #: Finance screens show rates per 100 units (seed 003: "price exchange rate 125").
 PER_HUNDRED = Decimal(100)
@@ -36,9 +27,9 @@ def parts(rows: Sequence[DistributedPart], code: str) -> list[dict[str, Any]]:
     ]
 
 
-def journal_line(session: Session, line: IntegrationJournalLine, accounting: str) -> dict[str, Any]:
+def journal_line(line: Record) -> dict[str, Any]:
     """A journal line; a draft line's rate is the one in force now (``null`` if none)."""
-    found = line_rate(session, line, accounting)
+    found = line.rate
     return {
         "id": str(line.id),
         "journal_id": str(line.journal_id),
@@ -58,36 +49,34 @@ def journal_line(session: Session, line: IntegrationJournalLine, accounting: str
         "sales_tax_group": line.sales_tax_group,
         "item_sales_tax_group": line.item_sales_tax_group,
         "dimensions": dict(line.dimensions or {}),
-        "distribution": parts(line_parts(line), line.currency) if line.distribution else None,
+        "distribution": parts(line.parts, line.currency) if line.parts is not None else None,
     }
 
 
-def journal(session: Session, row: IntegrationJournal) -> dict[str, Any]:
+def journal(view: JournalView) -> dict[str, Any]:
     """A journal with its lines."""
-    entity = session.get(LegalEntity, row.legal_entity_id)
-    assert entity is not None  # a foreign key
+    row = view.journal
     return {
         "id": str(row.id),
         "legal_entity_id": str(row.legal_entity_id),
         "status": row.status,
         "posted_at": row.posted_at,
-        "lines": [journal_line(session, line, entity.accounting_currency) for line in row.lines],
+        "lines": [journal_line(line) for line in view.lines],
     }
 
 
-def journal_summary(session: Session, row: IntegrationJournal) -> dict[str, Any]:
+def journal_summary(row: Record) -> dict[str, Any]:
     """A journal without its lines: how many it has."""
-    count = session.scalar(select(func.count()).where(IntegrationJournalLine.journal_id == row.id))
     return {
         "id": str(row.id),
         "legal_entity_id": str(row.legal_entity_id),
         "status": row.status,
         "posted_at": row.posted_at,
-        "line_count": int(count or 0),
+        "line_count": row.line_count,
     }
 
 
-def posted_transaction(row: PostedTransaction) -> dict[str, Any]:
+def posted_transaction(row: Record) -> dict[str, Any]:
     """A posted transaction; ``exchange_rate`` per one unit, as on vouchers."""
     code = row.currency
     return {

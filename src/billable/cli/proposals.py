@@ -10,7 +10,7 @@ from billable.cli.main import app, console, database, error_console, refusals, u
 from billable.erp import proposal_import
 from billable.jobs import records as jobs
 from billable.jobs.handlers import execute
-from billable.persistence.tables import Job
+from billable.views import jobs as job_views
 
 proposals_app = typer.Typer(help="Invoice proposals of the ERP side.", no_args_is_help=True)
 app.add_typer(proposals_app, name="proposals")
@@ -39,8 +39,7 @@ def post_ready() -> None:
         job_id = jobs.enqueue(make_uow(), "post_invoice_proposals", {}, None)
         execute(make_uow, job_id)
         with make_uow() as uow:
-            job = uow.session.get(Job, job_id)
-            assert job is not None
+            job = job_views.job(uow.session, job_id)
             status, result, error = job.status, job.result or {}, job.error
     if status != "succeeded":
         error_console.print(f"[bold red]Failed:[/] {escape(error or status)}")

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 
 from billable.cli.main import app, console, database, refusals, uow_factory
 from billable.domain.errors import Conflict
 from billable.erp import journal as integration_journal
 from billable.erp import journal_posting
-from billable.persistence.tables import IntegrationJournal, Voucher
+from billable.views import erp as erp_views
+from billable.views import journal as journal_views
 
 staging_app = typer.Typer(
     help="Import from staging (the integration journal).", no_args_is_help=True
@@ -38,22 +38,14 @@ def staging_import(
             console.print("Nothing to import: every cost and unbilled sales actual is journaled.")
             return
         with new() as uow:
-            journal = uow.session.get(IntegrationJournal, journal_id)
-            assert journal is not None
-            count = len(journal.lines)
+            count = journal_views.line_count(uow.session, journal_id)
         console.print(f"Imported integration journal {journal_id}: {count} line(s), draft.")
         if not post:
             return
         journal_posting.post_journal(new(), str(journal_id))
         with new() as uow:
-            stmt = (
-                select(Voucher.number)
-                .where(
-                    Voucher.source_type == journal_posting.SOURCE_TYPE,
-                    Voucher.source_id == str(journal_id),
-                )
-                .order_by(Voucher.number)
+            numbers = erp_views.voucher_numbers(
+                uow.session, journal_posting.SOURCE_TYPE, str(journal_id)
             )
-            numbers = [str(number) for number in uow.session.scalars(stmt)]
         shown = ", ".join(numbers) if numbers else "none"
         console.print(f"Posted journal {journal_id}: {len(numbers)} voucher(s): {shown}.")

@@ -12,14 +12,14 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import Engine, select
 
 from billable.cli.main import app, console, database, error_console, refusals, uow_factory
 from billable.domain.errors import Invalid
 from billable.jobs import records as jobs
 from billable.jobs.handlers import execute
-from billable.persistence.tables import Job, Notification
+from billable.persistence.db import Engine
 from billable.runs import invoice_runs as runs
+from billable.views import jobs as job_views
 
 
 def _parse_date(text: str | None) -> dt.date:
@@ -41,8 +41,7 @@ class _JobState:
 
 def _job(engine: Engine, job_id: int) -> _JobState:
     with uow_factory(engine)() as uow:
-        job = uow.session.get(Job, job_id)
-        assert job is not None
+        job = job_views.job(uow.session, job_id)
         return _JobState(job.status, job.progress_done, job.progress_total, job.error)
 
 
@@ -79,9 +78,7 @@ def _run_with_progress(engine: Engine, job_id: int, label: str) -> _JobState:
 
 def _show_notifications(engine: Engine, job_id: int) -> None:
     with uow_factory(engine)() as uow:
-        for note in uow.session.scalars(
-            select(Notification).where(Notification.job_id == job_id).order_by(Notification.id)
-        ):
+        for note in job_views.job_notifications(uow.session, job_id):
             style = "red" if note.level == "error" else "green"
             console.print(f"[{style}]{note.title}:[/] {note.message}", soft_wrap=True)
 
@@ -176,9 +173,7 @@ def notifications(
 ) -> None:
     """The latest notifications left by background jobs."""
     with refusals(), database() as engine, uow_factory(engine)() as uow:
-        rows = uow.session.scalars(
-            select(Notification).order_by(Notification.id.desc()).limit(limit)
-        ).all()
+        rows = job_views.latest_notifications(uow.session, limit)
         table = Table("when", "job", "title", "message")
         for note in rows:
             table.add_row(

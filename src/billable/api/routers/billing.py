@@ -3,22 +3,21 @@
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
-from billable.api import present
+from billable.api import present_billing as present
 from billable.api.deps import ReadBilling, Uow, WriteBilling
-from billable.api.pagination import Page, paginate
+from billable.api.pagination import Page, page
+from billable.api.present_masterdata import milestone
 from billable.api.schemas import entries as s
-from billable.api.schemas.masterdata import MilestoneOut, MilestoneReadyIn
+from billable.api.schemas.contracts import MilestoneOut, MilestoneReadyIn
 from billable.billing import backlog
 from billable.domain.invoice import BillingType
 from billable.masterdata import contracts
-from billable.persistence.lookups import get, parse_id
-from billable.persistence.tables import Actual, Contract, Milestone
+from billable.views import backlog as backlog_view
+from billable.views import contracts as contract_views
+from billable.views import entries as views
 
 router = APIRouter(tags=["billing"])
-
-_ACTUAL_FILTERS = ("contract_id", "contract_line_id", "project_id", "source_id")
 
 
 @router.get("/actuals", response_model=Page[s.ActualOut], dependencies=[ReadBilling])
@@ -32,34 +31,22 @@ def list_actuals(
     transaction_type: Literal["cost", "unbilled_sales", "billed_sales"] | None = None,
     source_id: str | None = None,
 ) -> dict[str, Any]:
-    stmt = select(Actual)
     given = {
         "contract_id": contract_id,
         "contract_line_id": contract_line_id,
         "project_id": project_id,
         "source_id": source_id,
     }
-    for name in _ACTUAL_FILTERS:
-        if given[name] is not None:
-            stmt = stmt.where(getattr(Actual, name) == (parse_id(given[name]) or -1))
-    if transaction_type is not None:
-        stmt = stmt.where(Actual.transaction_type == transaction_type)
     with uow:
-        session = uow.session
-        return paginate(
-            session,
-            stmt,
-            Actual.id,
-            limit,
-            cursor,
-            present_page=lambda rows: present.actuals(session, rows),
-        )
+        found = views.actuals(uow.session, limit, cursor, given, transaction_type)
+    return page(found, present.actual)
 
 
 @router.get("/actuals/{ident}", response_model=s.ActualOut, dependencies=[ReadBilling])
 def get_actual(ident: str, uow: Uow) -> dict[str, Any]:
     with uow:
-        return present.actual(uow.session, get(uow.session, Actual, ident, "actual"))
+        row = views.actual(uow.session, ident)
+    return present.actual(row)
 
 
 @router.patch("/actuals/{ident}", response_model=s.ActualOut, dependencies=[WriteBilling])
@@ -71,13 +58,11 @@ def patch_actual(ident: str, body: s.ActualPatch, uow: Uow) -> dict[str, Any]:
 @router.get("/billing-backlog", response_model=s.BacklogOut, dependencies=[ReadBilling])
 def get_backlog(contract_id: str, uow: Uow) -> dict[str, Any]:
     with uow:
-        session = uow.session
-        contract = get(session, Contract, contract_id, "contract")
-        actuals, milestones = backlog.backlog(session, contract.id)
-        return {
-            "actuals": present.actuals(session, actuals),
-            "milestones": [present.milestone(session, m) for m in milestones],
-        }
+        found = backlog_view.backlog(uow.session, contract_id)
+    return {
+        "actuals": [present.actual(row) for row in found.actuals],
+        "milestones": [milestone(row) for row in found.milestones],
+    }
 
 
 @router.post("/billing-backlog/ready-to-invoice", status_code=204, dependencies=[WriteBilling])
@@ -96,4 +81,5 @@ def mark_not_ready(body: s.BacklogSelection, uow: Uow) -> None:
 def milestone_ready(ident: str, uow: Uow, body: MilestoneReadyIn | None = None) -> dict[str, Any]:
     contracts.mark_milestone_ready(uow, ident, body.amount if body else None)
     with uow:
-        return present.milestone(uow.session, get(uow.session, Milestone, ident, "milestone"))
+        row = contract_views.milestone(uow.session, ident)
+    return milestone(row)

@@ -7,26 +7,22 @@ from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy import select
 
-from billable.api import present
+from billable.api import present_billing as present
 from billable.api.deps import ApproveEntries, ReadEntries, Uow, WriteEntries
-from billable.api.pagination import Page, paginate
+from billable.api.pagination import Page, page
 from billable.api.schemas import entries as s
 from billable.billing import entries
-from billable.persistence.lookups import get, parse_id
-from billable.persistence.tables import Entry
 from billable.persistence.uow import UnitOfWork
+from billable.views import entries as views
 
 router = APIRouter(tags=["entries"])
 
 
 def _show(uow: UnitOfWork, ident: int | str, kind: str) -> dict[str, Any]:
     with uow:
-        row = get(uow.session, Entry, ident, f"{kind} entry")
-        if row.kind != kind:
-            get(uow.session, Entry, "none", f"{kind} entry")
-        return present.entry(row)
+        row = views.entry(uow.session, kind, ident)
+    return present.entry(row)
 
 
 def entry_routes(
@@ -42,13 +38,9 @@ def entry_routes(
         project_id: str | None = None,
         status: Literal["draft", "submitted", "approved", "rejected"] | None = None,
     ) -> dict[str, Any]:
-        stmt = select(Entry).where(Entry.kind == kind)
-        if project_id is not None:
-            stmt = stmt.where(Entry.project_id == (parse_id(project_id) or -1))
-        if status is not None:
-            stmt = stmt.where(Entry.status == status)
         with uow:
-            return paginate(uow.session, stmt, Entry.id, limit, cursor, present.entry)
+            found = views.entries(uow.session, kind, limit, cursor, project_id, status)
+        return page(found, present.entry)
 
     @router.get(path + "/{ident}", response_model=s.EntryOut, dependencies=[ReadEntries])
     def get_entry(ident: str, uow: Uow) -> dict[str, Any]:

@@ -9,43 +9,28 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from billable.api import present_erp as show
 from billable.api.deps import ReadLedger, ReadMaster, Uow, WriteErpSetup
-from billable.api.pagination import Page, paginate
+from billable.api.pagination import Page, page
 from billable.api.routers.masterdata import collection
 from billable.api.schemas import erp as s
-from billable.domain.errors import NotFound
 from billable.erp import ledger as general_ledger
 from billable.erp import setup as erp_setup
-from billable.persistence.lookups import get
-from billable.persistence.tables import (
-    Contract,
-    ExchangeRate,
-    FinancialDimension,
-    FixedRateAgreement,
-    ItemSalesTaxGroup,
-    LedgerAccount,
-    LegalEntity,
-    SalesTaxGroup,
-    TaxCode,
-    Voucher,
-)
+from billable.persistence.uow import UnitOfWork
+from billable.views import erp as views
 
 router = APIRouter()
 SETUP = "ERP setup"
 LEDGER = "general ledger"
 
 
-def _collection(path: str, kind: str, model: Any, schemas: tuple[Any, Any, Any], out: Any) -> None:
+def _collection(path: str, kind: str, schemas: tuple[Any, Any, Any], out: Any) -> None:
     body_in, body_patch, body_out = schemas
     collection(
         path,
         SETUP,
         kind,
-        model,
         body_in,
         body_patch,
         body_out,
@@ -59,53 +44,45 @@ def _collection(path: str, kind: str, model: Any, schemas: tuple[Any, Any, Any],
 _collection(
     "/legal-entities",
     "legal_entity",
-    LegalEntity,
     (s.LegalEntityIn, s.LegalEntityPatch, s.LegalEntityOut),
     show.legal_entity,
 )
 _collection(
     "/ledger-accounts",
     "ledger_account",
-    LedgerAccount,
     (s.LedgerAccountIn, s.LedgerAccountPatch, s.LedgerAccountOut),
     show.ledger_account,
 )
 _collection(
     "/exchange-rates",
     "exchange_rate",
-    ExchangeRate,
     (s.ExchangeRateIn, s.ExchangeRatePatch, s.ExchangeRateOut),
     show.exchange_rate,
 )
-_collection(
-    "/tax-codes", "tax_code", TaxCode, (s.TaxCodeIn, s.TaxCodePatch, s.TaxCodeOut), show.tax_code
-)
+_collection("/tax-codes", "tax_code", (s.TaxCodeIn, s.TaxCodePatch, s.TaxCodeOut), show.tax_code)
 _collection(
     "/sales-tax-groups",
     "sales_tax_group",
-    SalesTaxGroup,
     (s.TaxGroupIn, s.TaxGroupPatch, s.TaxGroupOut),
     show.tax_group,
 )
 _collection(
     "/item-sales-tax-groups",
     "item_sales_tax_group",
-    ItemSalesTaxGroup,
     (s.TaxGroupIn, s.TaxGroupPatch, s.TaxGroupOut),
     show.tax_group,
 )
 _collection(
     "/financial-dimensions",
     "financial_dimension",
-    FinancialDimension,
     (s.FinancialDimensionIn, s.FinancialDimensionPatch, s.FinancialDimensionOut),
     show.financial_dimension,
 )
 
 
-def _profile(session: Session, legal_entity_id: str | None) -> dict[str, Any]:
-    entity = erp_setup.legal_entity(session, legal_entity_id)
-    rows = erp_setup.posting_profile_rows(session, entity)
+def _profile(uow: UnitOfWork, legal_entity_id: str | None) -> dict[str, Any]:
+    entity = erp_setup.legal_entity(uow.session, legal_entity_id)
+    rows = erp_setup.posting_profile_rows(uow.session, entity)
     return {
         "legal_entity_id": str(entity.id),
         "entries": [{"posting_type": t, "transaction_class": c, "account": a} for t, c, a in rows],
@@ -121,7 +98,7 @@ def _profile(session: Session, legal_entity_id: str | None) -> dict[str, Any]:
 )
 def get_posting_profile(uow: Uow, legal_entity_id: str | None = None) -> dict[str, Any]:
     with uow:
-        body = _profile(uow.session, legal_entity_id)
+        body = _profile(uow, legal_entity_id)
         uow.commit()  # the default legal entity, if it was just made
     return body
 
@@ -137,16 +114,13 @@ def put_posting_profile(body: s.PostingProfileIn, uow: Uow) -> dict[str, Any]:
     entries = [entry.model_dump() for entry in body.entries]
     ident = erp_setup.replace_posting_profile(uow, body.legal_entity_id, entries)
     with uow:
-        return _profile(uow.session, str(ident))
+        return _profile(uow, str(ident))
 
 
-def _agreement(uow: Any, contract_id: str) -> dict[str, Any]:
+def _agreement(uow: UnitOfWork, contract_id: str) -> dict[str, Any]:
     with uow:
-        contract = get(uow.session, Contract, contract_id, "contract")
-        row = uow.session.get(FixedRateAgreement, contract.id)
-        if row is None:
-            raise NotFound(f"contract {contract_id} has no fixed-rate agreement")
-        return show.fixed_rate_agreement(row)
+        row = views.fixed_rate_agreement(uow.session, contract_id)
+    return show.fixed_rate_agreement(row)
 
 
 @router.get(
@@ -197,11 +171,6 @@ def put_parameters(body: s.ParametersIn, uow: Uow) -> dict[str, Any]:
         return erp_setup.parameters(uow.session)
 
 
-def _currencies(session: Session) -> dict[int, str]:
-    rows = session.execute(select(LegalEntity.id, LegalEntity.accounting_currency))
-    return {ident: code for ident, code in rows}
-
-
 @router.get(
     "/vouchers", response_model=Page[s.VoucherOut], tags=[LEDGER], dependencies=[ReadLedger]
 )
@@ -214,16 +183,8 @@ def list_vouchers(
     account: str | None = None,
 ) -> dict[str, Any]:
     with uow:
-        codes = _currencies(uow.session)
-        stmt = general_ledger.vouchers_query(source_type, source_id, account)
-        return paginate(
-            uow.session,
-            stmt,
-            Voucher.id,
-            limit,
-            cursor,
-            lambda row: show.voucher(row, codes[row.legal_entity_id]),
-        )
+        found = views.vouchers(uow.session, limit, cursor, source_type, source_id, account)
+    return page(found, show.voucher)
 
 
 @router.get(
@@ -231,8 +192,8 @@ def list_vouchers(
 )
 def get_voucher(ident: str, uow: Uow) -> dict[str, Any]:
     with uow:
-        row = get(uow.session, Voucher, ident, "voucher")
-        return show.voucher(row, _currencies(uow.session)[row.legal_entity_id])
+        row = views.voucher(uow.session, ident)
+    return show.voucher(row)
 
 
 @router.get(

@@ -3,23 +3,22 @@
 from typing import Any, Literal
 
 from fastapi import APIRouter, Response
-from sqlalchemy import select
 
-from billable.api import present
+from billable.api import present_billing as present
 from billable.api.deps import ReadBilling, Uow, WriteBilling
-from billable.api.pagination import Page, paginate
+from billable.api.pagination import Page, page
 from billable.api.schemas import invoices as s
 from billable.billing import confirming, editing, invoicing
-from billable.persistence.lookups import get, parse_id
-from billable.persistence.tables import Invoice, InvoiceLineDetail
 from billable.persistence.uow import UnitOfWork
+from billable.views import invoices as views
 
 router = APIRouter(tags=["invoices"])
 
 
 def _show(uow: UnitOfWork, ident: int | str) -> dict[str, Any]:
     with uow:
-        return present.invoice(uow.session, get(uow.session, Invoice, ident, "invoice"))
+        view = views.invoice(uow.session, ident)
+    return present.invoice(view)
 
 
 @router.post(
@@ -42,15 +41,11 @@ def list_invoices(
     project_invoice_status: Literal["draft", "in_review", "confirmed"] | None = None,
     corrects_invoice_id: str | None = None,
 ) -> dict[str, Any]:
-    stmt = select(Invoice)
-    if contract_id is not None:
-        stmt = stmt.where(Invoice.contract_id == (parse_id(contract_id) or -1))
-    if project_invoice_status is not None:
-        stmt = stmt.where(Invoice.project_invoice_status == project_invoice_status)
-    if corrects_invoice_id is not None:
-        stmt = stmt.where(Invoice.corrects_invoice_id == (parse_id(corrects_invoice_id) or -1))
     with uow:
-        return paginate(uow.session, stmt, Invoice.id, limit, cursor, present.invoice_summary)
+        found = views.invoices(
+            uow.session, limit, cursor, contract_id, project_invoice_status, corrects_invoice_id
+        )
+    return page(found, present.invoice_summary)
 
 
 @router.get("/invoices/{ident}", response_model=s.InvoiceOut, dependencies=[ReadBilling])
@@ -90,7 +85,8 @@ def correct(ident: str, uow: Uow, body: s.CorrectIn | None = None) -> dict[str, 
 @router.get("/invoice-line-details/{ident}", response_model=s.DetailOut, dependencies=[ReadBilling])
 def get_detail(ident: str, uow: Uow) -> dict[str, Any]:
     with uow:
-        return present.detail(get(uow.session, InvoiceLineDetail, ident, "invoice line detail"))
+        row = views.detail(uow.session, ident)
+    return present.detail(row)
 
 
 @router.patch(

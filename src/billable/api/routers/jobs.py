@@ -4,19 +4,18 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import or_, select
 
 from billable.api.deps import ReadBilling, Uow, allow, principal
-from billable.api.pagination import Page, paginate
+from billable.api.pagination import Page, page
 from billable.api.present import sid
 from billable.api.schemas import invoices as s
 from billable.api.schemas.common import JobAccepted
 from billable.domain.permissions import Permission
 from billable.identity.users import Principal
 from billable.jobs import records as jobs
-from billable.persistence.lookups import get, refs
-from billable.persistence.tables import Contract, Invoice, InvoiceRun, Job, Notification
 from billable.runs import invoice_runs as runs
+from billable.views import jobs as views
+from billable.views.records import Record
 
 router = APIRouter(tags=["jobs"])
 BillingWriter = Depends(allow(Permission.WRITE_BILLING))
@@ -30,11 +29,10 @@ def _start(
     return {"job_id": str(job_id)}
 
 
-def _check_ids(uow: Uow, model: Any, ids: list[str], field: str, what: str) -> list[str]:
+def _check_ids(uow: Uow, ids: list[str], field: str, what: str) -> list[str]:
     """The ids, read as every route reads ids ("01" is 1), each known, once, in order."""
     with uow:
-        rows = refs(uow.session, model, ids, field, what)
-        return list(dict.fromkeys(str(row.id) for row in rows))
+        return views.known_ids(uow.session, what, ids, field)
 
 
 @router.post("/invoices/bulk", response_model=JobAccepted, status_code=202)
@@ -42,7 +40,7 @@ def bulk_create(
     body: s.BulkCreate, request: Request, uow: Uow, caller: Principal = BillingWriter
 ) -> dict[str, str]:
     """One draft invoice per contract, created by a background job."""
-    ids = _check_ids(uow, Contract, body.contract_ids, "contract_ids", "contract")
+    ids = _check_ids(uow, body.contract_ids, "contract_ids", "contract")
     date = body.invoice_date or dt.date.today()
     return _start(
         request,
@@ -59,7 +57,7 @@ def bulk_confirm(
     body: s.BulkConfirm, request: Request, uow: Uow, caller: Principal = BillingWriter
 ) -> dict[str, str]:
     """Confirm many invoices in a background job (set-based)."""
-    ids = _check_ids(uow, Invoice, body.invoice_ids, "invoice_ids", "invoice")
+    ids = _check_ids(uow, body.invoice_ids, "invoice_ids", "invoice")
     return _start(request, uow, "bulk_confirm", {"invoice_ids": ids}, caller, len(ids))
 
 
@@ -72,7 +70,7 @@ def start_run(
     return _start(request, uow, "invoice_run", {"run_date": body.run_date.isoformat()}, caller, 0)
 
 
-def _run(row: InvoiceRun) -> dict[str, Any]:
+def _run(row: Record) -> dict[str, Any]:
     return {
         "id": sid(row.id),
         "run_date": row.run_date,
@@ -88,10 +86,11 @@ def _run(row: InvoiceRun) -> dict[str, Any]:
 @router.get("/invoice-runs", response_model=Page[s.RunOut], dependencies=[ReadBilling])
 def list_runs(uow: Uow, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
     with uow:
-        return paginate(uow.session, select(InvoiceRun), InvoiceRun.id, limit, cursor, _run)
+        found = views.runs(uow.session, limit, cursor)
+    return page(found, _run)
 
 
-def _job(row: Job) -> dict[str, Any]:
+def _job(row: Record) -> dict[str, Any]:
     return {
         "id": sid(row.id),
         "kind": row.kind,
@@ -107,7 +106,8 @@ def _job(row: Job) -> dict[str, Any]:
 @router.get("/jobs/{ident}", response_model=s.JobOut, dependencies=[ReadBilling])
 def get_job(ident: str, uow: Uow) -> dict[str, Any]:
     with uow:
-        return _job(get(uow.session, Job, ident, "job"))
+        row = views.job(uow.session, ident)
+    return _job(row)
 
 
 @router.get("/notifications", response_model=Page[s.NotificationOut])
@@ -115,22 +115,16 @@ def list_notifications(
     uow: Uow, limit: int = 50, cursor: str | None = None, caller: Principal = Depends(principal)
 ) -> dict[str, Any]:
     """The caller's notifications and those for everyone, oldest first."""
-    stmt = select(Notification).where(
-        or_(Notification.user_id == caller.user_id, Notification.user_id.is_(None))
-    )
     with uow:
-        return paginate(
-            uow.session,
-            stmt,
-            Notification.id,
-            limit,
-            cursor,
-            lambda n: {
-                "id": sid(n.id),
-                "job_id": sid(n.job_id),
-                "level": n.level,
-                "title": n.title,
-                "message": n.message,
-                "created_at": n.created_at,
-            },
-        )
+        found = views.notifications(uow.session, caller.user_id, limit, cursor)
+    return page(
+        found,
+        lambda n: {
+            "id": sid(n.id),
+            "job_id": sid(n.job_id),
+            "level": n.level,
+            "title": n.title,
+            "message": n.message,
+            "created_at": n.created_at,
+        },
+    )

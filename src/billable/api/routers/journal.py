@@ -7,21 +7,15 @@ No ``from __future__ import annotations``: FastAPI reads body types at definitio
 from typing import Any
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
 from billable.api import present_journal as show
 from billable.api.deps import PostLedger, ReadLedger, Uow
-from billable.api.pagination import Page, paginate
+from billable.api.pagination import Page, page
 from billable.api.schemas import journal as s
 from billable.erp import journal as integration_journal
 from billable.erp import journal_posting, posted_transactions
-from billable.persistence.lookups import get
-from billable.persistence.tables import (
-    IntegrationJournal,
-    IntegrationJournalLine,
-    PostedTransaction,
-)
 from billable.persistence.uow import UnitOfWork
+from billable.views import journal as views
 
 router = APIRouter()
 JOURNAL = "integration journal"
@@ -29,17 +23,14 @@ JOURNAL = "integration journal"
 
 def _journal(uow: UnitOfWork, ident: str | int) -> dict[str, Any]:
     with uow:
-        row = get(uow.session, IntegrationJournal, ident, "integration journal")
-        return show.journal(uow.session, row)
+        view = views.journal(uow.session, ident)
+    return show.journal(view)
 
 
 def _line(uow: UnitOfWork, ident: str) -> dict[str, Any]:
     with uow:
-        line = get(uow.session, IntegrationJournalLine, ident, "integration journal line")
-        journal = get(uow.session, IntegrationJournal, line.journal_id, "integration journal")
-        body = show.journal(uow.session, journal)
-        wanted = str(line.id)
-    return next(item for item in body["lines"] if item["id"] == wanted)
+        line = views.journal_line(uow.session, ident)
+    return show.journal_line(line)
 
 
 @router.post(
@@ -65,18 +56,9 @@ def import_from_staging(uow: Uow, body: s.ImportIn | None = None) -> dict[str, A
 def list_journals(
     uow: Uow, limit: int = 50, cursor: str | None = None, status: str | None = None
 ) -> dict[str, Any]:
-    stmt = select(IntegrationJournal)
-    if status is not None:
-        stmt = stmt.where(IntegrationJournal.status == status)
     with uow:
-        return paginate(
-            uow.session,
-            stmt,
-            IntegrationJournal.id,
-            limit,
-            cursor,
-            lambda row: show.journal_summary(uow.session, row),
-        )
+        found = views.journals(uow.session, limit, cursor, status)
+    return page(found, show.journal_summary)
 
 
 @router.get(
@@ -140,11 +122,9 @@ def list_posted_transactions(
     actual_id: str | None = None,
     status: str | None = None,
 ) -> dict[str, Any]:
-    stmt = posted_transactions.transactions_query(project_id, actual_id, status)
     with uow:
-        return paginate(
-            uow.session, stmt, PostedTransaction.id, limit, cursor, show.posted_transaction
-        )
+        found = views.transactions(uow.session, limit, cursor, project_id, actual_id, status)
+    return page(found, show.posted_transaction)
 
 
 @router.get(
@@ -155,8 +135,8 @@ def list_posted_transactions(
 )
 def get_posted_transaction(ident: str, uow: Uow) -> dict[str, Any]:
     with uow:
-        row = get(uow.session, PostedTransaction, ident, "posted transaction")
-        return show.posted_transaction(row)
+        row = views.transaction(uow.session, ident)
+    return show.posted_transaction(row)
 
 
 @router.post(
@@ -172,4 +152,5 @@ def adjust_accounting(ident: str, body: s.AdjustIn, uow: Uow) -> dict[str, Any]:
     shares = [share.model_dump() for share in body.shares] if body.shares is not None else None
     new = posted_transactions.adjust_accounting(uow, ident, body.dimensions, shares)
     with uow:
-        return show.posted_transaction(get(uow.session, PostedTransaction, new, ""))
+        row = views.transaction(uow.session, new)
+    return show.posted_transaction(row)

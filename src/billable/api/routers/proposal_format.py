@@ -7,57 +7,24 @@ No ``from __future__ import annotations``: FastAPI reads the body types at defin
 from typing import Any
 
 from fastapi import APIRouter, Response
-from sqlalchemy.orm import Session
 
+from billable.api import present_proposals as present
 from billable.api.deps import PostLedger, ReadLedger, Uow
-from billable.api.pagination import Page, paginate
-from billable.api.present import money, num
+from billable.api.pagination import Page, page
 from billable.api.schemas import proposal_format as s
-from billable.domain.errors import Conflict
-from billable.domain.money import ZERO
 from billable.erp import print_management, proposal_format
-from billable.erp.printout import render_printout
-from billable.erp.proposal_format import Section
-from billable.persistence.tables import InvoiceProposalLine, PrintSetting
+from billable.persistence.uow import UnitOfWork
+from billable.views import proposals as views
 
 router = APIRouter()
 FORMAT = "invoice proposal format"
 PRINT = "print management"
 
 
-def _line(row: InvoiceProposalLine, code: str) -> dict[str, Any]:
-    return {
-        "id": str(row.id),
-        "transaction_class": row.transaction_class,
-        "description": row.description,
-        "date": row.date.isoformat(),
-        "quantity": num(row.quantity),
-        "unit": row.unit,
-        "price": num(row.price),
-        "amount": money(row.amount, code),
-        "tax": money(row.tax, code),
-    }
-
-
-def _section(item: Section, code: str) -> dict[str, Any]:
-    row, lines = item
-    return {
-        "id": str(row.id),
-        "proposal_id": str(row.proposal_id),
-        "name": row.name,
-        "mode": row.mode,
-        "position": row.position,
-        "line_ids": [str(line.id) for line in lines],
-        "quantity": num(sum((line.quantity for line in lines), ZERO)),
-        "amount": money(sum((line.amount for line in lines), ZERO), code),
-        "tax": money(sum((line.tax for line in lines), ZERO), code),
-    }
-
-
-def _read_section(uow: Any, ident: str, section_id: str) -> dict[str, Any]:
+def _read_section(uow: UnitOfWork, ident: str, section_id: str) -> dict[str, Any]:
     with uow:
-        code = proposal_format.proposal(uow.session, ident).currency
-        return _section(proposal_format.section(uow.session, ident, section_id), code)
+        view = views.section(uow.session, ident, section_id)
+    return present.section(view)
 
 
 @router.get(
@@ -69,8 +36,8 @@ def _read_section(uow: Any, ident: str, section_id: str) -> dict[str, Any]:
 )
 def list_sections(ident: str, uow: Uow) -> list[dict[str, Any]]:
     with uow:
-        code = proposal_format.proposal(uow.session, ident).currency
-        return [_section(item, code) for item in proposal_format.sections(uow.session, ident)]
+        found = views.sections(uow.session, ident)
+    return [present.section(view) for view in found]
 
 
 @router.post(
@@ -129,14 +96,14 @@ def delete_section(ident: str, section_id: str, uow: Uow) -> Response:
 )
 def available_lines(ident: str, uow: Uow) -> list[dict[str, Any]]:
     with uow:
-        code = proposal_format.proposal(uow.session, ident).currency
-        return [_line(row, code) for row in proposal_format.available_lines(uow.session, ident)]
+        code, rows = views.available_lines(uow.session, ident)
+    return [present.format_line(row, code) for row in rows]
 
 
-def _format(uow: Any, ident: str) -> dict[str, str]:
+def _format(uow: UnitOfWork, ident: str) -> dict[str, str]:
     with uow:
-        row = proposal_format.proposal(uow.session, ident)
-        return {"proposal_id": str(row.id), "invoice_format": row.invoice_format}
+        row = views.invoice_format(uow.session, ident)
+    return {"proposal_id": str(row.id), "invoice_format": row.invoice_format}
 
 
 @router.get(
@@ -171,31 +138,11 @@ def set_invoice_format(ident: str, body: s.InvoiceFormatIn, uow: Uow) -> dict[st
 )
 def printout(ident: str, uow: Uow, pro_forma: bool | None = None) -> Response:
     with uow:
-        row = proposal_format.proposal(uow.session, ident)
-        sample = row.status != "posted" if pro_forma is None else pro_forma
-        if not sample and row.status != "posted":
-            raise Conflict(
-                f"invoice proposal {row.number} is {row.status}: only a posted proposal "
-                "prints as an invoice; ask for pro_forma=true"
-            )
-        html = render_printout(uow.session, row, sample)
-        destination = print_management.resolved(uow.session, row).values["destination"]
-        name = f"invoice-{row.number}.html"
+        found = views.printout(uow.session, ident, pro_forma)
     headers = {}
-    if destination == "file":  # a file is downloaded; screen (and email) show it inline
-        headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return Response(html, media_type="text/html; charset=utf-8", headers=headers)
-
-
-def _setting(row: PrintSetting) -> dict[str, Any]:
-    return {
-        "id": str(row.id),
-        "level": row.level,
-        "target_id": None if row.level == "module" else str(row.target_id),
-        "report_format": row.report_format,
-        "destination": row.destination,
-        "footer_text": row.footer_text,
-    }
+    if found.destination == "file":  # a file is downloaded; screen (and email) show it inline
+        headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    return Response(found.html, media_type="text/html; charset=utf-8", headers=headers)
 
 
 @router.get(
@@ -213,8 +160,8 @@ def list_settings(
     target_id: str | None = None,
 ) -> dict[str, Any]:
     with uow:
-        stmt = print_management.settings_query(level, target_id)
-        return paginate(uow.session, stmt, PrintSetting.id, limit, cursor, _setting)
+        found = views.print_settings(uow.session, limit, cursor, level, target_id)
+    return page(found, present.setting)
 
 
 @router.put(
@@ -227,9 +174,8 @@ def list_settings(
 def put_setting(body: s.PrintSettingIn, uow: Uow) -> dict[str, Any]:
     ident = print_management.put_setting(uow, body.model_dump())
     with uow:
-        row = uow.session.get(PrintSetting, ident)
-        assert row is not None  # just committed; settings are only removed by DELETE
-        return _setting(row)
+        row = views.print_setting(uow.session, ident)
+    return present.setting(row)
 
 
 @router.delete(
@@ -244,12 +190,6 @@ def delete_setting(uow: Uow, level: s.LevelName, target_id: str | None = None) -
     return Response(status_code=204)
 
 
-def _resolved(session: Session, proposal_id: str) -> dict[str, Any]:
-    row = proposal_format.proposal(session, proposal_id)
-    found = print_management.resolved(session, row)
-    return {"proposal_id": str(row.id), **found.values, "sources": dict(found.sources)}
-
-
 @router.get(
     "/print-management/resolved",
     response_model=s.ResolvedPrintOut,
@@ -259,4 +199,5 @@ def _resolved(session: Session, proposal_id: str) -> dict[str, Any]:
 )
 def resolved_settings(proposal_id: str, uow: Uow) -> dict[str, Any]:
     with uow:
-        return _resolved(uow.session, proposal_id)
+        row = views.resolved_print(uow.session, proposal_id)
+    return present.resolved(row)

@@ -3,98 +3,28 @@ post (or pro forma), and the periodic posting job."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from billable.api import present_proposals as present
 from billable.api.deps import PostLedger, ReadLedger, Uow
-from billable.api.pagination import Page, paginate
-from billable.api.present import money, num, sid
+from billable.api.pagination import Page, page
 from billable.api.schemas import proposals as s
 from billable.api.schemas.common import JobAccepted
-from billable.domain.errors import Invalid
-from billable.domain.lifecycle import PROPOSAL
-from billable.erp import proposal_import, proposal_posting, proposals
+from billable.erp import proposal_import, proposal_posting
 from billable.identity.users import Principal
 from billable.jobs import records as jobs
-from billable.persistence.lookups import get, parse_id
-from billable.persistence.tables import InvoiceProposal
+from billable.views import proposals as views
 
 router = APIRouter(tags=["invoice proposals"])
 PATH = "/invoice-proposals"
 
 
-def _line(row: Any, code: str) -> dict[str, Any]:
-    return {
-        "id": sid(row.id),
-        "billed_actual_id": sid(row.billed_actual_id),
-        "milestone_id": sid(row.milestone_id),
-        "transaction_class": row.transaction_class,
-        "description": row.description,
-        "date": row.date,
-        "quantity": num(row.quantity),
-        "unit": row.unit,
-        "price": num(row.price, 2),
-        "amount": money(row.amount, code),
-        "tax": money(row.tax, code),
-        "taxes": [
-            {
-                "code": t["code"],
-                "rate": num(Decimal(t["rate"])),
-                "amount": money(Decimal(t["amount"]), code),
-            }
-            for t in row.taxes
-        ],
-        "sales_tax_group": row.sales_tax_group,
-        "item_sales_tax_group": row.item_sales_tax_group,
-        "dimensions": {k: str(v) for k, v in (row.dimensions or {}).items()},
-    }
-
-
-def present(session: Session, row: InvoiceProposal, **flags: bool) -> dict[str, Any]:
-    """A proposal as the API shows it, totals in both currencies."""
-    figures = proposals.totals(session, row)
-    code, acc = row.currency, figures.accounting_currency
-    accounting = figures.accounting
-    return {
-        "id": sid(row.id),
-        "number": row.number,
-        "invoice_id": sid(row.invoice_id),
-        "status": row.status,
-        "legal_entity_id": sid(row.legal_entity_id),
-        "contract_id": sid(row.contract_id),
-        "customer_id": sid(row.customer_id),
-        "invoice_date": row.invoice_date,
-        "currency": code,
-        "accounting_currency": acc,
-        "exchange_rate": num(figures.exchange_rate),
-        "totals": {
-            "amount": money(figures.amount, code),
-            "tax": money(figures.tax, code),
-            "total": money(figures.total, code),
-        },
-        "accounting_totals": None
-        if accounting is None
-        else {
-            "amount": money(accounting.amount, acc),
-            "tax": money(accounting.tax, acc),
-            "total": money(accounting.total, acc),
-        },
-        "voucher_id": sid(row.voucher_id),
-        "imported_at": row.imported_at,
-        "posted_at": row.posted_at,
-        "lines": [_line(line, code) for line in row.lines],
-        **flags,
-    }
-
-
 def _read(uow: Uow, ident: int | str, **flags: bool) -> dict[str, Any]:
     with uow:
-        row = get(uow.session, InvoiceProposal, ident, "invoice proposal")
-        return present(uow.session, row, **flags)
+        view = views.proposal(uow.session, ident)
+    return present.proposal(view, **flags)
 
 
 @router.get(PATH, response_model=Page[s.ProposalOut], dependencies=[ReadLedger])
@@ -106,22 +36,9 @@ def list_proposals(
     cursor: str | None = None,
 ) -> dict[str, Any]:
     """Invoice proposals, oldest first; filters: invoice_id, status."""
-    stmt = select(InvoiceProposal)
-    if invoice_id is not None:
-        key = parse_id(invoice_id)
-        if key is None:
-            raise Invalid.field("invoice_id", f"'{invoice_id}' is not an id")
-        stmt = stmt.where(InvoiceProposal.invoice_id == key)
-    if status is not None:
-        if status not in PROPOSAL.states():
-            known = ", ".join(sorted(PROPOSAL.states()))
-            raise Invalid.field("status", f"'{status}' is not one of {known}")
-        stmt = stmt.where(InvoiceProposal.status == status)
     with uow:
-        session = uow.session
-        return paginate(
-            session, stmt, InvoiceProposal.id, limit, cursor, lambda r: present(session, r)
-        )
+        found = views.proposals(uow.session, limit, cursor, invoice_id, status)
+    return page(found, present.proposal)
 
 
 @router.post(f"{PATH}/import-from-staging", response_model=s.ImportOut)

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from billable.api.schemas.common import DecimalText, Id, Input, Patch, Price, Quantity, Text
-from billable.api.schemas.masterdata import MilestoneOut
+from billable.api.schemas.contracts import MilestoneOut
 
 EntryStatusIn = Literal["draft", "submitted"]
 

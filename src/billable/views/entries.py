@@ -1,0 +1,87 @@
+"""Entries (time, expense, material, fee) and the actuals they become, as shown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from billable.domain.vocabulary import ActualType
+from billable.persistence.lookups import get, parse_id
+from billable.persistence.tables import Actual, Entry, InvoiceLineDetail
+from billable.views.pagination import Window, window
+from billable.views.records import Record, record, records
+
+#: The id filters of the actuals list, by column.
+ACTUAL_FILTERS = ("contract_id", "contract_line_id", "project_id", "source_id")
+
+
+def entries(
+    session: Session,
+    kind: str,
+    limit: int,
+    cursor: str | None,
+    project_id: str | None = None,
+    status: str | None = None,
+) -> Window[Record]:
+    """A page of one kind's entries; filters: project, status."""
+    stmt = select(Entry).where(Entry.kind == kind)
+    if project_id is not None:
+        stmt = stmt.where(Entry.project_id == (parse_id(project_id) or -1))
+    if status is not None:
+        stmt = stmt.where(Entry.status == status)
+    return window(session, stmt, Entry.id, limit, cursor, records)
+
+
+def entry(session: Session, kind: str, ident: int | str) -> Record:
+    """One entry of ``kind``; another kind's id is as unknown as a missing one (404)."""
+    what = f"{kind} entry"
+    row = get(session, Entry, ident, what)
+    if row.kind != kind:
+        get(session, Entry, "none", what)
+    return record(row)
+
+
+def actual_records(session: Session, rows: Sequence[Actual]) -> list[Record]:
+    """Actuals as shown, each with ``shown_invoice_id``: the invoice it is billed on, or
+    for an unbilled one the draft invoice it waits on; one query for the whole page."""
+    waiting = [
+        r.id
+        for r in rows
+        if r.invoice_id is None and r.transaction_type == ActualType.UNBILLED_SALES
+    ]
+    on_drafts: dict[int, int] = {}
+    if waiting:
+        found = session.execute(
+            select(InvoiceLineDetail.actual_id, InvoiceLineDetail.invoice_id).where(
+                InvoiceLineDetail.actual_id.in_(waiting)
+            )
+        )
+        on_drafts = {actual_id: invoice_id for actual_id, invoice_id in found if actual_id}
+    return [record(row, shown_invoice_id=row.invoice_id or on_drafts.get(row.id)) for row in rows]
+
+
+def actuals(
+    session: Session,
+    limit: int,
+    cursor: str | None,
+    filters: dict[str, str | None],
+    transaction_type: str | None = None,
+) -> Window[Record]:
+    """A page of actuals; ``filters`` by the id columns of :data:`ACTUAL_FILTERS`."""
+    stmt = select(Actual)
+    for name in ACTUAL_FILTERS:
+        value = filters.get(name)
+        if value is not None:
+            stmt = stmt.where(getattr(Actual, name) == (parse_id(value) or -1))
+    if transaction_type is not None:
+        stmt = stmt.where(Actual.transaction_type == transaction_type)
+    return window(
+        session, stmt, Actual.id, limit, cursor, lambda rows: actual_records(session, rows)
+    )
+
+
+def actual(session: Session, ident: int | str) -> Record:
+    """One actual as shown, or 404."""
+    return actual_records(session, [get(session, Actual, ident, "actual")])[0]

@@ -1,0 +1,69 @@
+"""Master data as the read side shows it: the plain collections (customers, roles,
+resources, categories, products, price lists, projects, tasks and the ERP setup kinds
+registered beside them) and a project's tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from billable.masterdata.records import KINDS
+from billable.persistence.lookups import get
+from billable.persistence.tables import PriceList, Project, Task
+from billable.views.pagination import Window, window
+from billable.views.records import Record, nested, records
+
+#: Kinds whose rows carry lists of child rows, by relation name.
+_CHILDREN: dict[str, tuple[str, ...]] = {
+    "price_list": ("role_prices", "category_prices", "product_prices"),
+}
+
+
+def what(kind: str) -> str:
+    """How a refusal names one row of ``kind`` ("price list")."""
+    return KINDS[kind].what
+
+
+def _snapshot(kind: str) -> Any:
+    children = _CHILDREN.get(kind, ())
+    return lambda rows: [nested(row, *children) for row in rows]
+
+
+def _query(kind: str) -> Any:
+    model: Any = KINDS[kind].model
+    stmt = select(model)
+    if kind == "price_list":  # one query per child list for the whole page
+        stmt = stmt.options(
+            selectinload(PriceList.role_prices),
+            selectinload(PriceList.category_prices),
+            selectinload(PriceList.product_prices),
+        )
+    return stmt, model
+
+
+def rows(session: Session, kind: str, limit: int, cursor: str | None) -> Window[Record]:
+    """A page of the collection ``kind``, by id."""
+    stmt, model = _query(kind)
+    return window(session, stmt, model.id, limit, cursor, _snapshot(kind))
+
+
+def row(session: Session, kind: str, ident: int | str) -> Record:
+    """One row of ``kind``, or 404 naming it."""
+    _, model = _query(kind)
+    found = get(session, model, ident, what(kind))
+    snapshot: list[Record] = _snapshot(kind)([found])
+    return snapshot[0]
+
+
+def tasks(session: Session, project_id: str, limit: int, cursor: str | None) -> Window[Record]:
+    """A page of a project's tasks (404 for an unknown project)."""
+    project = get(session, Project, project_id, "project")
+    stmt = select(Task).where(Task.project_id == project.id)
+    return window(session, stmt, Task.id, limit, cursor, _records)
+
+
+def _records(rows: Sequence[Any]) -> list[Record]:
+    return records(rows)

@@ -1,0 +1,45 @@
+"""Rows as plain, immutable values: what the read side hands out instead of ORM rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import inspect
+
+
+class Record(SimpleNamespace):
+    """A snapshot of one row's columns (plus what its view adds), read by attribute like
+    the row was; immutable, and detached from any session."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a record is read-only ({name})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a record is read-only ({name})")
+
+
+def record(row: Any, **extra: Any) -> Record:
+    """The columns of ORM ``row`` as a :class:`Record`, with ``extra`` attributes."""
+    values: dict[str, Any] = {
+        attr.key: getattr(row, attr.key) for attr in inspect(row).mapper.column_attrs
+    }
+    values.update(extra)
+    return Record(**values)
+
+
+def records(rows: Iterable[Any]) -> list[Record]:
+    """:func:`record` of each row, in order."""
+    return [record(row) for row in rows]
+
+
+def nested(row: Any, *relations: str) -> Record:
+    """``row``'s columns and, for each relation named, its rows' columns (loaded already:
+    the view asked for them with the rows, in one query per relation for the page)."""
+    return record(row, **{name: records(getattr(row, name)) for name in relations})
+
+
+def by_key(pairs: Iterable[tuple[Any, Any]]) -> Mapping[Any, Any]:
+    """A mapping from query rows of (key, value)."""
+    return {key: value for key, value in pairs}
