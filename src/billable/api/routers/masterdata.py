@@ -47,6 +47,20 @@ def collection(
     """Register the four routes of a plain master data collection on ``on`` (default:
     this module's router); ``write`` is the dependency that guards create and change;
     ``before_list`` runs before a list is read (to make a default row, say)."""
+    _read_routes(on, path, tag, kind, body_out, show, before_list)
+    _write_routes(on, path, tag, kind, (body_in, body_patch, body_out), show, write)
+
+
+def _read_routes(
+    on: APIRouter,
+    path: str,
+    tag: str,
+    kind: str,
+    body_out: type[BaseModel],
+    show: Callable[[Any], dict[str, Any]],
+    before_list: Callable[[UnitOfWork], None] | None,
+) -> None:
+    """The list and get routes of a collection."""
     what = views.what(kind)
 
     @on.get(
@@ -72,6 +86,20 @@ def collection(
     )
     def get_row(ident: str, uow: Uow) -> dict[str, Any]:
         return _read(uow, kind, ident, show)
+
+
+def _write_routes(
+    on: APIRouter,
+    path: str,
+    tag: str,
+    kind: str,
+    bodies: tuple[type[BaseModel], type[BaseModel], type[BaseModel]],
+    show: Callable[[Any], dict[str, Any]],
+    write: Any,
+) -> None:
+    """The create and PATCH routes of a collection, guarded by ``write``."""
+    what = views.what(kind)
+    body_in, body_patch, body_out = bodies
 
     @on.post(
         path,
