@@ -4,7 +4,6 @@ registered beside them) and a project's tasks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -62,8 +61,4 @@ def tasks(session: Session, project_id: str, limit: int, cursor: str | None) -> 
     """A page of a project's tasks (404 for an unknown project)."""
     project = get(session, Project, project_id, "project")
     stmt = select(Task).where(Task.project_id == project.id)
-    return window(session, stmt, Task.id, limit, cursor, _records)
-
-
-def _records(rows: Sequence[Any]) -> list[Record]:
-    return records(rows)
+    return window(session, stmt, Task.id, limit, cursor, records)

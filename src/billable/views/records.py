@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
@@ -38,8 +38,3 @@ def nested(row: Any, *relations: str) -> Record:
     """``row``'s columns and, for each relation named, its rows' columns (loaded already:
     the view asked for them with the rows, in one query per relation for the page)."""
     return record(row, **{name: records(getattr(row, name)) for name in relations})
-
-
-def by_key(pairs: Iterable[tuple[Any, Any]]) -> Mapping[Any, Any]:
-    """A mapping from query rows of (key, value)."""
-    return {key: value for key, value in pairs}
