@@ -7,6 +7,7 @@ import typer
 from rich.markup import escape
 
 from billable.cli.main import app, console, database, error_console, refusals, uow_factory
+from billable.domain.vocabulary import JobState
 from billable.erp import proposal_import
 from billable.jobs import records as jobs
 from billable.jobs.handlers import execute
@@ -41,7 +42,7 @@ def post_ready() -> None:
         with make_uow() as uow:
             job = job_views.job(uow.session, job_id)
             status, result, error = job.status, job.result or {}, job.error
-    if status != "succeeded":
+    if status != JobState.SUCCEEDED:
         error_console.print(f"[bold red]Failed:[/] {escape(error or status)}")
         raise typer.Exit(1)
     console.print(f"{len(result['posted'])} invoice proposals posted.")

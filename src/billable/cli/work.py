@@ -15,6 +15,7 @@ from rich.table import Table
 
 from billable.cli.main import app, console, database, error_console, refusals, uow_factory
 from billable.domain.errors import Invalid
+from billable.domain.vocabulary import JobState
 from billable.jobs import records as jobs
 from billable.jobs.handlers import execute
 from billable.persistence.db import Engine
@@ -98,7 +99,7 @@ def invoice_run(
         )
         job = _run_with_progress(engine, job_id, f"Invoice run {run_date}")
         _show_notifications(engine, job_id)
-        if job.status != "succeeded":
+        if job.status != JobState.SUCCEEDED:
             error_console.print(f"[bold red]Failed:[/] {job.error}")
             raise typer.Exit(1)
 
