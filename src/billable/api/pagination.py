@@ -9,10 +9,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from billable.views.pagination import MAX_LIMIT, Window
+from billable.views.pagination import Window
 
 T = TypeVar("T")
-__all__ = ["MAX_LIMIT", "Page", "page"]
 
 
 class Page(BaseModel, Generic[T]):
