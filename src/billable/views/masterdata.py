@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from billable.masterdata.records import KINDS
 from billable.persistence.lookups import get
-from billable.persistence.tables import PriceList, Project, Task
+from billable.persistence.tables import Project, Task
 from billable.views.pagination import Window, window
 from billable.views.records import Record, nested, records
 
@@ -32,14 +32,10 @@ def _snapshot(kind: str) -> Any:
 
 
 def _query(kind: str) -> Any:
+    """The kind's rows, their child lists loaded in one query per list for a page."""
     model: Any = KINDS[kind].model
-    stmt = select(model)
-    if kind == "price_list":  # one query per child list for the whole page
-        stmt = stmt.options(
-            selectinload(PriceList.role_prices),
-            selectinload(PriceList.category_prices),
-            selectinload(PriceList.product_prices),
-        )
+    children = _CHILDREN.get(kind, ())
+    stmt = select(model).options(*(selectinload(getattr(model, name)) for name in children))
     return stmt, model
 
 
