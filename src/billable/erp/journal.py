@@ -7,7 +7,7 @@ Posting lives in :mod:`billable.erp.journal_posting`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -207,14 +207,22 @@ class LineRate:
 
 
 def line_rate(session: Session, line: IntegrationJournalLine, accounting: str) -> LineRate:
+    """A line's rate (:func:`line_rate_at`), a draft line's looked up in the database."""
+    return line_rate_at(
+        line,
+        lambda: erp_defaults.rate_in_force(
+            session, line.contract_id, line.currency, accounting, line.date
+        ),
+    )
+
+
+def line_rate_at(line: IntegrationJournalLine, rate: Callable[[], Decimal]) -> LineRate:
     """The stored rate of a posted line; a draft line's follows the rates and agreements
-    in force on its date (seed 003: a new fixed-rate agreement changes pending lines)."""
+    in force on its date, ``rate()`` (seed 003: a new fixed-rate agreement changes
+    pending lines), or says why there is none."""
     if line.exchange_rate is not None:
         return LineRate(line.exchange_rate)
     try:
-        rate = erp_defaults.rate_in_force(
-            session, line.contract_id, line.currency, accounting, line.date
-        )
+        return LineRate(rate())
     except DomainError as exc:
         return LineRate(None, exc.detail)
-    return LineRate(rate)

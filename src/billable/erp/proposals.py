@@ -7,6 +7,7 @@ Importing lines is :mod:`billable.erp.proposal_import`; posting is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -124,24 +125,34 @@ class Totals:
 
 
 def totals(session: Session, proposal: InvoiceProposal) -> Totals:
-    """A proposal's totals. Until posted, the accounting figures follow the rate in force
-    now (a fixed-rate agreement switched on applies to pending proposals, seed 003);
-    once posted, they are the stored ones. No rate in force: no accounting figures."""
+    """A proposal's totals (:func:`totals_at`), the rate looked up in the database."""
     entity = session.get(LegalEntity, proposal.legal_entity_id)
     assert entity is not None  # a foreign key
+    code = entity.accounting_currency
+    return totals_at(
+        proposal,
+        code,
+        lambda: rate_in_force(
+            session, proposal.contract_id, proposal.currency, code, proposal.invoice_date
+        ),
+    )
+
+
+def totals_at(proposal: InvoiceProposal, code: str, rate: Callable[[], Decimal]) -> Totals:
+    """A proposal's totals, ``code`` its legal entity's accounting currency. Until posted,
+    the accounting figures follow the rate in force now, ``rate()`` (a fixed-rate
+    agreement switched on applies to pending proposals, seed 003); once posted, they are
+    the stored ones. No rate in force (``rate()`` refuses): no accounting figures."""
     amount = sum((line.amount for line in proposal.lines), ZERO)
     tax = sum((line.tax for line in proposal.lines), ZERO)
-    code = entity.accounting_currency
     if proposal.status == POSTED:
         assert proposal.total_amount_accounting is not None
         assert proposal.total_tax_accounting is not None
         stored = AccountingTotals(proposal.total_amount_accounting, proposal.total_tax_accounting)
         return Totals(amount, tax, code, proposal.exchange_rate, stored)
     try:
-        rate = rate_in_force(
-            session, proposal.contract_id, proposal.currency, code, proposal.invoice_date
-        )
+        in_force = rate()
     except DomainError:
         return Totals(amount, tax, code, None, None)
-    live = accounting_totals(invoiced_lines(proposal), rate, currency(code))
-    return Totals(amount, tax, code, rate, live)
+    live = accounting_totals(invoiced_lines(proposal), in_force, currency(code))
+    return Totals(amount, tax, code, in_force, live)

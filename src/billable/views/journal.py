@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from billable.domain.errors import DomainError
 from billable.erp import posted_transactions
-from billable.erp.journal import LineRate
+from billable.erp.journal import line_rate_at
 from billable.erp.journal_posting import line_parts
 from billable.persistence.lookups import get
 from billable.persistence.tables import (
@@ -33,22 +33,18 @@ class JournalView:
     lines: list[Record]
 
 
-def _rate(rates: RatesInForce, line: IntegrationJournalLine, accounting: str) -> LineRate:
-    """As :func:`billable.erp.journal.line_rate`: a posted line's stored rate, a draft
-    line's rate in force on its date (or why there is none)."""
-    if line.exchange_rate is not None:
-        return LineRate(line.exchange_rate)
-    try:
-        return LineRate(rates.rate(line.contract_id, line.currency, accounting, line.date))
-    except DomainError as exc:
-        return LineRate(None, exc.detail)
+def _in_force(
+    rates: RatesInForce, line: IntegrationJournalLine, accounting: str
+) -> Callable[[], Decimal]:
+    return lambda: rates.rate(line.contract_id, line.currency, accounting, line.date)
 
 
 def _lines(
     session: Session, lines: Sequence[IntegrationJournalLine], accounting: str
 ) -> list[Record]:
-    """Lines with ``rate`` (a :class:`LineRate`) and ``parts`` (their distribution's
-    amounts, ``None`` when undistributed); the rates for all of them in two queries."""
+    """Lines with ``rate`` (a :class:`~billable.erp.journal.LineRate`) and ``parts``
+    (their distribution's amounts, ``None`` when undistributed); the rates for all of
+    them in two queries."""
     rates = RatesInForce(
         session,
         {line.contract_id for line in lines if line.exchange_rate is None},
@@ -57,7 +53,7 @@ def _lines(
     return [
         record(
             line,
-            rate=_rate(rates, line, accounting),
+            rate=line_rate_at(line, _in_force(rates, line, accounting)),
             parts=line_parts(line) if line.distribution else None,
         )
         for line in lines

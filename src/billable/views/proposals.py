@@ -3,21 +3,19 @@ sections, the lines in no section, and the print settings."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from billable.currencies import currency
-from billable.domain.errors import Conflict, DomainError, Invalid
+from billable.domain.errors import Conflict, Invalid
 from billable.domain.lifecycle import PROPOSAL
-from billable.domain.money import ZERO
-from billable.domain.proposal_posting import AccountingTotals, accounting_totals
 from billable.domain.vocabulary import ProposalState
 from billable.erp import print_management, proposal_format
 from billable.erp.printout import render_printout
-from billable.erp.proposals import Totals, invoiced_lines
+from billable.erp.proposals import Totals, totals_at
 from billable.persistence.lookups import get, parse_id
 from billable.persistence.tables import InvoiceProposal, PrintSetting
 from billable.views.erp import RatesInForce, accounting_currencies
@@ -34,22 +32,11 @@ class ProposalView:
     totals: Totals
 
 
-def _totals(row: InvoiceProposal, code: str, rates: RatesInForce) -> Totals:
-    """As :func:`billable.erp.proposals.totals`, with the rates read for the whole page:
-    posted, the stored figures; else those at the rate in force now (none: no figures)."""
-    amount = sum((line.amount for line in row.lines), ZERO)
-    tax = sum((line.tax for line in row.lines), ZERO)
-    if row.status == ProposalState.POSTED:
-        assert row.total_amount_accounting is not None
-        assert row.total_tax_accounting is not None
-        stored = AccountingTotals(row.total_amount_accounting, row.total_tax_accounting)
-        return Totals(amount, tax, code, row.exchange_rate, stored)
-    try:
-        rate = rates.rate(row.contract_id, row.currency, code, row.invoice_date)
-    except DomainError:
-        return Totals(amount, tax, code, None, None)
-    live = accounting_totals(invoiced_lines(row), rate, currency(code))
-    return Totals(amount, tax, code, rate, live)
+def _rate(
+    rates: RatesInForce, row: InvoiceProposal, codes: dict[int, str]
+) -> Callable[[], Decimal]:
+    code = codes[row.legal_entity_id]
+    return lambda: rates.rate(row.contract_id, row.currency, code, row.invoice_date)
 
 
 def _proposals(session: Session, rows: Sequence[InvoiceProposal]) -> list[ProposalView]:
@@ -65,7 +52,7 @@ def _proposals(session: Session, rows: Sequence[InvoiceProposal]) -> list[Propos
         ProposalView(
             record(row),
             records(row.lines),
-            _totals(row, codes[row.legal_entity_id], rates),
+            totals_at(row, codes[row.legal_entity_id], _rate(rates, row, codes)),
         )
         for row in rows
     ]
