@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, union_all, update
+from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from billable.domain.invoice import COUNTED_BILLING_TYPES
@@ -27,39 +27,43 @@ def _zero() -> Any:
     return literal(ZERO, IL.amount.type)
 
 
-def _contributions(ids: Sequence[int]) -> Any:
-    """Every detail's figures by billing type, as :func:`detail_figures` gives them.
+def _counted(billing_type: Any) -> Any:
+    return billing_type.in_(sorted(COUNTED_BILLING_TYPES))
 
-    A corrective detail whose billing type differs from its original billed actual's
-    moves the original figures over: its own part is the corrected figures (original
-    plus the detail's negative or positive change) by the new type, and a second part
-    credits the original by the original's type. Every other detail has one part,
-    its own figures; the credit part is only read for corrective details.
+
+def _moved_by_corrections(ids: Sequence[int]) -> Any:
+    """Per line, what corrective details that change the billing type add to the sum of
+    their own figures, by :func:`detail_figures`: the original figures counted by the
+    new type, less the original figures counted by the original's type.
+
+    Only corrective details are read (``original_billed_actual_id`` is set on them
+    alone), and the original's type is looked up for those only.
     """
     original_type = (
         select(Actual.billing_type)
         .where(Actual.id == D.original_billed_actual_id)
         .scalar_subquery()
     )
-    changed = (D.original_billed_actual_id.is_not(None), original_type != D.billing_type)
 
     def moved(column: Any) -> Any:
-        # Nested so the original's type is looked up only for corrective details.
-        return case((changed[0], case((changed[1], column), else_=_zero())), else_=_zero())
+        by_new = case((_counted(D.billing_type), column), else_=_zero())
+        by_original = case((_counted(original_type), column), else_=_zero())
+        return func.sum(by_new - by_original)
 
-    own = select(
-        D.invoice_line_id.label("line_id"),
-        (D.amount + moved(D.original_amount)).label("amount"),
-        (D.tax + moved(D.original_tax)).label("tax"),
-        D.billing_type.label("billing_type"),
-    ).where(D.invoice_id.in_(ids))
-    credit = select(
-        D.invoice_line_id,
-        -moved(D.original_amount),
-        -moved(D.original_tax),
-        original_type,
-    ).where(D.invoice_id.in_(ids), changed[0])
-    return union_all(own, credit).subquery("contributions")
+    return (
+        select(
+            D.invoice_line_id.label("line_id"),
+            moved(D.original_amount).label("amount"),
+            moved(D.original_tax).label("tax"),
+        )
+        .where(
+            D.invoice_id.in_(ids),
+            D.original_billed_actual_id.is_not(None),
+            original_type != D.billing_type,
+        )
+        .group_by(D.invoice_line_id)
+        .subquery("moved")
+    )
 
 
 def update_totals(session: Session, ids: Sequence[int]) -> None:
@@ -70,24 +74,32 @@ def update_totals(session: Session, ids: Sequence[int]) -> None:
     session.execute(
         update(IL).where(IL.invoice_id.in_(ids)).values(amount=zero, tax=zero, extended_amount=zero)
     )
-    parts = _contributions(ids)
-    sums = (
+    # Each detail's own figures, counted by its own billing type ...
+    own = (
         select(
-            parts.c.line_id,
-            func.sum(parts.c.amount).label("amount"),
-            func.sum(parts.c.tax).label("tax"),
+            D.invoice_line_id.label("line_id"),
+            func.sum(D.amount).label("amount"),
+            func.sum(D.tax).label("tax"),
         )
-        .where(parts.c.billing_type.in_(sorted(COUNTED_BILLING_TYPES)))
-        .group_by(parts.c.line_id)
-        .subquery()
+        .where(D.invoice_id.in_(ids), _counted(D.billing_type))
+        .group_by(D.invoice_line_id)
+        .subquery("own")
     )
+    _add_to_lines(session, own)
+    # ... then what corrections that change a billing type move between the types.
+    _add_to_lines(session, _moved_by_corrections(ids))
+    _update_headers(session, ids)
+
+
+def _add_to_lines(session: Session, sums: Any) -> None:
+    """Add per-line ``sums`` (line_id, amount, tax) to the lines' totals."""
+    amount, tax = IL.amount + sums.c.amount, IL.tax + sums.c.tax
     session.execute(
         update(IL)
         .where(IL.id == sums.c.line_id)
-        .values(amount=sums.c.amount, tax=sums.c.tax, extended_amount=sums.c.amount + sums.c.tax)
+        .values(amount=amount, tax=tax, extended_amount=amount + tax)
         .execution_options(synchronize_session=False)
     )
-    _update_headers(session, ids)
 
 
 def _update_headers(session: Session, ids: Sequence[int]) -> None:
