@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from billable.domain.errors import Conflict, Invalid
 from billable.domain.invoice import BillingType
 from billable.domain.lifecycle import MILESTONE
+from billable.domain.vocabulary import ActualType, MilestoneState
 from billable.persistence.lookups import get, parse_id, refs
 from billable.persistence.tables import Actual, ContractLine, InvoiceLineDetail, Milestone
 from billable.persistence.uow import UnitOfWork
@@ -22,7 +23,7 @@ def open_backlog_condition() -> ColumnElement[bool]:
     no invoice line detail."""
     reversal = aliased(Actual)
     return and_(
-        Actual.transaction_type == "unbilled_sales",
+        Actual.transaction_type == ActualType.UNBILLED_SALES,
         Actual.reverses_actual_id.is_(None),
         ~exists().where(reversal.reverses_actual_id == Actual.id),
         ~exists().where(InvoiceLineDetail.actual_id == Actual.id),
@@ -51,10 +52,10 @@ def backlog(session: Session, contract_id: int) -> tuple[list[Actual], list[Mile
         .where(
             ContractLine.contract_id == contract_id,
             or_(
-                Milestone.status.in_(("not_ready", "ready_to_invoice")),
+                Milestone.status.in_((MilestoneState.NOT_READY, MilestoneState.READY_TO_INVOICE)),
                 # A progress milestone billed in part still has its remainder to bill.
                 and_(
-                    Milestone.status == "customer_invoice_posted",
+                    Milestone.status == MilestoneState.CUSTOMER_INVOICE_POSTED,
                     Milestone.amount > Milestone.invoiced_amount,
                 ),
             ),
@@ -91,7 +92,7 @@ def set_ready(
             milestone = session.get(Milestone, parse_id(raw) or 0, with_for_update=True)
             if milestone is None:
                 raise Invalid.field(f"milestone_ids[{index}]", f"no milestone with id {raw}")
-            wanted = "ready_to_invoice" if ready else "not_ready"
+            wanted = MilestoneState.READY_TO_INVOICE if ready else MilestoneState.NOT_READY
             if milestone.status == wanted:
                 continue
             if ready and milestone.amount - milestone.invoiced_amount <= 0:
@@ -115,7 +116,7 @@ def set_billing_type(uow: UnitOfWork, actual_id: str, billing_type: BillingType)
     with uow:
         session = uow.session
         actual = get(session, Actual, actual_id, "actual", lock=True)
-        if actual.transaction_type != "unbilled_sales":
+        if actual.transaction_type != ActualType.UNBILLED_SALES:
             raise Conflict("only an unbilled sales actual has a billing type to set")
         _backlog_actuals(session, [str(actual.id)])
         actual.billing_type = billing_type.value

@@ -111,11 +111,35 @@ class LineTotals:
         return self.amount + self.tax
 
 
+#: The billing types whose details add to a line's totals: chargeable only. Set-based SQL
+#: filters the details it sums with this set.
+COUNTED_BILLING_TYPES: frozenset[BillingType] = frozenset({BillingType.CHARGEABLE})
+
+
+def detail_figures(
+    amount: Decimal, tax: Decimal, billing_type: BillingType, original: DetailFigures | None
+) -> tuple[DetailFigures, ...]:
+    """What a detail contributes to its line, by billing type.
+
+    ``original`` is what a corrective detail corrects (the billed actual's figures and
+    billing type). When the correction changes the billing type, confirming it reverses
+    the original (by its own type) and bills the corrected figures (by the new one), so
+    the credit and the new charge count each by its own type. Otherwise the detail's
+    own figures are all it contributes.
+    """
+    if original is None or original.billing_type == billing_type:
+        return (DetailFigures(amount, tax, billing_type),)
+    return (
+        DetailFigures(-original.amount, -original.tax, original.billing_type),
+        DetailFigures(original.amount + amount, original.tax + tax, billing_type),
+    )
+
+
 def line_totals(details: Iterable[DetailFigures]) -> LineTotals:
     """Sum the chargeable details; non-chargeable and complimentary add nothing."""
     amount = tax = ZERO
     for detail in details:
-        if detail.billing_type is BillingType.CHARGEABLE:
+        if detail.billing_type in COUNTED_BILLING_TYPES:
             amount += detail.amount
             tax += detail.tax
     return LineTotals(amount, tax)
