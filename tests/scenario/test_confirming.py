@@ -178,13 +178,13 @@ def test_a_confirmation_that_fails_part_way_writes_nothing(api, monkeypatch):
     world, invoice, _, _, other = _invoice_with_everything(api)
     before = snapshot(api, world, invoice["id"])
 
-    def write_then_fail(session, inv):
-        original(session, inv)  # every billed actual, reversal and remainder is written...
+    def write_then_fail(session, ids):
+        original(session, ids)  # every billed actual, reversal and remainder is written...
         session.flush()
         raise Conflict("simulated failure after the ledger was written")  # ...then it fails
 
-    original = confirming.confirm_details
-    monkeypatch.setattr(confirming, "confirm_details", write_then_fail)
+    original = confirming.confirm_invoices
+    monkeypatch.setattr(confirming, "confirm_invoices", write_then_fail)
     problem(api, "POST", f"/invoices/{invoice['id']}/confirm", 409)
     monkeypatch.undo()
 
