@@ -106,13 +106,17 @@ def bulk_confirm(make_uow: UowFactory, job: Job) -> Outcome:
     # Read back, not counted: an invoice with nothing on it stays a draft, whichever
     # attempt of the job saw it (rules.md "Nothing empty goes out").
     uow = make_uow()
+    empty: dict[int, str] = {}
     with uow:
-        empty = empty_invoices(uow.session, ids)
+        for start in range(0, len(ids), CHUNK):
+            empty.update(empty_invoices(uow.session, ids[start : start + CHUNK]))
     skipped = {str(i): f"{number} {EMPTY}" for i, number in empty.items()}
+    result: dict[str, Any] = {"confirmed": confirmed}
     message = f"{confirmed} invoices confirmed"
     if skipped:
+        result["skipped"] = skipped
         message += f", {len(skipped)} skipped: " + "; ".join(skipped.values())
-    return ({"confirmed": confirmed, "skipped": skipped}, "Invoices confirmed", message)
+    return (result, "Invoices confirmed", message)
 
 
 def post_invoice_proposals(make_uow: UowFactory, job: Job) -> Outcome:
