@@ -92,6 +92,22 @@ class Rule(Generic[N, C]):
     linked: bool
 
 
+def _billed(when: C, figures: Figures[N], *, linked: bool) -> Rule[N, C]:
+    """A billed sales actual: on the invoice, of the detail's billing type."""
+    return Rule(Written.BILLED, when, figures, ActualType.BILLED_SALES, None, False, linked)
+
+
+def _reversal(when: C) -> Rule[N, C]:
+    """The negation of the linked actual."""
+    return Rule(Written.REVERSAL, when, None, None, None, False, True)
+
+
+def _remainder(when: C, figures: Figures[N], *, ready: bool) -> Rule[N, C]:
+    """Unbilled, chargeable sales back in the backlog."""
+    kind, sales = Written.REMAINDER, ActualType.UNBILLED_SALES
+    return Rule(kind, when, figures, sales, BillingType.CHARGEABLE, ready, True)
+
+
 def detail_rules(
     detail: Figures[N], tax_share: N | None, backing: Figures[N], terms: Terms[N, C]
 ) -> tuple[Rule[N, C], ...]:
@@ -109,17 +125,9 @@ def detail_rules(
         backing.tax - terms.unless_none(tax_share, detail.tax),
     )
     return (
-        Rule(Written.BILLED, terms.always(), detail, ActualType.BILLED_SALES, None, False, False),
-        Rule(Written.REVERSAL, terms.always(), None, None, None, False, True),
-        Rule(
-            Written.REMAINDER,
-            terms.below(detail.quantity, backing.quantity),
-            left,
-            ActualType.UNBILLED_SALES,
-            BillingType.CHARGEABLE,
-            True,
-            True,
-        ),
+        _billed(terms.always(), detail, linked=False),
+        _reversal(terms.always()),
+        _remainder(terms.below(detail.quantity, backing.quantity), left, ready=True),
     )
 
 
@@ -146,26 +154,11 @@ def correction_rules(
         original.amount - new.amount,
         original.tax - terms.unless_none(tax_share, new.tax),
     )
+    billed_unless_all_zero = terms.any_nonzero(new.quantity, new.amount, new.tax)
     return (
-        Rule(Written.REVERSAL, terms.always(), None, None, None, False, True),
-        Rule(
-            Written.BILLED,
-            terms.any_nonzero(new.quantity, new.amount, new.tax),
-            new,
-            ActualType.BILLED_SALES,
-            None,
-            False,
-            True,
-        ),
-        Rule(
-            Written.REMAINDER,
-            terms.below(new.quantity, original.quantity),
-            left,
-            ActualType.UNBILLED_SALES,
-            BillingType.CHARGEABLE,
-            False,
-            True,
-        ),
+        _reversal(terms.always()),
+        _billed(billed_unless_all_zero, new, linked=True),
+        _remainder(terms.below(new.quantity, original.quantity), left, ready=False),
     )
 
 
