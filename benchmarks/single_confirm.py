@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -192,7 +193,7 @@ def one_run(engine: Engine, index: int, details: int) -> dict[str, tuple[float, 
         if engine.dialect.name == "postgresql":  # as autovacuum would after a bulk load
             with engine.begin() as conn:
                 conn.exec_driver_sql("ANALYZE")
-        out[name] = timed(engine, lambda p=path, i=ident: p(i))  # type: ignore[misc]
+        out[name] = timed(engine, partial(path, ident))
     return out
 
 
