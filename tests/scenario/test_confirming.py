@@ -8,6 +8,8 @@ import pytest
 
 from billable.billing import confirming
 from billable.domain.errors import Conflict
+from billable.jobs import handlers
+from billable.jobs import records as jobs
 from tests.builders import make_world
 from tests.scenario.support import (
     all_actuals,
@@ -178,13 +180,13 @@ def test_a_confirmation_that_fails_part_way_writes_nothing(api, monkeypatch):
     world, invoice, _, _, other = _invoice_with_everything(api)
     before = snapshot(api, world, invoice["id"])
 
-    def write_then_fail(session, inv):
-        original(session, inv)  # every billed actual, reversal and remainder is written...
+    def write_then_fail(session, ids):
+        original(session, ids)  # every billed actual, reversal and remainder is written...
         session.flush()
         raise Conflict("simulated failure after the ledger was written")  # ...then it fails
 
-    original = confirming.confirm_details
-    monkeypatch.setattr(confirming, "confirm_details", write_then_fail)
+    original = confirming.confirm_invoices
+    monkeypatch.setattr(confirming, "confirm_invoices", write_then_fail)
     problem(api, "POST", f"/invoices/{invoice['id']}/confirm", 409)
     monkeypatch.undo()
 
@@ -274,3 +276,42 @@ def test_a_partly_billed_expense_leaves_the_exact_difference_to_the_cent(api):
     billed = [a["amount"] for a in all_actuals(api, source_id=entry["id"],
                                                transaction_type="billed_sales")]  # fmt: skip
     assert billed == ["54.99", "55.00"]
+
+
+def test_confirming_an_invoice_with_no_details_is_refused_and_writes_nothing(api):
+    world = make_world(api)
+    world.line(["time"])
+    invoice = world.invoice("2026-08-31")  # nothing ready: a draft with nothing on it
+    assert [d for line in invoice["lines"] for d in line["details"]] == []
+    before = snapshot(api, world, invoice["id"])
+    body = problem(api, "POST", f"/invoices/{invoice['id']}/confirm", 409)
+    assert body["detail"] == (
+        f"invoice {invoice['number']} has no details: there is nothing to confirm; "
+        "delete it instead"
+    )
+    assert snapshot(api, world, invoice["id"]) == before
+    assert api.get(f"/invoices/{invoice['id']}")["project_invoice_status"] == "draft"
+
+
+def test_bulk_confirmation_skips_and_lists_an_empty_invoice_and_confirms_the_rest(api, uow_factory):
+    world = make_world(api)
+    world.line(["time"])
+    empty = world.invoice("2026-08-31")
+    world.approved_time("8", date="2026-08-24")
+    world.mark_all_ready()
+    full = world.invoice("2026-08-31")
+    ids = [int(empty["id"]), int(full["id"])]
+    job_id = jobs.enqueue(uow_factory(), "bulk_confirm", {"invoice_ids": ids}, None, len(ids))
+    handlers.execute(uow_factory, job_id)
+    job = api.get(f"/jobs/{job_id}")
+    assert job["status"] == "succeeded", job
+    assert job["result"] == {
+        "confirmed": 1,
+        "skipped": {
+            empty["id"]: f"{empty['number']} has no details: there is nothing to confirm; "
+            "delete it instead"
+        },
+    }
+    assert api.get(f"/invoices/{full['id']}")["project_invoice_status"] == "confirmed"
+    assert api.get(f"/invoices/{empty['id']}")["project_invoice_status"] == "draft"
+    assert api.get("/invoice-proposals", invoice_id=empty["id"])["items"] == []

@@ -4,24 +4,26 @@ Creation has one path (``create_invoices``, the one-contract use case is a set o
 one): invoicing contract by contract and all contracts in one set give the same rows,
 and those rows agree with the pure domain functions (totals are the domain's sums of
 the chargeable details, each detail carries its actual's or milestone's figures).
-Confirmation is compared one invoice at a time against the set-based path: the same
-data is confirmed once per path inside a transaction that is rolled back, and the
-resulting rows are compared field by field, with database ids replaced by what they
-stand for.
+Confirmation has one path too: the actuals it writes are compared with those the pure
+rules of :mod:`billable.domain.confirmation` state for the same details.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from billable.billing import bulk_confirm, invoicing
 from billable.billing.bulk_confirm import confirm_invoices
 from billable.billing.bulk_create import create_invoices
-from billable.billing.confirming import confirm_details
+from billable.domain.confirmation import Bill, Effect, Reverse, Unbill
+from billable.domain.errors import Conflict
 from billable.domain.invoice import (
     BillingType,
     LineTotals,
@@ -31,8 +33,8 @@ from billable.domain.invoice import (
 )
 from billable.domain.lifecycle import MILESTONE, PRODUCT_LINE
 from billable.domain.vocabulary import ActualType, MilestoneState, ProductLineState
-from billable.erp.proposals import open_proposal
 from billable.erp.setup import ensure_default_legal_entity
+from billable.persistence import rows
 from billable.persistence.tables import (
     Actual,
     Contract,
@@ -397,42 +399,163 @@ def _differences(actual: list[Any], expected: list[Any]) -> list[Any]:
     return out
 
 
-def test_set_based_confirmation_writes_the_same_actuals_as_one_at_a_time(api, uow_factory):
+# --- Confirmation: the one write path against the domain's rules --------------------
+
+
+def _drafts_of_every_contract(uow_factory: Any) -> list[int]:
+    """A draft invoice per contract, made by the use case (the idle contract's is empty)."""
+    with uow_factory() as uow:
+        contracts = list(uow.session.scalars(select(Contract.id).order_by(Contract.id)))
+    return [invoicing.create_invoice(uow_factory(), str(c), INVOICE_DATE) for c in contracts]
+
+
+def _expected_actuals(session: Session, ids: list[int]) -> Counter[Any]:
+    """The actuals :mod:`billable.domain.confirmation` says confirming ``ids`` writes, in
+    the form :func:`_snapshot` gives the written ones."""
+    number = dict(session.execute(select(Invoice.id, Invoice.number)).all())
+    key = _detail_keys(session)
+    skip = {"id", "invoice_line_detail_id", "invoice_id"}
+    names = [c.key for c in Actual.__mapper__.column_attrs if c.key not in skip]
+    expected: Counter[Any] = Counter()
+    details = session.scalars(
+        select(InvoiceLineDetail)
+        .where(InvoiceLineDetail.invoice_id.in_(ids))
+        .order_by(InvoiceLineDetail.id)
+    )
+    for detail in details:
+        link = detail.original_billed_actual_id or detail.actual_id
+        linked = session.get(Actual, link) if link else None
+        for effect in rows.confirmation_effects(detail, linked):
+            values = _expected_row(session, effect, detail, linked)
+            on = values.pop("invoice_line_detail_id"), values.pop("invoice_id")
+            expected[
+                (
+                    key.get(on[0] or -1),
+                    values["reverses_actual_id"],
+                    tuple((name, values[name]) for name in names),
+                    number.get(on[1] or -1),
+                )
+            ] += 1
+    return expected
+
+
+def _expected_row(
+    session: Session, effect: Effect, detail: InvoiceLineDetail, linked: Actual | None
+) -> dict[str, Any]:
+    """Every column of the actual one effect stands for."""
+    if isinstance(effect, Reverse):
+        assert linked is not None and linked.id == effect.actual_id
+        values = {c.key: getattr(linked, c.key) for c in Actual.__mapper__.column_attrs}
+        values.update(
+            quantity=-linked.quantity,
+            amount=-linked.amount,
+            tax=-linked.tax,
+            ready_to_invoice=False,
+            reverses_actual_id=linked.id,
+            invoice_id=detail.invoice_id,
+            invoice_line_detail_id=detail.id,
+        )
+        return values
+    invoice = session.get(Invoice, detail.invoice_id)
+    line = session.get(InvoiceLine, detail.invoice_line_id)
+    assert invoice is not None and line is not None
+    billed = isinstance(effect, Bill)
+    return {
+        **{name: getattr(detail, name) for name in rows.ACTUAL_FROM_DETAIL.copied},
+        "transaction_type": "billed_sales" if billed else "unbilled_sales",
+        "source_kind": linked.source_kind if linked else "invoice_detail",
+        "source_id": linked.source_id if linked else detail.id,
+        "contract_id": invoice.contract_id,
+        "contract_line_id": line.contract_line_id,
+        "quantity": effect.quantity,
+        "amount": effect.amount,
+        "tax": effect.tax,
+        "billing_type": str(effect.billing_type) if isinstance(effect, Bill) else "chargeable",
+        "ready_to_invoice": isinstance(effect, Unbill) and effect.ready_to_invoice,
+        "reverses_actual_id": None,
+        "invoice_id": detail.invoice_id if billed else None,
+        "invoice_line_detail_id": detail.id if billed else None,
+    }
+
+
+def _detail_keys(session: Session) -> dict[int, Any]:
+    """Each detail's stable key, as :func:`_snapshot` makes it."""
+    number = dict(session.execute(select(Invoice.id, Invoice.number)).all())
+    line_key = {
+        ln.id: (number[ln.invoice_id], ln.contract_line_id)
+        for ln in session.scalars(select(InvoiceLine))
+    }
+    return {
+        d.id: (
+            line_key[d.invoice_line_id],
+            d.source,
+            d.actual_id,
+            d.milestone_id,
+            d.product_line_id,
+            d.original_billed_actual_id,
+        )
+        for d in session.scalars(select(InvoiceLineDetail))
+    }
+
+
+def _written(before: dict[str, Any], after: dict[str, Any]) -> Counter[Any]:
+    """The actuals in ``after`` that ``before`` did not have."""
+    return Counter(after["actuals"]) - Counter(before["actuals"])
+
+
+def test_set_based_confirmation_writes_the_actuals_the_domain_states(api, uow_factory):
     world = make_world(api)
     _build(world)
-    with uow_factory() as uow:
-        _one_at_a_time(uow.session)
-        uow.commit()
-    invoice_id = api.get("/invoices", contract_id=world.contract["id"])["items"][0]["id"]
-    invoice = api.get(f"/invoices/{invoice_id}")
+    drafts = _drafts_of_every_contract(uow_factory)
+    invoice = api.get(f"/invoices/{drafts[0]}")
     time_details = [
         d for ln in invoice["lines"] for d in ln["details"] if d["transaction_class"] == "time"
     ]
     api.patch(f"/invoice-line-details/{time_details[0]['id']}", {"quantity": "6"})
     api.patch(f"/invoice-line-details/{time_details[1]['id']}", {"quantity": "9.5"})
-    ensure_default_legal_entity(uow_factory())  # made once, not once per path
+    ensure_default_legal_entity(uow_factory())
     with uow_factory() as uow:
-        ids = list(uow.session.scalars(select(Invoice.id).order_by(Invoice.id)))
-        for invoice_row in uow.session.scalars(select(Invoice).order_by(Invoice.id)):
-            invoice_row.project_invoice_status = "confirmed"
-            confirm_details(uow.session, invoice_row)
-            open_proposal(uow.session, invoice_row)  # as confirming.confirm_invoice does
-        expected = _snapshot(uow.session)
-        uow.session.rollback()
+        empty = bulk_confirm.empty_invoices(uow.session, drafts)
+    assert len(empty) == 1  # the idle contract's: nothing empty goes out
+    ids = [i for i in drafts if i not in empty]
     with uow_factory() as uow:
+        before = _snapshot(uow.session)
+        expected = _expected_actuals(uow.session, ids)
         confirm_invoices(uow.session, ids)
-        actual = _snapshot(uow.session)
-    billed = [a for a in expected["actuals"] if ("transaction_type", "billed_sales") in a[2]]
-    assert len(billed) >= 8
-    assert len(expected["proposals"]) == 3
-    assert {key for key, _ in expected["proposals"]} == {
-        dict(i)["number"] for i in expected["invoices"]
+        after = _snapshot(uow.session)
+        milestones = {
+            m.id: (m.status, m.invoiced_amount) for m in uow.session.scalars(select(Milestone))
+        }
+    assert sum(n for k, n in expected.items() if ("transaction_type", "billed_sales") in k[2]) >= 8
+    assert _written(before, after) == expected
+    assert [part for part in ("details", "lines") if before[part] != after[part]] == []
+    # The milestone billed is posted with its amount invoiced; the product line too.
+    billed_milestones = {
+        dict(fields)["milestone_id"]: dict(fields)["amount"]
+        for key, fields in before["details"]
+        if key[1] == "milestone"
     }
-    for part in ("actuals", "milestones", "products", "details", "lines", "proposals"):
-        assert _differences(actual[part], expected[part]) == [], part
+    for milestone_id, amount in billed_milestones.items():
+        assert milestones[milestone_id] == ("customer_invoice_posted", amount)
+    assert [status for _, status in after["products"] if status] == ["customer_invoice_posted"]
+    # One waiting proposal per confirmed invoice, same number; none for the empty one.
+    numbers = {dict(i)["number"] for i in after["invoices"]} - set(empty.values())
+    assert {key for key, _ in after["proposals"]} == numbers
+    assert len(after["proposals"]) == 2
 
 
-def test_set_based_confirmation_of_a_correction_matches_one_at_a_time(api, uow_factory):
+def test_set_based_confirmation_refuses_an_empty_invoice_and_writes_nothing(api, uow_factory):
+    _build(make_world(api))
+    drafts = _drafts_of_every_contract(uow_factory)
+    with uow_factory() as uow:
+        (number,) = bulk_confirm.empty_invoices(uow.session, drafts).values()
+        before = _snapshot(uow.session)
+        with pytest.raises(Conflict, match=f"invoice {number} has no details.*delete it instead"):
+            confirm_invoices(uow.session, drafts)
+        assert _snapshot(uow.session) == before
+
+
+def test_set_based_confirmation_of_a_correction_writes_what_the_domain_states(api, uow_factory):
     world = make_world(api)
     world.line(["time"])
     world.approved_time("8")
@@ -445,22 +568,15 @@ def test_set_based_confirmation_of_a_correction_matches_one_at_a_time(api, uow_f
     api.patch(f"/invoice-line-details/{first['id']}", {"quantity": "6"})
     api.patch(f"/invoice-line-details/{second['id']}", {"quantity": "4", "tax": "1.00"})
     with uow_factory() as uow:
-        row = uow.session.get(Invoice, int(corrective["id"]))
-        assert row is not None
-        row.project_invoice_status = "confirmed"
-        confirm_details(uow.session, row)
-        open_proposal(uow.session, row)
-        expected = _snapshot(uow.session)
-        uow.session.rollback()
-    with uow_factory() as uow:
+        before = _snapshot(uow.session)
+        expected = _expected_actuals(uow.session, [int(corrective["id"])])
         confirm_invoices(uow.session, [int(corrective["id"])])
-        actual = _snapshot(uow.session)
-    assert actual["actuals"] == expected["actuals"]
-    assert actual["proposals"] == expected["proposals"]
-    assert [key for key, _ in actual["proposals"]] == [invoice["number"], corrective["number"]]
+        after = _snapshot(uow.session)
+    assert _written(before, after) == expected
+    assert [key for key, _ in after["proposals"]] == [invoice["number"], corrective["number"]]
     new_billed = [
         a
-        for a in expected["actuals"]
+        for a in expected
         if ("transaction_type", "billed_sales") in a[2] and a[3] == corrective["number"]
     ]
     quantities = sorted(dict(a[2])["quantity"] for a in new_billed)

@@ -22,6 +22,7 @@ from billable.domain.invoice import DetailSource, check_detail_edit, check_statu
 from billable.domain.lifecycle import INVOICE, INVOICE_PAYMENT, MILESTONE, PRODUCT_LINE
 from billable.domain.money import ZERO, extend, prorate, round_amount
 from billable.masterdata.contracts import task_of
+from billable.persistence import rows
 from billable.persistence.lookups import get, ref
 from billable.persistence.tables import (
     Actual,
@@ -152,7 +153,7 @@ def update_detail(uow: UnitOfWork, ident: str, fields: Fields) -> int:
 def _posted(session: Session, actual_id: int) -> Posted:
     actual = session.get(Actual, actual_id)
     assert actual is not None
-    return Posted(actual.id, actual.quantity, actual.amount, actual.tax)
+    return rows.posted(actual)
 
 
 def delete_detail(uow: UnitOfWork, ident: str) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
-from billable.billing.bulk_confirm import confirm_in_chunks
+from billable.billing.bulk_confirm import EMPTY, confirm_in_chunks, empty_invoices
 from billable.billing.bulk_create import create_invoices, prepare_chunk
 from billable.domain.errors import DomainError
 from billable.erp import proposal_posting
@@ -90,7 +90,8 @@ def bulk_invoice(make_uow: UowFactory, job: Job) -> Outcome:
 
 
 def bulk_confirm(make_uow: UowFactory, job: Job) -> Outcome:
-    """Confirm ``params.invoice_ids``; those already confirmed are left as they are."""
+    """Confirm ``params.invoice_ids``; those already confirmed are left as they are, and
+    those with no details are skipped and listed (``result.skipped``: id -> why)."""
     ids = [int(i) for i in job.params["invoice_ids"]]
     holder: list[UnitOfWork] = []
 
@@ -102,7 +103,20 @@ def bulk_confirm(make_uow: UowFactory, job: Job) -> Outcome:
         jobs.record_progress(holder[0], job.id, done, total, {"confirmed": confirmed})
 
     confirmed = confirm_in_chunks(make, ids, CHUNK, progress)
-    return ({"confirmed": confirmed}, "Invoices confirmed", f"{confirmed} invoices confirmed")
+    # Read back, not counted: an invoice with nothing on it stays a draft, whichever
+    # attempt of the job saw it (rules.md "Nothing empty goes out").
+    uow = make_uow()
+    empty: dict[int, str] = {}
+    with uow:
+        for start in range(0, len(ids), CHUNK):
+            empty.update(empty_invoices(uow.session, ids[start : start + CHUNK]))
+    skipped = {str(i): f"{number} {EMPTY}" for i, number in empty.items()}
+    result: dict[str, Any] = {"confirmed": confirmed}
+    message = f"{confirmed} invoices confirmed"
+    if skipped:
+        result["skipped"] = skipped
+        message += f", {len(skipped)} skipped: " + "; ".join(skipped.values())
+    return (result, "Invoices confirmed", message)
 
 
 def post_invoice_proposals(make_uow: UowFactory, job: Job) -> Outcome:

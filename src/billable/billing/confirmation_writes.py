@@ -1,0 +1,196 @@
+"""The one write path of confirmation: the rules of :mod:`billable.domain.confirmation`
+as ``INSERT ... SELECT`` over the details of a set of invoices (one invoice is a set of
+one).
+
+The domain states each rule once, over :class:`~billable.domain.confirmation.Terms`;
+here the same rules are evaluated on column expressions (:data:`COLUMNS`), and each
+rule becomes one statement: its condition the ``WHERE``, its figures the selected
+values, the row kind's column map (:func:`_written`, :func:`_reversal`) the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    exists,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
+
+from billable.domain.confirmation import (
+    Figures,
+    Rule,
+    Terms,
+    Written,
+    corrected,
+    correction_rules,
+    detail_rules,
+)
+from billable.domain.errors import Conflict
+from billable.domain.invoice import DetailSource
+from billable.domain.lifecycle import MILESTONE, PRODUCT_LINE
+from billable.domain.money import ZERO
+from billable.domain.vocabulary import MilestoneState, ProductLineState
+from billable.persistence.rows import ACTUAL_FROM_DETAIL, REVERSAL_OF_ACTUAL, WRITTEN_BY_DETAIL
+from billable.persistence.tables import (
+    Actual,
+    ContractLine,
+    Invoice,
+    InvoiceLine,
+    InvoiceLineDetail,
+    Milestone,
+)
+
+D, IL = InvoiceLineDetail, InvoiceLine
+Expr = ColumnElement[Any]
+SqlRule = Rule[Any, ColumnElement[bool]]
+
+
+class _Columns:
+    """:class:`~billable.domain.confirmation.Terms` on column expressions."""
+
+    def always(self) -> ColumnElement[bool]:
+        return true()
+
+    def below(self, value: Expr, limit: Expr) -> ColumnElement[bool]:
+        return value < limit
+
+    def any_nonzero(self, *values: Expr) -> ColumnElement[bool]:
+        return or_(*(v != 0 for v in values))
+
+    def unless_none(self, value: Expr | None, fallback: Expr) -> Expr:
+        return fallback if value is None else func.coalesce(value, fallback)
+
+
+COLUMNS: Terms[Any, ColumnElement[bool]] = _Columns()
+
+
+def _text(value: str) -> Expr:
+    """A vocabulary member as a typed SQL string (an untyped one confuses PostgreSQL)."""
+    return literal(str(value), String())
+
+
+def write_confirmations(session: Session, ids: list[int]) -> None:
+    """Every actual confirming invoices ``ids`` writes, and their milestones' and product
+    lines' moves, inside the caller's transaction (the caller checked the invoices)."""
+    linked = aliased(Actual)
+    of_ids = D.invoice_id.in_(ids)
+    ordinary = and_(of_ids, D.source != DetailSource.CORRECTION)
+    rules = detail_rules(_figures(D), D.backing_tax_share, _figures(linked), COLUMNS)
+    _apply(session, rules, linked, D.actual_id, ordinary)
+    corrective = and_(of_ids, D.source == DetailSource.CORRECTION)
+    if session.scalar(select(exists().where(corrective))):  # rare: skipped unless present
+        new = corrected(D.quantity, _figures(D), _figures(linked))
+        rules = correction_rules(new, D.backing_tax_share, _figures(linked), COLUMNS)
+        _apply(session, rules, linked, D.original_billed_actual_id, corrective)
+    _advance_sources(session, ids)
+
+
+def _figures(row: Any) -> Figures[Any]:
+    return Figures(row.quantity, row.amount, row.tax)
+
+
+def _apply(
+    session: Session, rules: tuple[SqlRule, ...], linked: Any, link: Any, where: Expr
+) -> None:
+    """One ``INSERT ... SELECT`` per rule, over the details ``where`` selects."""
+    for rule in rules:
+        selected = and_(where, rule.when)
+        reversal = rule.kind is Written.REVERSAL
+        columns = _reversal(linked) if reversal else _written(rule, linked)
+        source = select(*columns.values()).select_from(D)
+        if not reversal:  # a reversal needs only the linked actual
+            source = source.join(IL, IL.id == D.invoice_line_id)
+            source = source.join(Invoice, Invoice.id == D.invoice_id)
+        source = source.join(linked, linked.id == link, isouter=not rule.linked)
+        session.execute(insert(Actual).from_select(list(columns), source.where(selected)))
+
+
+def _written(rule: SqlRule, linked: Any) -> dict[str, Any]:
+    """The columns of a billed actual or a remainder: the detail's description, the
+    rule's figures and types; only a billed actual is on the invoice."""
+    assert rule.figures is not None and rule.transaction_type is not None
+    on_invoice = rule.kind is Written.BILLED
+    derived: dict[str, Any] = {
+        "transaction_type": _text(rule.transaction_type),
+        "source_kind": func.coalesce(linked.source_kind, _text(WRITTEN_BY_DETAIL)),
+        "source_id": func.coalesce(linked.source_id, D.id),
+        "contract_id": Invoice.contract_id,
+        "contract_line_id": IL.contract_line_id,
+        "quantity": rule.figures.quantity,
+        "amount": rule.figures.amount,
+        "tax": rule.figures.tax,
+        "billing_type": D.billing_type if rule.billing_type is None else _text(rule.billing_type),
+        "ready_to_invoice": literal(rule.ready_to_invoice),
+        "reverses_actual_id": null(),
+        "invoice_id": D.invoice_id if on_invoice else null(),
+        "invoice_line_detail_id": D.id if on_invoice else null(),
+    }
+    assert set(derived) == set(ACTUAL_FROM_DETAIL.derived) - {"id"}
+    return {**{name: getattr(D, name) for name in ACTUAL_FROM_DETAIL.copied}, **derived}
+
+
+def _reversal(linked: Any) -> dict[str, Any]:
+    """The columns of a reversal: the linked actual, negated, on the confirmed invoice."""
+    derived: dict[str, Any] = {
+        "quantity": -linked.quantity,
+        "amount": -linked.amount,
+        "tax": -linked.tax,
+        "ready_to_invoice": literal(False),
+        "reverses_actual_id": linked.id,
+        "invoice_id": D.invoice_id,
+        "invoice_line_detail_id": D.id,
+    }
+    assert set(derived) == set(REVERSAL_OF_ACTUAL.derived) - {"id"}
+    return {**{name: getattr(linked, name) for name in REVERSAL_OF_ACTUAL.copied}, **derived}
+
+
+def _advance_sources(session: Session, ids: list[int]) -> None:
+    """Milestones billed move to posted with their amount invoiced; product lines too.
+
+    A correction of a milestone leaves the milestone alone: the credited amount returns
+    to the backlog as an unbilled actual, so re-opening it would bill it twice.
+    """
+    on_ids = and_(D.invoice_id.in_(ids), D.source == DetailSource.MILESTONE)
+    billed = (
+        select(func.coalesce(func.sum(D.amount), 0))
+        .where(D.milestone_id == Milestone.id, on_ids)
+        .scalar_subquery()
+    )
+    milestones = select(D.milestone_id).where(on_ids)
+    expected = session.scalar(select(func.count()).select_from(milestones.subquery())) or 0
+    invoiced = MilestoneState.CUSTOMER_INVOICE_CREATED
+    moved = session.execute(
+        update(Milestone)
+        .where(Milestone.id.in_(milestones), Milestone.status == invoiced)
+        .values(
+            status=MILESTONE.target_of("confirm", invoiced),
+            invoiced_amount=Milestone.invoiced_amount + billed,
+            ready_amount=ZERO,
+            ready_tax=ZERO,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if moved != expected:
+        raise Conflict("a milestone on these invoices changed state; reload and retry")
+    products = select(D.product_line_id).where(
+        D.invoice_id.in_(ids), D.source == DetailSource.PRODUCT
+    )
+    created = ProductLineState.CUSTOMER_INVOICE_CREATED
+    session.execute(
+        update(ContractLine)
+        .where(ContractLine.id.in_(products), ContractLine.product_status == created)
+        .values(product_status=PRODUCT_LINE.target_of("confirm", created))
+        .execution_options(synchronize_session=False)
+    )
