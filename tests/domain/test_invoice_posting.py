@@ -277,6 +277,15 @@ def test_a_negative_proposal_credits_revenue_tax_and_the_customer() -> None:
     assert voucher_totals(voucher).total == D("-1125.00")
 
 
+def test_a_proposal_without_lines_or_tax_totals_decimal_zeros() -> None:
+    for totals in (
+        accounting_totals([], D("1.25"), USD),
+        accounting_totals([seed_line()], D("1.25"), USD),
+    ):
+        assert type(totals.amount) is type(totals.tax) is Decimal
+    assert accounting_totals([], D("1.25"), USD) == AccountingTotals(D(0), D(0))
+
+
 # --- refusals -------------------------------------------------------------------------
 
 

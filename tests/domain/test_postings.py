@@ -136,10 +136,14 @@ def test_only_sales_tax_lines_name_a_tax_code() -> None:
     assert [line.tax_code for line in voucher.lines] == [None, None]
 
 
-def test_mirroring_a_voucher_negates_both_amounts_and_never_writes_minus_zero() -> None:
-    voucher = cost_posting(CONTOSO, TIME, D("0.00"), USD, USD).mirrored()
-    assert [f"{line.amount_transaction:f}" for line in voucher.lines] == ["0.00", "0.00"]
-    assert [f"{line.amount_accounting:f}" for line in voucher.lines] == ["0.00", "0.00"]
+def test_negating_a_zero_amount_never_writes_minus_zero() -> None:
+    voucher = cost_posting(CONTOSO, TIME, D("0.00"), USD, USD)
+    for lines in (voucher.lines, voucher.mirrored().lines):
+        assert [f"{line.amount_transaction:f}" for line in lines] == ["0.00", "0.00"]
+        assert [f"{line.amount_accounting:f}" for line in lines] == ["0.00", "0.00"]
+
+
+def test_mirroring_a_voucher_negates_both_amounts() -> None:
     seed = cost_posting(CONTOSO, TIME, D("480.00"), USD, USD)
     assert [line.amount_accounting for line in seed.mirrored().lines] == [D(480), D(-480)]
 
@@ -165,6 +169,18 @@ def test_an_unbalanced_voucher_is_refused_with_the_difference() -> None:
         Invalid, match=r"voucher: does not balance in accounting currency: off by 0\.01"
     ):
         Voucher((*lines, stray)).check_balanced()
+
+
+def test_a_profile_of_a_mapping_has_one_rule_per_entry() -> None:
+    profile = PostingProfile.of({(T.PROJECT_COST, TIME): "540100", (T.SALES_TAX, None): "222100"})
+    assert profile == PostingProfile(
+        (PostingRule(T.PROJECT_COST, TIME, "540100"), PostingRule(T.SALES_TAX, None, "222100"))
+    )
+
+
+def test_an_empty_voucher_balances_at_a_decimal_zero() -> None:
+    balance = Voucher(()).accounting_balance()
+    assert (type(balance), balance) == (Decimal, 0)
 
 
 def test_the_profile_prefers_the_class_rule_and_falls_back_to_the_rule_for_all() -> None:

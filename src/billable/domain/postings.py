@@ -175,11 +175,10 @@ class LineMaker:
         transaction_class: TransactionClass | None,
         amount: Decimal,
         dimensions: Dimensions,
-        tax_code: str | None = None,
     ) -> VoucherLine:
         """``amount`` on the profile's account, converted once to the accounting currency."""
         account = self.profile.account_for(posting_type, transaction_class)
-        return self.on(account, posting_type, amount, dimensions, tax_code)
+        return self.on(account, posting_type, amount, dimensions)
 
     def on(
         self,
