@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -108,6 +109,7 @@ def mutate(args: list[str]) -> None:
     shutil.rmtree(MUTANTS, ignore_errors=True)  # a fresh run: no verdict carried over
     children = str(os.cpu_count() or 2)
     print("+ mutmut run --max-children", children, *args, flush=True)
+    started = time.monotonic()
     completed = subprocess.run(
         [str(BIN / "mutmut"), "run", "--max-children", children, *args],
         cwd=ROOT,
@@ -117,6 +119,10 @@ def mutate(args: list[str]) -> None:
     if completed.returncode != 0:  # its progress lines only matter when it fails
         print(completed.stdout, completed.stderr, sep="\n")
         sys.exit(completed.returncode)
+    for line in completed.stdout.replace("\r", "\n").splitlines():
+        if "done in" in line or "mutations/second" in line:
+            print(line.strip())
+    print(f"mutation run took {time.monotonic() - started:.0f} s on {children} workers")
     results = mutation_results()
     missed = {name: found for name, found in results.items() if found[1] not in CAUGHT}
     for name, (meta, code) in sorted(missed.items()):

@@ -284,6 +284,8 @@ def test_a_proposal_without_lines_or_tax_totals_decimal_zeros() -> None:
     ):
         assert type(totals.amount) is type(totals.tax) is Decimal
     assert accounting_totals([], D("1.25"), USD) == AccountingTotals(D(0), D(0))
+    shown = voucher_totals(Voucher(()))
+    assert (type(shown.amount), type(shown.tax)) == (Decimal, Decimal)
 
 
 # --- refusals -------------------------------------------------------------------------

@@ -322,3 +322,10 @@ def test_a_monthly_schedule_runs_only_on_its_start_day_a_semimonthly_one_on_two(
     assert is_run_date(Frequency.MONTHLY, start, dt.date(2024, 2, 10))
     assert not is_run_date(Frequency.MONTHLY, start, dt.date(2024, 1, 25))
     assert is_run_date(Frequency.SEMIMONTHLY, start, dt.date(2024, 1, 25))
+
+
+@pytest.mark.parametrize("frequency", list(Frequency))
+def test_no_date_before_the_start_is_a_run_date(frequency: Frequency) -> None:
+    start = dt.date(2024, 1, 10)
+    assert not is_run_date(frequency, start, dt.date(2023, 12, 10))
+    assert not is_run_date(frequency, start, dt.date(2024, 1, 9))

@@ -35,7 +35,6 @@ from billable.domain.postings import (
     Voucher,
     VoucherLine,
     checked_amount,
-    negated,
     wip_posting,
 )
 from billable.domain.pricing import TransactionClass
@@ -126,9 +125,7 @@ def invoice_posting(
     for line in lines:
         amount = checked_amount(line.amount, currency)
         cls = line.transaction_class
-        revenue.append(
-            make.line(PostingType.INVOICED_REVENUE, cls, negated(amount), line.dimensions)
-        )
+        revenue.append(make.line(PostingType.INVOICED_REVENUE, cls, -amount, line.dimensions))
         receivable += amount
         for tax in line.taxes:
             tax_amount = checked_amount(tax.amount, currency, "tax")
@@ -136,7 +133,7 @@ def invoice_posting(
             tax_per_code[key] = tax_per_code.get(key, ZERO) + tax_amount
             receivable += tax_amount
     taxes = [
-        make.on(account, PostingType.SALES_TAX, negated(total), (), code)
+        make.on(account, PostingType.SALES_TAX, -total, (), code)
         for (account, code), total in tax_per_code.items()
     ]
     body = [*reversed_wip, *revenue, *taxes]
@@ -183,6 +180,6 @@ def voucher_totals(voucher: Voucher) -> AccountingTotals:
     revenue = voucher.lines_of(PostingType.INVOICED_REVENUE)
     taxes = voucher.lines_of(PostingType.SALES_TAX)
     return AccountingTotals(
-        ZERO - sum((line.amount_accounting for line in revenue), ZERO),
-        ZERO - sum((line.amount_accounting for line in taxes), ZERO),
+        -sum((line.amount_accounting for line in revenue), ZERO),
+        -sum((line.amount_accounting for line in taxes), ZERO),
     )

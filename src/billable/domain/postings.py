@@ -28,11 +28,6 @@ from billable.domain.money import RATE_PLACES, ZERO, Currency, round_amount, rou
 from billable.domain.pricing import TransactionClass
 
 
-def negated(amount: Decimal) -> Decimal:
-    """``-amount``, keeping a zero unsigned (never "-0.00")."""
-    return -amount if amount else amount
-
-
 class PostingType(StrEnum):
     """What a voucher line records; the posting profile maps it to a ledger account."""
 
@@ -64,11 +59,15 @@ class VoucherLine:
     tax_code: str | None = None
 
     def mirrored(self) -> VoucherLine:
-        """The same line with both amounts negated (a reversal or credit)."""
+        """The same line with both amounts negated (a reversal or credit).
+
+        Decimal negation is ``0 - x`` in the context: a zero stays unsigned, never
+        "-0.00".
+        """
         return replace(
             self,
-            amount_transaction=negated(self.amount_transaction),
-            amount_accounting=negated(self.amount_accounting),
+            amount_transaction=-self.amount_transaction,
+            amount_accounting=-self.amount_accounting,
         )
 
 
@@ -229,7 +228,7 @@ def cost_posting(
         offset,
         PostingType.PROJECT_COST,
         transaction_class,
-        negated(checked_amount(amount, currency)),
+        -checked_amount(amount, currency),
         dimensions,
     )
 
