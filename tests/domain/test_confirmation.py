@@ -364,3 +364,37 @@ def test_no_quantity_and_no_cent_is_created_or_lost_across_confirm_and_correctio
             assert round_amount(row.tax, cur) == row.tax
         for row in ledger.open_rows("unbilled"):
             assert row.quantity > 0
+
+
+# --- the tax a remainder gives back, and what a correction still bills ----------------
+
+
+def test_a_remainder_gives_back_the_backing_tax_minus_the_share_not_minus_the_typed_tax() -> None:
+    # The user typed 0.00 tax on 5 of 8 h; the 5 h carry 125.00 of the backing 200.00.
+    backing = Posted(7, D("8"), D("2000.00"), D("200.00"))
+    effects = confirm_detail(D("5"), D("1250.00"), D("0.00"), CHARGEABLE, backing, D("125.00"))
+    assert effects[-1] == Unbill(D("3"), D("750.00"), D("75.00"), ready_to_invoice=True)
+
+
+def test_a_correction_remainder_gives_back_the_original_tax_minus_the_share() -> None:
+    figures = CorrectionFigures(D("-500.00"), D("-200.00"), D("1500.00"), D("0.00"))
+    effects = confirm_correction(D("6"), figures, CHARGEABLE, SEED_BILLED, D("150.00"))
+    assert effects == [
+        Reverse(41),
+        Bill(D("6"), D("1500.00"), D("0.00"), CHARGEABLE),
+        Unbill(D("2"), D("500.00"), D("50.00"), ready_to_invoice=False),
+    ]
+
+
+def test_a_zero_quantity_correction_with_an_amount_and_no_tax_is_still_billed() -> None:
+    original = Posted(9, D("1"), D("100.00"), D("0.00"))
+    figures = CorrectionFigures(D("0.00"), D("0.00"), D("100.00"), D("0.00"))
+    effects = confirm_correction(D("0"), figures, CHARGEABLE, original)
+    assert Bill(D("0"), D("100.00"), D("0.00"), CHARGEABLE) in effects
+
+
+def test_a_zero_quantity_correction_with_only_a_tax_is_still_billed() -> None:
+    original = Posted(9, D("1"), D("100.00"), D("10.00"))
+    figures = CorrectionFigures(D("-100.00"), D("0.00"), D("0.00"), D("10.00"))
+    effects = confirm_correction(D("0"), figures, CHARGEABLE, original)
+    assert Bill(D("0"), D("0.00"), D("10.00"), CHARGEABLE) in effects

@@ -16,7 +16,7 @@ from billable.domain.currency import (
     effective_rate,
     rate_on,
 )
-from billable.domain.errors import Invalid
+from billable.domain.errors import FieldError, Invalid
 from billable.domain.money import Currency, extend, places_of, round_amount
 
 D = Decimal
@@ -189,3 +189,44 @@ def test_converting_rounds_the_exact_product_once(
 ) -> None:
     assert convert(amount, rate, to) == round_amount(amount * rate, to)
     assert convert(-amount, rate, to) == -convert(amount, rate, to)
+
+
+# --- refusals name their field and reason ---------------------------------------------
+
+
+def test_a_rate_within_one_currency_is_refused_on_to_currency() -> None:
+    with pytest.raises(Invalid) as refused:
+        ExchangeRate("USD", "USD", D("1"), date(2024, 1, 1))
+    reason = "a rate converts between two currencies, not USD"
+    assert refused.value.errors == (FieldError("to_currency", reason),)
+
+
+def test_a_missing_rate_is_refused_on_exchange_rate() -> None:
+    with pytest.raises(Invalid) as refused:
+        rate_on(GBP_USD, "GBP", "USD", date(2023, 12, 31))
+    reason = "no exchange rate from GBP to USD in force on 2023-12-31"
+    assert refused.value.errors == (FieldError("exchange_rate", reason),)
+
+
+def test_two_rates_from_the_same_day_are_refused_on_exchange_rate_listing_both() -> None:
+    rates = (
+        ExchangeRate("GBP", "USD", D("1.4"), date(2024, 6, 1)),
+        ExchangeRate("GBP", "USD", D("1.35"), date(2024, 6, 1)),
+    )
+    with pytest.raises(Invalid) as refused:
+        rate_on(rates, "GBP", "USD", date(2024, 7, 1))
+    reason = "GBP to USD has several rates valid from 2024-06-01: 1.350000, 1.400000"
+    assert refused.value.errors == (FieldError("exchange_rate", reason),)
+
+
+def test_a_fixed_rate_agreement_keeps_its_rate_to_six_decimals() -> None:
+    agreement = FixedRateAgreement("GBP", D("1.2345675"), "FRA-1")
+    assert str(agreement.rate) == "1.234568"
+    assert str(ExchangeRate("GBP", "USD", D("1.25"), date(2024, 1, 1)).rate) == "1.250000"
+
+
+def test_only_decimals_are_converted_or_kept_as_rates() -> None:
+    with pytest.raises(TypeError, match=r"^money must be Decimal, not float$"):
+        convert(1000.0, D("1.25"), USD)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^rate must be Decimal, not float$"):
+        FixedRateAgreement("GBP", 1.25)  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from billable.domain.dimensions import Dimensions, dimension_set, distribute
-from billable.domain.errors import Invalid
+from billable.domain.errors import FieldError, Invalid
 from billable.domain.money import Currency
 
 D = Decimal
@@ -148,3 +148,34 @@ def test_distributed_parts_always_add_up_to_the_amount_exactly(
         assert abs(part.amount - amount * percent / 100) < unit
     percents = [p for p, _ in shares]
     assert amounts(parts) == hamilton(amount, percents, unit)
+
+
+# --- refusals name their field and reason ---------------------------------------------
+
+
+def test_a_dimension_given_twice_is_refused_on_dimensions_naming_each() -> None:
+    pairs = [("Project", "P1"), ("BusinessUnit", "001"), ("Project", "P2"), ("BusinessUnit", "2")]
+    with pytest.raises(Invalid) as refused:
+        dimension_set(pairs)
+    reason = "dimension(s) given twice: BusinessUnit, Project"
+    assert refused.value.errors == (FieldError("dimensions", reason),)
+
+
+def test_a_negative_share_is_refused_on_percent() -> None:
+    with pytest.raises(Invalid) as refused:
+        distribute(D("100.00"), [(D(110), SALES), (D(-10), CONSULTING)], USD)
+    assert refused.value.errors == (FieldError("percent", "a share must not be negative, not -10"),)
+
+
+def test_an_amount_finer_than_the_currency_is_refused_on_amount() -> None:
+    with pytest.raises(Invalid) as refused:
+        distribute(D("100.005"), THIRDS, USD)
+    reason = "100.005 has more decimals than USD allows"
+    assert refused.value.errors == (FieldError("amount", reason),)
+
+
+def test_only_decimal_amounts_and_percents_are_distributed() -> None:
+    with pytest.raises(TypeError, match=r"^money must be Decimal, not float$"):
+        distribute(100.0, THIRDS, USD)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^percent must be Decimal, not float$"):
+        distribute(D("100.00"), [(100.0, SALES)], USD)  # type: ignore[list-item]

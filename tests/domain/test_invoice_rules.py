@@ -216,3 +216,16 @@ def test_an_unknown_status_is_invalid() -> None:
         check_status_change("confirmed", "archived")
     assert refused.value.errors[0].field == "status"
     assert "unknown status 'archived'" in refused.value.detail
+
+
+def test_a_locked_field_on_a_milestone_detail_reads_a_milestone() -> None:
+    with pytest.raises(Invalid) as refused:
+        check_detail_edit(DetailSource.MILESTONE, ["quantity"])
+    assert refused.value.errors[0].message == "is locked on a detail backed by a milestone"
+
+
+@pytest.mark.parametrize("invoice_status", ["draft", "in_review"])
+def test_paying_an_unconfirmed_invoice_says_why_exactly(invoice_status: str) -> None:
+    with pytest.raises(Conflict) as refused:
+        check_status_change(invoice_status, "paid")
+    assert refused.value.detail == "only a confirmed invoice can be paid"

@@ -170,3 +170,31 @@ def test_the_sources_of_an_action_are_exactly_the_states_that_allow_it(key: str)
 def test_only_draft_and_in_review_invoices_can_be_confirmed() -> None:
     assert INVOICE.sources_of("confirm") == {"draft", "in_review"}
     assert INVOICE.sources_of("correct") == {"confirmed"}
+
+
+# --- lifecycles built at run time (the tables above are built at import) --------------
+
+DOOR = (("closed", "open", "opened"), ("opened", "close", "closed"), ("closed", "lock", "locked"))
+
+
+def test_a_lifecycle_is_built_from_its_rows_in_order() -> None:
+    door = Lifecycle.of("door", *DOOR)
+    assert door == Lifecycle("door", tuple(Transition(*row) for row in DOOR))
+    assert door.next_state("closed", "lock") == "locked"
+
+
+def test_the_states_are_every_source_and_every_target() -> None:
+    # "locked" is only a target: an intersection of sources and targets would drop it.
+    assert Lifecycle.of("door", *DOOR).states() == {"closed", "opened", "locked"}
+    assert Lifecycle.of("trip", ("booked", "go", "gone")).states() == {"booked", "gone"}
+
+
+@pytest.mark.parametrize(
+    ("name", "article"), [("ox cart", "an"), ("X-ray", "a"), ("umbrella", "an"), ("door", "a")]
+)
+def test_the_article_follows_the_first_letter_of_the_name(name: str, article: str) -> None:
+    with pytest.raises(Conflict) as refused:
+        Lifecycle.of(name, *DOOR).next_state("locked", "open")
+    assert (
+        refused.value.detail == f"cannot open {article} {name} that is locked; it allows no action"
+    )

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from billable.currencies import currency
-from billable.domain.errors import Invalid
+from billable.domain.errors import FieldError, Invalid
 from billable.domain.invoice import (
     BillingType,
     DetailFigures,
@@ -18,8 +18,10 @@ from billable.domain.invoice import (
     line_totals,
 )
 from billable.domain.money import (
+    MAX_AMOUNT,
     Currency,
     Money,
+    exact_amount,
     extend,
     format_decimal,
     places_of,
@@ -104,9 +106,9 @@ def test_rounded_amounts_carry_exactly_the_minor_unit_places(cur: Currency, text
 
 @pytest.mark.parametrize("bad", [0.1, 1.0, 2.675])
 def test_money_functions_refuse_anything_but_decimal(bad: Any) -> None:
-    with pytest.raises(TypeError, match="Decimal"):
+    with pytest.raises(TypeError, match=r"^money must be Decimal, not float$"):
         round_amount(bad, USD)
-    with pytest.raises(TypeError, match="Decimal"):
+    with pytest.raises(TypeError, match=r"^decimals must be Decimal, not float$"):
         round_places(bad, 4)
 
 
@@ -288,3 +290,41 @@ def test_a_document_total_is_the_sum_of_its_rounded_pieces(
         assert line.amount == sum(
             (d.amount for d in details if d.billing_type is BillingType.CHARGEABLE), D(0)
         )
+
+
+# --- the largest amount, and amounts a user types ------------------------------------
+
+
+def test_the_largest_amount_is_kept_and_a_cent_more_is_refused_on_quantity() -> None:
+    assert extend(D(1), MAX_AMOUNT, JPY) == MAX_AMOUNT
+    assert extend(D(-1), MAX_AMOUNT, JPY) == -MAX_AMOUNT
+    with pytest.raises(Invalid) as refused:
+        extend(D(1), MAX_AMOUNT + D("0.01"), USD)
+    reason = "quantity x price is 99999999999999.01, beyond the largest amount 99999999999999"
+    assert refused.value.errors == (FieldError("quantity", reason),)
+    assert refused.value.detail == f"quantity: {reason}"
+
+
+def test_an_exact_amount_is_kept_at_the_currency_places_and_never_as_minus_zero() -> None:
+    assert str(exact_amount(D("12.3"), USD, "unit_price")) == "12.30"
+    assert str(exact_amount(D("-0"), USD, "unit_price")) == "0.00"
+    assert exact_amount(D("7"), JPY, "amount") == D("7")
+
+
+def test_an_amount_finer_than_its_currency_is_refused_on_its_field_never_rounded() -> None:
+    with pytest.raises(Invalid) as refused:
+        exact_amount(D("12.345"), USD, "unit_price")
+    reason = "12.345 has more decimals than USD allows (2)"
+    assert refused.value.errors == (FieldError("unit_price", reason),)
+    assert refused.value.detail == f"unit_price: {reason}"
+
+
+def test_a_whole_number_written_with_a_positive_exponent_has_no_decimals() -> None:
+    assert places_of(D("1E+2")) == 0
+    assert places_of(D("100")) == 0
+    assert places_of(D("1.50")) == 2
+
+
+def test_decimals_are_written_without_places_unless_asked() -> None:
+    assert format_decimal(D("8")) == "8"
+    assert format_decimal(D("7.50")) == "7.5"

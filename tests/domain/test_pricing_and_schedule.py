@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from billable.domain.errors import Invalid
 from billable.domain.money import places_of
 from billable.domain.pricing import CategoryMethod, category_price, require_price
-from billable.domain.schedule import Frequency, is_run_date, run_dates, upcoming
+from billable.domain.schedule import (
+    Frequency,
+    is_run_date,
+    run_dates,
+    semimonthly_days,
+    upcoming,
+)
 
 D = Decimal
 date = dt.date
@@ -302,3 +308,24 @@ def test_is_run_date_agrees_with_the_listed_run_dates(
     day = start + dt.timedelta(days=offset)
     listed = set(itertools.takewhile(lambda d: d <= day, run_dates(frequency, start)))
     assert is_run_date(frequency, start, day) == (day in listed)
+
+
+def test_semimonthly_days_pair_a_start_up_to_the_15th_with_15_days_later() -> None:
+    assert semimonthly_days(1) == (1, 16)
+    assert semimonthly_days(15) == (15, 30)
+    assert semimonthly_days(16) == (1, 16)
+    assert semimonthly_days(31) == (16, 31)
+
+
+def test_a_monthly_schedule_runs_only_on_its_start_day_a_semimonthly_one_on_two() -> None:
+    start = dt.date(2024, 1, 10)
+    assert is_run_date(Frequency.MONTHLY, start, dt.date(2024, 2, 10))
+    assert not is_run_date(Frequency.MONTHLY, start, dt.date(2024, 1, 25))
+    assert is_run_date(Frequency.SEMIMONTHLY, start, dt.date(2024, 1, 25))
+
+
+@pytest.mark.parametrize("frequency", list(Frequency))
+def test_no_date_before_the_start_is_a_run_date(frequency: Frequency) -> None:
+    start = dt.date(2024, 1, 10)
+    assert not is_run_date(frequency, start, dt.date(2023, 12, 10))
+    assert not is_run_date(frequency, start, dt.date(2024, 1, 9))

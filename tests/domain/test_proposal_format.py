@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from billable.domain.errors import Conflict
+from billable.domain.errors import Conflict, FieldError
 from billable.domain.lifecycle import PROPOSAL
 from billable.domain.proposal_format import Level, moved, resolve
 
@@ -51,3 +51,22 @@ def test_a_proposal_is_formatted_while_waiting_or_ready_but_not_once_posted() ->
     assert PROPOSAL.next_state("ready", "format") == "ready"
     with pytest.raises(Conflict, match="cannot format an invoice proposal that is posted"):
         PROPOSAL.next_state("posted", "format")
+
+
+def test_a_section_swaps_into_the_first_or_the_last_place() -> None:
+    assert moved([1, 2, 3], 2, "up") == [2, 1, 3]
+    assert moved([1, 2, 3], 2, "down") == [1, 3, 2]
+
+
+@pytest.mark.parametrize(
+    ("ident", "direction", "reason"),
+    [
+        (1, "up", "the section is already first; it cannot move up"),
+        (3, "down", "the section is already last; it cannot move down"),
+    ],
+)
+def test_a_move_past_an_end_says_which_end(ident: int, direction: str, reason: str) -> None:
+    with pytest.raises(Conflict) as refused:
+        moved([1, 2, 3], ident, direction)
+    assert refused.value.detail == f"move: {reason}"
+    assert refused.value.errors == (FieldError("move", reason),)

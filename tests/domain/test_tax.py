@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billable.domain.errors import Invalid
+from billable.domain.errors import FieldError, Invalid
 from billable.domain.money import Currency, round_amount
 from billable.domain.pricing import TransactionClass
 from billable.domain.tax import (
@@ -245,3 +245,35 @@ def test_tax_rounds_per_detail_and_code_and_every_total_is_the_sum(
     header = total_tax(line for lines in details for line in lines)
     assert header == sum(per_code.values(), D(0))
     assert header == sum((total_tax(lines) for lines in details), D(0))
+
+
+# --- refusals name their field and reason ---------------------------------------------
+
+
+def test_a_negative_or_non_decimal_tax_rate_is_refused_on_rate() -> None:
+    with pytest.raises(Invalid) as refused:
+        TaxCode("BAD", D("-1"))
+    assert refused.value.errors == (
+        FieldError("rate", "tax code BAD must not have a negative rate"),
+    )
+    with pytest.raises(TypeError, match=r"^rate must be Decimal, not float$"):
+        TaxCode("BAD", 20.0)  # type: ignore[arg-type]
+
+
+def test_unknown_tax_codes_are_refused_on_tax_code_listed_in_order() -> None:
+    group = frozenset({"ZZ", "GST", "VAT20"})
+    with pytest.raises(Invalid) as refused:
+        applicable_codes(SalesTaxGroup("A", group), ItemSalesTaxGroup("B", group), ())
+    reason = "unknown tax code(s): GST, VAT20, ZZ"
+    assert refused.value.errors == (FieldError("tax_code", reason),)
+
+
+def test_a_code_given_two_rates_is_refused_on_tax_code() -> None:
+    with pytest.raises(Invalid) as refused:
+        tax_lines(D("100.00"), (TaxCode("VAT20", D("20")), TaxCode("VAT20", D("17.5"))), GBP)
+    assert refused.value.errors == (FieldError("tax_code", "tax code VAT20 is given two rates"),)
+
+
+def test_no_tax_lines_total_a_decimal_zero() -> None:
+    total = total_tax(())
+    assert (type(total), total) == (Decimal, 0)

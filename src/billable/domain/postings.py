@@ -1,7 +1,8 @@
-"""Vouchers of the ERP side: posting the integration journal and invoice proposals (seed 003).
+"""Vouchers of the ERP side: posting the integration journal (seed 003).
 
-Builders turn a cost, an unbilled sale (WIP) or a posted invoice into a balanced
-:class:`Voucher`; account numbers come from a :class:`PostingProfile`.
+Builders turn a cost or an unbilled sale (WIP) into a balanced :class:`Voucher`;
+account numbers come from a :class:`PostingProfile`. Posting an invoice proposal is
+:mod:`billable.domain.invoice_posting`, built from the same :class:`LineMaker`.
 
 Sign convention: debit positive, credit negative. Amounts in the transaction currency
 must already be rounded to its minor unit; each line's accounting amount is
@@ -9,16 +10,13 @@ must already be rounded to its minor unit; each line's accounting amount is
 
 Rounding rule (every voucher balances in accounting currency to the minor unit):
 cost and WIP vouchers are pairs of opposite lines, converted once and negated, so they
-balance by construction. An invoice voucher converts every line on its own (so invoiced
-revenue equals the accrued revenue it replaces, and each sales tax line is the tax in
-accounting currency), and the **customer-balance line takes the rounding difference**:
-its accounting amount is minus the sum of all the other lines. A credit note is the
-exact mirror (every amount negated) of the invoice voucher of the same figures.
+balance by construction. An invoice voucher converts every line on its own, and its
+customer-balance line takes the rounding difference.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -28,12 +26,6 @@ from billable.domain.dimensions import Dimensions
 from billable.domain.errors import Invalid
 from billable.domain.money import RATE_PLACES, ZERO, Currency, round_amount, round_places
 from billable.domain.pricing import TransactionClass
-from billable.domain.tax import TaxLine
-
-
-def _negated(amount: Decimal) -> Decimal:
-    """``-amount``, keeping a zero unsigned (never "-0.00")."""
-    return -amount if amount else amount
 
 
 class PostingType(StrEnum):
@@ -67,11 +59,15 @@ class VoucherLine:
     tax_code: str | None = None
 
     def mirrored(self) -> VoucherLine:
-        """The same line with both amounts negated (a reversal or credit)."""
+        """The same line with both amounts negated (a reversal or credit).
+
+        Decimal negation is ``0 - x`` in the context: a zero stays unsigned, never
+        "-0.00".
+        """
         return replace(
             self,
-            amount_transaction=_negated(self.amount_transaction),
-            amount_accounting=_negated(self.amount_accounting),
+            amount_transaction=-self.amount_transaction,
+            amount_accounting=-self.amount_accounting,
         )
 
 
@@ -147,7 +143,8 @@ class PostingProfile:
         )
 
 
-def _checked_amount(amount: Decimal, currency: Currency, field: str = "amount") -> Decimal:
+def checked_amount(amount: Decimal, currency: Currency, field: str = "amount") -> Decimal:
+    """``amount`` if already rounded to ``currency``'s minor unit, else refused on ``field``."""
     rounded = round_amount(amount, currency)
     if rounded != amount:
         raise Invalid.field(field, f"{amount} has more decimals than {currency.code} allows")
@@ -155,7 +152,7 @@ def _checked_amount(amount: Decimal, currency: Currency, field: str = "amount") 
 
 
 @dataclass(frozen=True)
-class _LineMaker:
+class LineMaker:
     """Makes voucher lines in one transaction currency at one rate (kept to 6 decimals)."""
 
     profile: PostingProfile
@@ -177,10 +174,20 @@ class _LineMaker:
         transaction_class: TransactionClass | None,
         amount: Decimal,
         dimensions: Dimensions,
-        tax_code: str | None = None,
     ) -> VoucherLine:
         """``amount`` on the profile's account, converted once to the accounting currency."""
         account = self.profile.account_for(posting_type, transaction_class)
+        return self.on(account, posting_type, amount, dimensions)
+
+    def on(
+        self,
+        account: str,
+        posting_type: PostingType,
+        amount: Decimal,
+        dimensions: Dimensions,
+        tax_code: str | None = None,
+    ) -> VoucherLine:
+        """``amount`` on ``account``, converted once to the accounting currency."""
         converted = convert(amount, self.rate, self.accounting_currency)
         return VoucherLine(
             account, posting_type, self.currency, amount, converted, self.rate, dimensions, tax_code
@@ -217,11 +224,11 @@ def cost_posting(
     """
     hours = transaction_class is TransactionClass.TIME
     offset = PostingType.PAYROLL_ALLOCATION if hours else PostingType.COST_OFFSET
-    return _LineMaker(profile, currency, accounting_currency, rate).pair(
+    return LineMaker(profile, currency, accounting_currency, rate).pair(
         offset,
         PostingType.PROJECT_COST,
         transaction_class,
-        _negated(_checked_amount(amount, currency)),
+        -checked_amount(amount, currency),
         dimensions,
     )
 
@@ -238,98 +245,10 @@ def wip_posting(
     """Posting an unbilled sale that accrues revenue: WIP sales value debited, accrued
     revenue credited. Seed 003: 1,000 GBP at 1.25 -> 1,000 / 1,250 USD and -1,000 / -1,250.
     """
-    return _LineMaker(profile, currency, accounting_currency, rate).pair(
+    return LineMaker(profile, currency, accounting_currency, rate).pair(
         PostingType.WIP_SALES_VALUE,
         PostingType.ACCRUED_REVENUE,
         transaction_class,
-        _checked_amount(amount, currency),
+        checked_amount(amount, currency),
         dimensions,
     )
-
-
-@dataclass(frozen=True)
-class InvoicedLine:
-    """One invoice proposal line as posting needs it, in the invoice currency.
-
-    ``accrued`` says whether WIP and accrued revenue were posted for it (time and
-    material that accrues revenue); posting the invoice then reverses them at
-    ``accrued_rate``, the rate they were posted at (``None``: the invoice's rate, as
-    under a fixed-rate agreement), so the reversal undoes the WIP posting exactly.
-    ``taxes`` are its tax lines, already rounded per code
-    (:func:`billable.domain.tax.tax_lines`).
-    """
-
-    transaction_class: TransactionClass
-    amount: Decimal
-    taxes: tuple[TaxLine, ...] = ()
-    accrued: bool = True
-    accrued_rate: Decimal | None = None
-    dimensions: Dimensions = ()
-
-
-def invoice_posting(
-    profile: PostingProfile,
-    lines: Sequence[InvoicedLine],
-    currency: Currency,
-    accounting_currency: Currency,
-    rate: Decimal,
-    customer_dimensions: Dimensions = (),
-) -> Voucher:
-    """Posting an invoice proposal: a customer invoice.
-
-    Per line: reverse WIP (credit) and accrued revenue (debit) when accrued, credit
-    invoiced revenue; per tax line, credit sales tax payable; debit the customer
-    balance with amount plus tax, last. The customer balance takes the rounding
-    difference of the conversion (module docstring). Seed 003 without tax: -1,000 /
-    -1,250, 1,000 / 1,250, -1,000 / -1,250 and 1,000 / 1,250 at 1.25.
-    """
-    if not lines:
-        raise Invalid.field("lines", "an invoice posting needs at least one line")
-    make = _LineMaker(profile, currency, accounting_currency, rate)
-    posted: list[VoucherLine] = []
-    receivable = ZERO
-    for line in lines:
-        amount = _checked_amount(line.amount, currency)
-        cls, dims = line.transaction_class, line.dimensions
-        if line.accrued:
-            rate_then = rate if line.accrued_rate is None else line.accrued_rate
-            at = _LineMaker(profile, currency, accounting_currency, rate_then)
-            wip, accrued = PostingType.WIP_SALES_VALUE, PostingType.ACCRUED_REVENUE
-            posted.extend(at.pair(wip, accrued, cls, _negated(amount), dims).lines)
-        posted.append(make.line(PostingType.INVOICED_REVENUE, cls, _negated(amount), dims))
-        receivable += amount
-        for tax in line.taxes:
-            tax_amount = _checked_amount(tax.amount, currency, "tax")
-            posted.append(
-                make.line(PostingType.SALES_TAX, cls, _negated(tax_amount), dims, tax.code)
-            )
-            receivable += tax_amount
-    balancing = -sum((p.amount_accounting for p in posted), ZERO)
-    customer = replace(
-        make.line(PostingType.CUSTOMER_BALANCE, None, receivable, customer_dimensions),
-        amount_accounting=round_amount(balancing, accounting_currency),
-    )
-    voucher = Voucher((*posted, customer))
-    voucher.check_balanced()
-    return voucher
-
-
-def credit_note_posting(
-    profile: PostingProfile,
-    lines: Sequence[InvoicedLine],
-    currency: Currency,
-    accounting_currency: Currency,
-    rate: Decimal,
-    customer_dimensions: Dimensions = (),
-) -> Voucher:
-    """Posting a credit note (a corrective invoice that credits): the mirror of
-    :func:`invoice_posting`.
-
-    ``lines`` carry the credited figures as positive amounts, as on the invoice they
-    correct. Every line is negated: invoiced revenue and sales tax debited, customer
-    balance credited, and for accrued lines WIP debited and accrued revenue credited
-    again (the credited quantity returns to the unbilled backlog).
-    """
-    return invoice_posting(
-        profile, lines, currency, accounting_currency, rate, customer_dimensions
-    ).mirrored()

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from billable.currencies import currency
 from billable.domain.errors import DomainError, Invalid
+from billable.domain.invoice_posting import WipReversal, invoice_posting, voucher_totals
 from billable.domain.lifecycle import PROPOSAL
 from billable.domain.pricing import TransactionClass
-from billable.domain.proposal_posting import WipReversal, proposal_posting, voucher_totals
 from billable.erp import defaults as erp_defaults
 from billable.erp import ledger as general_ledger
 from billable.erp.printout import render_printout
@@ -83,7 +83,7 @@ def _post(session: Session, proposal: InvoiceProposal, target: str) -> None:
     rate = erp_defaults.rate_in_force(
         session, proposal.contract_id, proposal.currency, accounting.code, proposal.invoice_date
     )
-    voucher = proposal_posting(
+    voucher = invoice_posting(
         posting_profile(session, entity),
         invoiced_lines(proposal),
         _reversals(session, proposal),

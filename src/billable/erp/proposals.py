@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session
 
 from billable.currencies import currency
 from billable.domain.errors import DomainError
+from billable.domain.invoice_posting import AccountingTotals, InvoicedLine, accounting_totals
 from billable.domain.lifecycle import PROPOSAL
 from billable.domain.money import ZERO
-from billable.domain.postings import InvoicedLine
 from billable.domain.pricing import TransactionClass
-from billable.domain.proposal_posting import AccountingTotals, accounting_totals
 from billable.domain.tax import TaxLine
 from billable.erp.defaults import entity_of, rate_in_force
 from billable.erp.setup import default_legal_entity
@@ -100,7 +99,6 @@ def invoiced_lines(proposal: InvoiceProposal) -> list[InvoicedLine]:
             TransactionClass(line.transaction_class),
             line.amount,
             tax_lines_of(line),
-            accrued=False,
             dimensions=tuple(sorted((line.dimensions or {}).items())),
         )
         for line in proposal.lines

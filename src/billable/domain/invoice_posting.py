@@ -1,19 +1,22 @@
 """Posting an invoice proposal (seed 003): the customer invoice voucher.
 
-Built on :func:`billable.domain.postings.invoice_posting` with two differences the
-ERP side needs:
+One function, :func:`invoice_posting`, for invoices and credit notes alike:
 
 - **WIP is reversed per posted transaction, not per billed line.** What was accrued
   for an unbilled actual is the posted transaction's amount (per dimension part) at
   its own rate; the billed line can differ (a draft edit billing 6 of 8 h leaves 2 h
   as a new unbilled actual that is journaled and accrued again). Each
   :class:`WipReversal` is the exact mirror of the WIP voucher it undoes.
+- **Invoiced revenue is one credit line per billed line**, converted on its own, so
+  invoiced revenue equals the accrued revenue it replaces.
 - **Sales tax is one credit line per tax code** (and account): the per-line tax
   amounts of a code, summed, converted once.
+- **The customer balance takes the rounding difference**: its accounting amount is
+  minus the sum of all the other lines, so the voucher balances to the minor unit.
 
-The customer balance takes the rounding difference, as in every invoice voucher. A
-proposal that nets negative (a corrective invoice) posts as a credit: invoiced revenue
-and tax debited, customer balance credited.
+A proposal that nets negative (a corrective invoice) posts as a credit: invoiced
+revenue and tax debited, customer balance credited. Posting the same figures negated
+gives exactly the mirror of the invoice voucher, line by line.
 """
 
 from __future__ import annotations
@@ -26,15 +29,31 @@ from billable.domain.currency import convert
 from billable.domain.dimensions import Dimensions
 from billable.domain.money import ZERO, Currency, round_amount
 from billable.domain.postings import (
-    InvoicedLine,
+    LineMaker,
     PostingProfile,
     PostingType,
     Voucher,
     VoucherLine,
-    invoice_posting,
+    checked_amount,
     wip_posting,
 )
 from billable.domain.pricing import TransactionClass
+from billable.domain.tax import TaxLine
+
+
+@dataclass(frozen=True)
+class InvoicedLine:
+    """One invoice proposal line as posting needs it, in the invoice currency.
+
+    ``taxes`` are its tax lines, already rounded per code
+    (:func:`billable.domain.tax.tax_lines`). Its WIP, if any was accrued, is reversed
+    by a :class:`WipReversal`, not by the line.
+    """
+
+    transaction_class: TransactionClass
+    amount: Decimal
+    taxes: tuple[TaxLine, ...] = ()
+    dimensions: Dimensions = ()
 
 
 @dataclass(frozen=True)
@@ -49,34 +68,31 @@ class WipReversal:
     dimensions: Dimensions = ()
 
 
-def _tax_per_code(
-    lines: Sequence[VoucherLine], rate: Decimal, accounting_currency: Currency
+def _reversed_wip(
+    profile: PostingProfile,
+    reversals: Sequence[WipReversal],
+    currency: Currency,
+    accounting_currency: Currency,
 ) -> list[VoucherLine]:
-    """One line per (account, tax code): transaction amounts summed, converted once."""
-    merged: dict[tuple[str, str | None], VoucherLine] = {}
-    for line in lines:
-        key = (line.account, line.tax_code)
-        if key in merged:
-            total = merged[key].amount_transaction + line.amount_transaction
-            merged[key] = replace(merged[key], amount_transaction=total)
-        else:
-            merged[key] = replace(line, dimensions=())
+    """The WIP vouchers ``reversals`` undo, exactly as the journal posted them, mirrored."""
     return [
-        replace(line, amount_accounting=convert(line.amount_transaction, rate, accounting_currency))
-        for line in merged.values()
+        line
+        for r in reversals
+        for line in wip_posting(
+            profile,
+            r.transaction_class,
+            r.amount,
+            currency,
+            accounting_currency,
+            r.rate,
+            r.dimensions,
+        )
+        .mirrored()
+        .lines
     ]
 
 
-def _accrual(
-    profile: PostingProfile, r: WipReversal, currency: Currency, accounting_currency: Currency
-) -> Voucher:
-    """The WIP voucher ``r`` undoes, exactly as the journal posted it."""
-    return wip_posting(
-        profile, r.transaction_class, r.amount, currency, accounting_currency, r.rate, r.dimensions
-    )
-
-
-def proposal_posting(
+def invoice_posting(
     profile: PostingProfile,
     lines: Sequence[InvoicedLine],
     reversals: Sequence[WipReversal],
@@ -85,37 +101,47 @@ def proposal_posting(
     rate: Decimal,
     customer_dimensions: Dimensions = (),
 ) -> Voucher:
-    """The voucher of posting an invoice proposal.
+    """The voucher of posting an invoice proposal (or a credit note: negative lines).
 
     First the WIP reversals (WIP credited, accrued revenue debited, each at its own
-    rate), then per line the invoiced revenue (credit), then sales tax per code
-    (credit), last the customer balance (debit: amount plus tax; it takes the rounding
-    difference). ``lines`` are never accrued here: their WIP is in ``reversals``.
-    Without lines the voucher is the WIP reversals alone (empty when there are none).
-    Seed 003: 4 h at 250 GBP accrued at 1.25, invoiced at 1.25 -> 161300 -1,000 /
-    -1,250; 420200 1,000 / 1,250; 411100 -1,000 / -1,250; 130100 1,000 / 1,250.
+    rate), then per line the invoiced revenue (credit), then sales tax per account and
+    code (credit, without dimensions), last the customer balance (debit: amount plus
+    tax; it takes the rounding difference). Without lines the voucher is the WIP
+    reversals alone (empty when there are none). Seed 003: 4 h at 250 GBP accrued at
+    1.25, invoiced at 1.25 -> 161300 -1,000 / -1,250; 420200 1,000 / 1,250;
+    411100 -1,000 / -1,250; 130100 1,000 / 1,250.
     """
-    reversed_wip = [
-        line
-        for r in reversals
-        for line in _accrual(profile, r, currency, accounting_currency).mirrored().lines
-    ]
+    reversed_wip = _reversed_wip(profile, reversals, currency, accounting_currency)
     if not lines:
         # Nothing chargeable billed (say, every hour made complimentary): the WIP it
         # accrued is still reversed, and nobody owes anything. No WIP either: no lines.
         only_wip = Voucher(tuple(reversed_wip))
         only_wip.check_balanced()
         return only_wip
-    billed = [replace(line, accrued=False) for line in lines]
-    invoice = invoice_posting(
-        profile, billed, currency, accounting_currency, rate, customer_dimensions
-    )
-    revenue = invoice.lines_of(PostingType.INVOICED_REVENUE)
-    taxes = _tax_per_code(invoice.lines_of(PostingType.SALES_TAX), rate, accounting_currency)
+    make = LineMaker(profile, currency, accounting_currency, rate)
+    revenue: list[VoucherLine] = []
+    tax_per_code: dict[tuple[str, str], Decimal] = {}
+    receivable = ZERO
+    for line in lines:
+        amount = checked_amount(line.amount, currency)
+        cls = line.transaction_class
+        revenue.append(make.line(PostingType.INVOICED_REVENUE, cls, -amount, line.dimensions))
+        receivable += amount
+        for tax in line.taxes:
+            tax_amount = checked_amount(tax.amount, currency, "tax")
+            key = (profile.account_for(PostingType.SALES_TAX, cls), tax.code)
+            tax_per_code[key] = tax_per_code.get(key, ZERO) + tax_amount
+            receivable += tax_amount
+    taxes = [
+        make.on(account, PostingType.SALES_TAX, -total, (), code)
+        for (account, code), total in tax_per_code.items()
+    ]
     body = [*reversed_wip, *revenue, *taxes]
-    (customer,) = invoice.lines_of(PostingType.CUSTOMER_BALANCE)
     balancing = ZERO - sum((line.amount_accounting for line in body), ZERO)
-    customer = replace(customer, amount_accounting=round_amount(balancing, accounting_currency))
+    customer = replace(
+        make.line(PostingType.CUSTOMER_BALANCE, None, receivable, customer_dimensions),
+        amount_accounting=round_amount(balancing, accounting_currency),
+    )
     voucher = Voucher((*body, customer))
     voucher.check_balanced()
     return voucher
@@ -138,7 +164,7 @@ def accounting_totals(
     lines: Sequence[InvoicedLine], rate: Decimal, accounting_currency: Currency
 ) -> AccountingTotals:
     """What posting at ``rate`` would give: each line's amount converted on its own, the
-    tax of each code summed and converted once (as :func:`proposal_posting` does)."""
+    tax of each code summed and converted once (as :func:`invoice_posting` does)."""
     amount = sum((convert(line.amount, rate, accounting_currency) for line in lines), ZERO)
     per_code: dict[str, Decimal] = {}
     for line in lines:
@@ -154,6 +180,6 @@ def voucher_totals(voucher: Voucher) -> AccountingTotals:
     revenue = voucher.lines_of(PostingType.INVOICED_REVENUE)
     taxes = voucher.lines_of(PostingType.SALES_TAX)
     return AccountingTotals(
-        ZERO - sum((line.amount_accounting for line in revenue), ZERO),
-        ZERO - sum((line.amount_accounting for line in taxes), ZERO),
+        -sum((line.amount_accounting for line in revenue), ZERO),
+        -sum((line.amount_accounting for line in taxes), ZERO),
     )
