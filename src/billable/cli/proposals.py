@@ -6,14 +6,13 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from billable.cli.main import app, console, database, error_console, refusals, uow_factory
+from billable.cli.shell import console, database, error_console, refusals, uow_factory
 from billable.erp import proposal_import
 from billable.jobs import records as jobs
 from billable.jobs.handlers import execute
 from billable.persistence.tables import Job
 
 proposals_app = typer.Typer(help="Invoice proposals of the ERP side.", no_args_is_help=True)
-app.add_typer(proposals_app, name="proposals")
 
 
 @proposals_app.command("import")

@@ -14,12 +14,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy import Engine, select
 
-from billable.cli.main import app, console, database, error_console, refusals, uow_factory
+from billable.cli.shell import console, database, error_console, refusals, uow_factory
 from billable.domain.errors import Invalid
 from billable.jobs import records as jobs
 from billable.jobs.handlers import execute
 from billable.persistence.tables import Job, Notification
 from billable.runs import invoice_runs as runs
+
+#: Top-level commands (``invoice-run``, ``worker``, ``notifications``), merged into the app.
+work_app = typer.Typer()
 
 
 def _parse_date(text: str | None) -> dt.date:
@@ -86,7 +89,7 @@ def _show_notifications(engine: Engine, job_id: int) -> None:
             console.print(f"[{style}]{note.title}:[/] {note.message}", soft_wrap=True)
 
 
-@app.command("invoice-run")
+@work_app.command("invoice-run")
 def invoice_run(
     date: Annotated[
         str | None, typer.Option("--date", help="The run date (YYYY-MM-DD); default: today (UTC).")
@@ -106,7 +109,7 @@ def invoice_run(
             raise typer.Exit(1)
 
 
-@app.command()
+@work_app.command()
 def worker(
     stalled_after: Annotated[
         float,
@@ -170,7 +173,7 @@ def _procrastinate_worker(engine: Engine, stalled_after: float, once: bool) -> N
     asyncio.run(main())
 
 
-@app.command()
+@work_app.command()
 def notifications(
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
 ) -> None:
