@@ -4,13 +4,13 @@ catch-up, and the job that runs them."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 import pytest
 
 from billable.runs import invoice_runs as runs
 from tests.builders import make_world, scheduled_world
+from tests.waiting import wait_until
 
 RUN = "2026-09-07"  # a Monday
 
@@ -30,12 +30,12 @@ def _drain(app_client: Any, engine: Any) -> None:
 
 def _wait_job(api: Any, app_client: Any, engine: Any, job_id: str) -> dict[str, Any]:
     _drain(app_client, engine)
-    for _ in range(100):
-        job = api.get(f"/jobs/{job_id}")
-        if job["status"] in ("succeeded", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish: {job}")
+
+    def finished() -> dict[str, Any] | None:
+        job: dict[str, Any] = api.get(f"/jobs/{job_id}")
+        return job if job["status"] in ("succeeded", "failed") else None
+
+    return wait_until(finished, f"job {job_id} to finish")
 
 
 def test_two_lines_of_a_contract_due_the_same_day_share_one_invoice(api, uow_factory):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from billable.persistence.tables import Invoice, InvoiceRun, Job
 from tests.builders import make_world
+from tests.waiting import wait_until
 
 
 def test_a_scheduled_line_shows_its_next_run_dates(api):
@@ -76,21 +77,21 @@ def test_the_daily_run_thread_of_serve_starts_a_catch_up_job_by_itself(
     _scheduled_work(api)
     dispatcher = app_client.app.state.dispatcher()
     stop = start_daily_runs(uow_factory, dispatcher, every_seconds=3600)
+
+    def succeeded_catch_up() -> Any:
+        with uow_factory() as uow:
+            return uow.session.scalars(
+                select(Job.result).where(
+                    Job.kind == "invoice_run_catch_up", Job.status == "succeeded"
+                )
+            ).first()
+
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with uow_factory() as uow:
-                done = uow.session.scalars(
-                    select(Job.result).where(
-                        Job.kind == "invoice_run_catch_up", Job.status == "succeeded"
-                    )
-                ).first()
-            if done is not None:
-                break
-            time.sleep(0.1)
+        done = wait_until(succeeded_catch_up, "the daily run to start and succeed")
     finally:
         stop.set()
     assert done is not None, "the daily run did not start"
+
     assert done["run_dates"] == [dt.datetime.now(dt.UTC).date().isoformat()]
     with uow_factory() as uow:
         assert len(uow.session.scalars(select(Invoice.id)).all()) == 1
