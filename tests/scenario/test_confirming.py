@@ -274,3 +274,19 @@ def test_a_partly_billed_expense_leaves_the_exact_difference_to_the_cent(api):
     billed = [a["amount"] for a in all_actuals(api, source_id=entry["id"],
                                                transaction_type="billed_sales")]  # fmt: skip
     assert billed == ["54.99", "55.00"]
+
+
+def test_a_tax_typed_on_a_partly_billed_detail_does_not_return_to_the_backlog_negated(api):
+    world = make_world(api)
+    world.line(["time"])
+    entry = world.approved_time("8")
+    world.mark_all_ready()
+    invoice = world.invoice()
+    detail = invoice["lines"][0]["details"][0]
+    api.patch(f"/invoice-line-details/{detail['id']}", {"quantity": "6", "tax": "75.00"})
+    api.action(f"/invoices/{invoice['id']}/confirm")
+    unbilled = api.get("/actuals", source_id=entry["id"], transaction_type="unbilled_sales")
+    remainder = unbilled["items"][-1]
+    assert (remainder["quantity"], remainder["amount"], remainder["tax"]) == ("2", "500.00", "0.00")
+    billed = api.get("/actuals", source_id=entry["id"], transaction_type="billed_sales")
+    assert [(a["quantity"], a["tax"]) for a in billed["items"]] == [("6", "75.00")]

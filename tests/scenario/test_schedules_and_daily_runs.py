@@ -112,3 +112,12 @@ def test_the_periodic_task_of_the_worker_runs_the_missed_dates(api, engine, uow_
         invoice_dates = list(uow.session.scalars(select(Invoice.invoice_date)))
     assert runs_done == [today]
     assert invoice_dates == [today]
+
+
+def test_a_schedule_near_the_end_of_the_calendar_is_shown_to_its_end(api):
+    world = make_world(api)
+    line = world.line(
+        ["time"], invoice_schedule={"frequency": "weekly", "start_date": "9999-12-25"}
+    )
+    assert line["run_dates"] == ["9999-12-25"]
+    assert len(api.get(f"/contracts/{world.contract['id']}/lines")["items"]) == 1
