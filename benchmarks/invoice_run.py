@@ -141,7 +141,7 @@ def _actuals(s: Session, per_contract: int) -> None:
     values = {
         "transaction_type": literal(ActualType.UNBILLED_SALES),
         "transaction_class": literal(TransactionClass.TIME),
-        "source_kind": literal("time"),  # the entry kind
+        "source_kind": literal(TransactionClass.TIME),  # as if from a time entry
         "source_id": series.c.i,
         "project_id": line.c.id,
         "contract_id": line.c.id,
