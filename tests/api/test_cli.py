@@ -282,7 +282,6 @@ def test_serve_migrates_an_empty_database_and_answers_health(tmp_path: Path) -> 
             health, "the served API to answer /health", alive=lambda: server.poll() is None
         )
         assert status == {"status": "ok"}
-
     finally:
         server.terminate()
         try:

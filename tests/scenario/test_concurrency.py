@@ -68,7 +68,6 @@ def race(action: Callable[[], Any], threads: int) -> list[Outcome]:
         worker.start()
     for worker in workers:
         worker.join(timeout=PATIENCE)
-
         assert not worker.is_alive(), "a thread hung: a lock was never released"
     return outcomes
 

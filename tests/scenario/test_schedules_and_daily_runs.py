@@ -91,7 +91,6 @@ def test_the_daily_run_thread_of_serve_starts_a_catch_up_job_by_itself(
     finally:
         stop.set()
     assert done is not None, "the daily run did not start"
-
     assert done["run_dates"] == [dt.datetime.now(dt.UTC).date().isoformat()]
     with uow_factory() as uow:
         assert len(uow.session.scalars(select(Invoice.id)).all()) == 1

@@ -25,7 +25,6 @@ UowFactory = Callable[[], UnitOfWork]
 PRODUCT = "product"  # not vocabulary: the product kind of master data and of contract lines
 SALES, COST = "sales", "cost"  # not vocabulary: the contexts of price lists
 
-
 #: How demo prices in USD translate to the other currencies (then rounded to 5).
 FACTORS = {"USD": Decimal("1"), "EUR": Decimal("0.92"), "GBP": Decimal("0.79")}
 

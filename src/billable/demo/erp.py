@@ -22,8 +22,8 @@ from billable.masterdata import contracts
 from billable.masterdata import records as masterdata
 
 EXPENSE_ACCOUNT = "expense"  # not vocabulary: a kind of ledger account, as asset or revenue
-#: number: (name, kind, posting type or None).
 
+#: number: (name, kind, posting type or None).
 ACCOUNTS = {
     "130100": ("Accounts receivable", "asset", "customer_balance"),
     "161300": ("WIP - Sales value", "asset", "wip_sales_value"),

@@ -123,7 +123,6 @@ class InvoiceProposal(Base):
     currency: Mapped[str] = mapped_column(String(3))
     invoice_date: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default=ProposalState.WAITING, index=True)
-
     #: detail | summary: how lines outside any format section print.
     invoice_format: Mapped[str] = mapped_column(String(10), default="detail")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())

@@ -34,7 +34,6 @@ class Invoice(Base):
     project_invoice_status: Mapped[str] = mapped_column(
         String(12), default=InvoiceState.DRAFT, index=True
     )
-
     corrects_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
     detail_amount: Mapped[Decimal] = mapped_column(Amount())
     discount_percent: Mapped[Decimal] = mapped_column(Price())

@@ -52,7 +52,6 @@ class InvoiceRun(Base):
     run_date: Mapped[dt.date] = mapped_column(Date, unique=True)
     #: running, succeeded or failed: the states of the job that processes the date.
     status: Mapped[str] = mapped_column(String(12), default=JobState.RUNNING)
-
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
     invoices_created: Mapped[int] = mapped_column(Integer, default=0)
     contracts_skipped: Mapped[int] = mapped_column(Integer, default=0)

@@ -101,7 +101,6 @@ class Actual(Base):
     tax: Mapped[Decimal] = mapped_column(Amount())
     currency: Mapped[str] = mapped_column(String(3))
     billing_type: Mapped[str] = mapped_column(String(20), default=BillingType.CHARGEABLE)
-
     ready_to_invoice: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The actual this row negates. Unique: an actual is reversed at most once, which
     #: also stops two concurrent confirmations from both consuming it.

@@ -198,7 +198,6 @@ class Milestone(Base):
     tax: Mapped[Decimal] = mapped_column(Amount())
     kind: Mapped[str] = mapped_column(String(10))  # fixed | progress
     status: Mapped[str] = mapped_column(String(30), default=MilestoneState.NOT_READY)
-
     #: The part to bill on the next invoice (progress milestones; fixed: the amount).
     ready_amount: Mapped[Decimal] = mapped_column(Amount())
     #: Tax of the ready part, fixed when it is made ready (prorated for progress).
