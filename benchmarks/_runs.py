@@ -64,7 +64,8 @@ class Spread:
 
 
 def machine() -> str:
-    """Cores, CPU model and memory of this machine, and the Python version."""
+    """Cores, CPU model and memory of this machine, the Python version, and the load
+    average over the last five minutes."""
     model = platform.processor() or platform.machine()
     memory = ""
     try:
@@ -83,4 +84,6 @@ def machine() -> str:
     except (OSError, StopIteration, ValueError):
         pass  # not Linux: the model from platform, no memory figure
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{cores} cores ({model}){memory}, Python {platform.python_version()}"
+    # The load says how much else the machine was doing: figures from a busy one are slow.
+    load = f", load average {os.getloadavg()[1]:.1f}" if hasattr(os, "getloadavg") else ""
+    return f"{cores} cores ({model}){memory}, Python {platform.python_version()}{load}"
