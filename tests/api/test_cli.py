@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -26,6 +25,7 @@ from billable.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unaut
 from billable.persistence.db import make_engine, session_factory
 from billable.persistence.tables import User
 from billable.persistence.uow import UnitOfWork
+from tests.waiting import wait_until
 
 runner = CliRunner()
 
@@ -270,15 +270,17 @@ def test_serve_migrates_an_empty_database_and_answers_health(tmp_path: Path) -> 
     server = subprocess.Popen(
         command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+
+    def health() -> object | None:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).json()
+        except httpx.HTTPError:
+            return None  # not listening yet
+
     try:
-        deadline = time.monotonic() + 20
-        status = None
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                status = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).json()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        status = wait_until(
+            health, "the served API to answer /health", alive=lambda: server.poll() is None
+        )
         assert status == {"status": "ok"}
     finally:
         server.terminate()

@@ -10,13 +10,12 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, insert, select, text
@@ -44,10 +43,10 @@ from billable.persistence.tables import (
 from billable.persistence.uow import UnitOfWork
 from tests.builders import scheduled_world
 from tests.conftest import Api
+from tests.waiting import PATIENCE, wait_until
 
 BILLABLE = str(Path(sys.executable).with_name("billable"))
 RUN = "2026-09-07"
-T = TypeVar("T")
 runner = CliRunner()
 
 
@@ -58,17 +57,6 @@ def url_of(engine: Engine) -> str:
 def invoke(engine: Engine, *args: str) -> Result:
     """``billable ARGS`` in this process, on the test database."""
     return runner.invoke(app, list(args), env={"BILLABLE_DATABASE_URL": url_of(engine)})
-
-
-def eventually(probe: Callable[[], T | None], seconds: float, what: str) -> T:
-    """Poll ``probe`` every 20 ms until it returns something, for at most ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = probe()
-        if value is not None:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"not within {seconds} s: {what}")
 
 
 # --- invoice-run and notifications -----------------------------------------------------------
@@ -265,7 +253,11 @@ def kill_mid_job(
         return row if 0 < row["done"] < row["total"] else None
 
     with reader(engine) as watch:
-        eventually(lambda: part_way(watch), 30, f"job {job_id} to be part way through")
+        wait_until(
+            lambda: part_way(watch),
+            f"job {job_id} to be part way through",
+            alive=lambda: proc.poll() is None,
+        )
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
     return job_row(engine, job_id)
@@ -320,7 +312,7 @@ def test_two_workers_that_both_took_one_bulk_job_invoice_each_contract_once(
 
     def work(job: Job) -> None:
         try:
-            barrier.wait(timeout=10)
+            barrier.wait(timeout=PATIENCE)
             outcomes.append(bulk_invoice(lambda: UnitOfWork(factory), job)[0])
         except BaseException as exc:  # reported below
             errors.append(exc)
@@ -329,7 +321,7 @@ def test_two_workers_that_both_took_one_bulk_job_invoice_each_contract_once(
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=45)
+        t.join(timeout=PATIENCE)
 
     assert len(threads) == 2 and not any(t.is_alive() for t in threads) and errors == []
     row = job_row(engine, job_id)
@@ -379,11 +371,11 @@ def test_a_job_of_a_worker_killed_mid_way_is_finished_by_another_worker_without_
     assert invoices_by_contract(engine) == dict.fromkeys(contract_ids[:60], 1)
     assert left["result"]["invoices"].keys() == {str(c) for c in contract_ids[:60]}
 
-    with worker(engine, log, "--stalled-after", "3"):
-        eventually(
+    with worker(engine, log, "--stalled-after", "3") as second:
+        wait_until(
             lambda: job_row(engine, job_id)["status"] == "succeeded" or None,
-            60,
-            f"job {job_id} to succeed under the second worker (log: {log.read_text()})",
+            f"job {job_id} to succeed under the second worker (log: {log})",
+            alive=lambda: second.poll() is None,
         )
 
     assert_completed_once(engine, job_id, contract_ids)
@@ -407,7 +399,7 @@ def test_on_sqlite_a_job_of_a_killed_worker_is_finished_by_worker_once_without_d
 
     env = {**os.environ, "BILLABLE_DATABASE_URL": url_of(engine)}
     once = subprocess.run(
-        [BILLABLE, "worker", "--once"], env=env, capture_output=True, text=True, timeout=60
+        [BILLABLE, "worker", "--once"], env=env, capture_output=True, text=True, timeout=PATIENCE
     )
 
     assert once.returncode == 0, once.stdout + once.stderr

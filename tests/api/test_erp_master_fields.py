@@ -11,6 +11,7 @@ import pytest
 
 from tests.builders import make_world
 from tests.conftest import Api
+from tests.scenario.proposal_world import build, post_journal
 from tests.scenario.support import fields_of, problem
 from tests.scenario.tax_world import set_up_tax
 
@@ -218,3 +219,27 @@ def test_the_milestone_item_group_parameter_is_shown_and_checked(accountant):
     refused = problem(accountant, "PUT", "/parameters", 422, json=bad)
     assert fields_of(refused) == ["milestone_item_sales_tax_group"]
     assert accountant.get("/parameters") == body
+
+
+def test_a_project_or_contract_keeps_its_legal_entity_once_the_ledger_knows_it(make_api):
+    pw = build(make_api)
+    api, accountant = pw.api, pw.accountant
+    other = accountant.post("/legal-entities", {"name": "Contoso UK", "accounting_currency": "USD"})
+    invoice = pw.confirmed_invoice()
+    post_journal(pw)  # the WIP is in the default entity's ledger
+    project_path = f"/projects/{pw.world.project['id']}"
+    contract_path = f"/contracts/{pw.world.contract['id']}"
+    move = {"legal_entity_id": other["id"]}
+    # Moving either would post the proposal's WIP reversal in another entity's ledger
+    # than the one the journal accrued it in: refused, and nothing changes.
+    for path in (project_path, contract_path):
+        refused = problem(api, "PATCH", path, 409, move)
+        assert fields_of(refused) == ["legal_entity_id"]
+        assert api.get(path)["legal_entity_id"] != other["id"]
+    proposal = pw.proposal_of(invoice)
+    assert proposal["legal_entity_id"] != other["id"]
+    # A project without ledger activity may still move.
+    body = {"name": "Fresh", "customer_id": pw.world.customer["id"]}
+    body["cost_price_list_id"] = pw.world.project["cost_price_list_id"]
+    fresh = api.post("/projects", body)
+    assert api.patch(f"/projects/{fresh['id']}", move)["legal_entity_id"] == other["id"]

@@ -33,6 +33,7 @@ from billable.domain.errors import Conflict
 from billable.persistence.tables import Actual, Invoice, InvoiceLine, InvoiceLineDetail
 from billable.persistence.uow import UnitOfWork
 from tests.scenario.ledger_world import FIRST_DAY, World, approve_time, build_world, units_of_work
+from tests.waiting import PATIENCE
 
 THREADS = 8
 #: How a losing request may fail: a refusal, a unique constraint or a stale version that
@@ -66,7 +67,7 @@ def race(action: Callable[[], Any], threads: int) -> list[Outcome]:
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(timeout=120)
+        worker.join(timeout=PATIENCE)
         assert not worker.is_alive(), "a thread hung: a lock was never released"
     return outcomes
 

@@ -315,3 +315,19 @@ def test_bulk_confirmation_skips_and_lists_an_empty_invoice_and_confirms_the_res
     assert api.get(f"/invoices/{full['id']}")["project_invoice_status"] == "confirmed"
     assert api.get(f"/invoices/{empty['id']}")["project_invoice_status"] == "draft"
     assert api.get("/invoice-proposals", invoice_id=empty["id"])["items"] == []
+
+
+def test_a_tax_typed_on_a_partly_billed_detail_does_not_return_to_the_backlog_negated(api):
+    world = make_world(api)
+    world.line(["time"])
+    entry = world.approved_time("8")
+    world.mark_all_ready()
+    invoice = world.invoice()
+    detail = invoice["lines"][0]["details"][0]
+    api.patch(f"/invoice-line-details/{detail['id']}", {"quantity": "6", "tax": "75.00"})
+    api.action(f"/invoices/{invoice['id']}/confirm")
+    unbilled = api.get("/actuals", source_id=entry["id"], transaction_type="unbilled_sales")
+    remainder = unbilled["items"][-1]
+    assert (remainder["quantity"], remainder["amount"], remainder["tax"]) == ("2", "500.00", "0.00")
+    billed = api.get("/actuals", source_id=entry["id"], transaction_type="billed_sales")
+    assert [(a["quantity"], a["tax"]) for a in billed["items"]] == [("6", "75.00")]

@@ -4,6 +4,8 @@ confirming it reverses the billed actual and writes the new one (seed 000, rules
 
 from decimal import Decimal
 
+import pytest
+
 from tests.builders import make_world
 from tests.scenario.support import (
     all_actuals,
@@ -354,3 +356,65 @@ def test_refreshing_a_corrective_draft_is_refused_and_pulls_nothing(api):
     after = api.get(f"/invoices/{corrective['id']}")
     assert [len(ln["details"]) for ln in after["lines"]] == [1]
     assert after["total_amount"] == "-2000.00"
+
+
+def test_correcting_an_invoice_without_changing_its_quantity_creates_no_cent(api):
+    world = make_world(api)
+    world.line(["time"])
+    api.patch(
+        f"/price-lists/{world.sales_list['id']}",
+        {"role_prices": [{"role_id": world.role["id"], "price": "10.125"}]},
+    )
+    world.approved_time("2")
+    world.mark_all_ready()
+    first = world.invoice()
+    detail = first["lines"][0]["details"][0]
+    api.patch(f"/invoice-line-details/{detail['id']}", {"quantity": "1"})
+    api.action(f"/invoices/{first['id']}/confirm")  # bills 10.13; 10.12 remains
+    world.mark_all_ready()
+    second = world.invoice()
+    assert second["total_amount"] == "10.12"
+    api.action(f"/invoices/{second['id']}/confirm")
+    corrective = api.post(f"/invoices/{second['id']}/correct")
+    kept = corrective["lines"][0]["details"][0]
+    kept = api.patch(f"/invoice-line-details/{kept['id']}", {"quantity": "1"})
+    assert kept["amount"] == "0.00"
+    api.action(f"/invoices/{corrective['id']}/confirm")
+    billed = api.get("/actuals", transaction_type="billed_sales", limit=500)["items"]
+    assert sum(float(a["amount"]) * 100 for a in billed) == pytest.approx(2025)
+
+
+def test_tax_kept_on_a_zero_quantity_correction_stays_in_the_ledger(api):
+    world = make_world(api)
+    world.line(["time"])
+    world.approved_time("8")
+    world.mark_all_ready()
+    invoice = world.invoice()
+    detail = invoice["lines"][0]["details"][0]
+    api.patch(f"/invoice-line-details/{detail['id']}", {"tax": "380.00"})
+    api.action(f"/invoices/{invoice['id']}/confirm")
+    corrective = api.post(f"/invoices/{invoice['id']}/correct")
+    fix = corrective["lines"][0]["details"][0]
+    api.patch(f"/invoice-line-details/{fix['id']}", {"tax": "0"})  # credit hours, keep tax
+    confirmed = api.action(f"/invoices/{corrective['id']}/confirm")
+    assert confirmed["total_tax"] == "0.00" and confirmed["detail_amount"] == "-2000.00"
+    billed = api.get("/actuals", transaction_type="billed_sales")["items"]
+    assert sum(float(a["tax"]) for a in billed) == pytest.approx(380.0)
+    assert sum(float(a["quantity"]) for a in billed) == 0
+
+
+def test_describing_a_corrective_detail_keeps_the_tax_typed_on_it(api):
+    world = make_world(api)
+    world.line(["time"])
+    world.approved_time("8")
+    world.mark_all_ready()
+    invoice = world.invoice()
+    api.action(f"/invoices/{invoice['id']}/confirm")
+    corrective = api.post(f"/invoices/{invoice['id']}/correct")
+    fix = corrective["lines"][0]["details"][0]
+    api.patch(f"/invoice-line-details/{fix['id']}", {"quantity": "6", "tax": "-12.34"})
+    described = api.patch(f"/invoice-line-details/{fix['id']}", {"description": "Two hours off"})
+    assert described["tax"] == "-12.34"
+    assert described["description"] == "Two hours off"
+    requantified = api.patch(f"/invoice-line-details/{fix['id']}", {"quantity": "7"})
+    assert requantified["tax"] == "0.00"  # a new quantity recomputes it (no tax set up)

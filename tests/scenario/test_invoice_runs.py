@@ -4,13 +4,14 @@ catch-up, and the job that runs them."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 import pytest
 
 from billable.runs import invoice_runs as runs
 from tests.builders import make_world, scheduled_world
+from tests.scenario.support import problem
+from tests.waiting import wait_until
 
 RUN = "2026-09-07"  # a Monday
 
@@ -30,12 +31,12 @@ def _drain(app_client: Any, engine: Any) -> None:
 
 def _wait_job(api: Any, app_client: Any, engine: Any, job_id: str) -> dict[str, Any]:
     _drain(app_client, engine)
-    for _ in range(100):
-        job = api.get(f"/jobs/{job_id}")
-        if job["status"] in ("succeeded", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish: {job}")
+
+    def finished() -> dict[str, Any] | None:
+        job: dict[str, Any] = api.get(f"/jobs/{job_id}")
+        return job if job["status"] in ("succeeded", "failed") else None
+
+    return wait_until(finished, f"job {job_id} to finish")
 
 
 def test_two_lines_of_a_contract_due_the_same_day_share_one_invoice(api, uow_factory):
@@ -154,3 +155,30 @@ def test_bulk_creation_makes_one_invoice_per_contract_in_a_job(api, app_client, 
 )
 def test_bulk_creation_refuses_bad_contract_ids_and_starts_no_job(api, body):
     api.post("/invoices/bulk", body, expect=422)
+
+
+def test_re_running_a_processed_date_creates_nothing_even_for_new_work(api, uow_factory):
+    world = make_world(api)
+    line = world.line(["time"], billing_method="fixed_price", amount="1000.00")
+    milestone = api.post(
+        f"/contract-lines/{line['id']}/milestones",
+        {"name": "Kick-off", "date": "2026-08-01", "amount": "1000.00"},
+    )
+    first = runs.run_date(uow_factory, dt.date(2026, 8, 10))
+    api.action(f"/milestones/{milestone['id']}/ready-to-invoice")
+    again = runs.run_date(uow_factory, dt.date(2026, 8, 10))
+    assert first.invoices == again.invoices == []
+    assert api.get("/invoices")["items"] == []
+    assert len(runs.run_date(uow_factory, dt.date(2026, 8, 11)).invoices) == 1
+
+
+def test_a_run_date_in_the_future_is_refused(api):
+    future = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    refused = problem(api, "POST", "/invoice-runs", 422, json={"run_date": future})
+    assert refused["errors"][0]["field"] == "run_date"
+    assert api.get("/invoice-runs")["items"] == []
+
+
+def test_bulk_creation_reads_ids_as_every_other_route_does(api):
+    world = make_world(api)
+    api.post("/invoices/bulk", {"contract_ids": ["0" + world.contract["id"]]}, expect=202)

@@ -109,3 +109,28 @@ def test_refused_milestone_edits_change_nothing(api, accountant, make_api):
     body = {"name": "X", "date": "2026-08-15", "amount": "10.00", "sales_tax_group": "NOPE"}
     problem(api, "POST", f"/contract-lines/{line['id']}/milestones", 422, json=body)
     assert len(api.get(f"/contract-lines/{line['id']}/milestones")["items"]) == 1
+
+
+def test_a_milestone_whose_sales_tax_group_was_cleared_is_proposed_without_tax(make_api):
+    accountant = make_api("accountant")
+    set_up_tax(accountant)
+    parameters(accountant, "contract", milestone="MILESTONE")
+    world = make_world(make_api("project_manager"))
+    tax_master_data(world)
+    line = world.line(["time"], billing_method="fixed_price", amount="9000.00")
+    body = {"name": "Design", "date": "2026-08-15", "amount": "3000.00"}
+    milestone = world.api.post(f"/contract-lines/{line['id']}/milestones", body)
+    cleared = accountant.patch(f"/milestones/{milestone['id']}", {"sales_tax_group": None})
+    assert (cleared["sales_tax_group"], cleared["tax"]) == (None, "0.00")
+    ready = {"milestone_ids": [milestone["id"]]}
+    world.api.action("/billing-backlog/ready-to-invoice", ready, 204)
+    invoice = world.api.action(f"/invoices/{world.invoice()['id']}/confirm")
+    assert invoice["total_tax"] == "0.00"
+
+    [proposal] = accountant.get("/invoice-proposals", invoice_id=invoice["id"])["items"]
+    ready_proposal = accountant.action(f"/invoice-proposals/{proposal['id']}/import-from-staging")
+    [proposed] = ready_proposal["lines"]
+    # Seed 003: the proposal line uses the on-account transaction's values, a cleared
+    # group included; it must not default the group back and tax the customer.
+    assert (proposed["sales_tax_group"], proposed["tax"]) == (None, "0.00")
+    assert ready_proposal["totals"]["tax"] == "0.00"

@@ -224,3 +224,40 @@ def test_milestones_may_not_add_up_to_more_than_the_line_amount(api):
     problem(api, "POST", f"/contract-lines/{tm['id']}/milestones", 422, json={
         "name": "Extra", "date": "2026-10-01", "amount": "10.00", "kind": "fixed",
     })  # fmt: skip
+
+
+def test_milestone_amounts_finer_than_the_currency_are_refused(api):
+    world = make_world(api)
+    line = world.line(["time"], billing_method="fixed_price", amount="1000.00")
+    refused = problem(
+        api,
+        "POST",
+        f"/contract-lines/{line['id']}/milestones",
+        422,
+        json={"name": "Dust", "date": "2026-08-01", "amount": "0.004"},
+    )
+    assert refused["errors"][0]["field"] == "amount"
+    progress = api.post(
+        f"/contract-lines/{line['id']}/milestones",
+        {"name": "Build", "date": "2026-08-01", "amount": "1000.00", "kind": "progress"},
+    )
+    problem(
+        api,
+        "POST",
+        f"/milestones/{progress['id']}/ready-to-invoice",
+        422,
+        json={"amount": "333.3333"},
+    )
+    assert api.get(f"/milestones/{progress['id']}")["status"] == "not_ready"
+
+
+def test_a_fixed_price_line_amount_cannot_drop_below_its_milestones(api):
+    world = make_world(api)
+    line = world.line(["time"], billing_method="fixed_price", amount="1000.00")
+    api.post(
+        f"/contract-lines/{line['id']}/milestones",
+        {"name": "All", "date": "2026-08-01", "amount": "1000.00"},
+    )
+    for amount in ("100.00", None, "-5.00"):
+        problem(api, "PATCH", f"/contract-lines/{line['id']}", 422, json={"amount": amount})
+    assert api.get(f"/contract-lines/{line['id']}")["amount"] == "1000.00"

@@ -188,3 +188,44 @@ def test_a_problem_says_what_was_wrong_in_detail_and_per_field(api):
     missing = problem(api, "GET", "/invoices/424242", 404)
     assert "424242" in missing["detail"]
     assert missing["type"] == "https://billable.dev/problems/404"
+
+
+def test_an_entry_cannot_lose_its_unit_price_and_then_fail_approval(api):
+    world = make_world(api)
+    entry = api.post(
+        "/expense-entries",
+        {
+            "resource_id": world.resource["id"],
+            "project_id": world.project["id"],
+            "category_id": world.categories["expense"]["id"],
+            "date": "2026-08-27",
+            "quantity": "1",
+            "unit_price": "10.00",
+        },
+    )
+    api.patch(f"/expense-entries/{entry['id']}", {"unit_price": None}, expect=422)
+    api.patch(f"/expense-entries/{entry['id']}", {"task_id": None})  # optional: cleared
+    assert api.get(f"/expense-entries/{entry['id']}")["unit_price"] == "10.00"
+
+
+def test_an_amount_beyond_the_largest_is_refused_at_approval_and_nothing_is_written(api):
+    world = make_world(api)
+    world.line(["time"])
+    api.patch(
+        f"/price-lists/{world.sales_list['id']}",
+        {"role_prices": [{"role_id": world.role["id"], "price": "999999999999"}]},
+    )
+    entry = api.post(
+        "/time-entries",
+        {
+            "resource_id": world.resource["id"],
+            "project_id": world.project["id"],
+            "date": "2026-08-27",
+            "quantity": "999999999",
+            "status": "submitted",
+        },
+    )
+    refused = problem(api, "POST", f"/time-entries/{entry['id']}/approve", 422)
+    assert refused["errors"][0]["field"] == "quantity"
+    assert api.get(f"/time-entries/{entry['id']}")["status"] == "submitted"
+    assert api.get("/actuals")["items"] == []

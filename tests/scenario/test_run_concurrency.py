@@ -48,6 +48,7 @@ from billable.persistence.uow import UnitOfWork
 from billable.runs import invoice_runs as runs
 from tests.builders import World, make_world
 from tests.conftest import PG_ADMIN_URL, Api
+from tests.waiting import PATIENCE
 
 RUN = dt.date(2026, 9, 7)
 RACERS = 8
@@ -265,7 +266,7 @@ def reference_outcome(engine: Engine, request: pytest.FixtureRequest) -> dict[st
 # --- racing runs ---------------------------------------------------------------------------
 
 
-def race_threads(engine: Engine, count: int, deadline: float = 45.0) -> list[runs.RunResult]:
+def race_threads(engine: Engine, count: int, deadline: float = PATIENCE) -> list[runs.RunResult]:
     """``count`` threads each call run_date(RUN), released together by a barrier."""
     factory = session_factory(engine)
     barrier = threading.Barrier(count)
@@ -274,7 +275,7 @@ def race_threads(engine: Engine, count: int, deadline: float = 45.0) -> list[run
 
     def racer(slot: int) -> None:
         try:
-            barrier.wait(timeout=10)
+            barrier.wait(timeout=PATIENCE)
             results[slot] = runs.run_date(lambda: UnitOfWork(factory), RUN)
         except BaseException as exc:  # reported by the test
             errors.append(exc)
@@ -290,7 +291,7 @@ def race_threads(engine: Engine, count: int, deadline: float = 45.0) -> list[run
     return [r for r in results if r is not None]
 
 
-def race_processes(url: str, count: int, deadline: float = 50.0) -> list[str]:
+def race_processes(url: str, count: int, deadline: float = PATIENCE) -> list[str]:
     """``count`` ``billable invoice-run --date RUN`` processes started at once; their
     outputs, each checked to have exited 0."""
     env = {**os.environ, "BILLABLE_DATABASE_URL": url, "COLUMNS": "200"}

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from billable.persistence.tables import Invoice, InvoiceRun, Job
 from tests.builders import make_world
+from tests.waiting import wait_until
 
 
 def test_a_scheduled_line_shows_its_next_run_dates(api):
@@ -76,18 +77,17 @@ def test_the_daily_run_thread_of_serve_starts_a_catch_up_job_by_itself(
     _scheduled_work(api)
     dispatcher = app_client.app.state.dispatcher()
     stop = start_daily_runs(uow_factory, dispatcher, every_seconds=3600)
+
+    def succeeded_catch_up() -> Any:
+        with uow_factory() as uow:
+            return uow.session.scalars(
+                select(Job.result).where(
+                    Job.kind == "invoice_run_catch_up", Job.status == "succeeded"
+                )
+            ).first()
+
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with uow_factory() as uow:
-                done = uow.session.scalars(
-                    select(Job.result).where(
-                        Job.kind == "invoice_run_catch_up", Job.status == "succeeded"
-                    )
-                ).first()
-            if done is not None:
-                break
-            time.sleep(0.1)
+        done = wait_until(succeeded_catch_up, "the daily run to start and succeed")
     finally:
         stop.set()
     assert done is not None, "the daily run did not start"
@@ -111,3 +111,12 @@ def test_the_periodic_task_of_the_worker_runs_the_missed_dates(api, engine, uow_
         invoice_dates = list(uow.session.scalars(select(Invoice.invoice_date)))
     assert runs_done == [today]
     assert invoice_dates == [today]
+
+
+def test_a_schedule_near_the_end_of_the_calendar_is_shown_to_its_end(api):
+    world = make_world(api)
+    line = world.line(
+        ["time"], invoice_schedule={"frequency": "weekly", "start_date": "9999-12-25"}
+    )
+    assert line["run_dates"] == ["9999-12-25"]
+    assert len(api.get(f"/contracts/{world.contract['id']}/lines")["items"]) == 1

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from billable.cli.main import app, console, database, refusals, uow_factory
+from billable.cli.shell import console, database, refusals, uow_factory
 from billable.currencies import currency
 from billable.domain.errors import Invalid
 from billable.domain.money import format_decimal
@@ -17,7 +17,6 @@ from billable.erp import ledger as general_ledger
 from billable.erp.ledger import TrialBalance
 
 ledger_app = typer.Typer(help="The general ledger of the ERP side.", no_args_is_help=True)
-app.add_typer(ledger_app, name="ledger")
 
 
 def _date(text: str | None) -> dt.date:

@@ -8,25 +8,21 @@ invalid input 2, a conflict with the current state 3, not found 4, anything else
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from billable.cli import ledger, proposals, staging, work
+from billable.cli.shell import console, database, refusals, uow_factory
+from billable.cli.shell import exit_code as exit_code  # the refusal's exit code, re-exported
 from billable.demo import dataset as demo_data
-from billable.domain.errors import Conflict, DomainError, Invalid, NotFound
 from billable.identity.users import add_user
-from billable.persistence.db import Engine, make_engine, session_factory
-from billable.persistence.errors import DatabaseError
+from billable.persistence.db import Engine
 from billable.persistence.migrate import alembic_config, upgrade
-from billable.persistence.uow import UnitOfWork
 
 app = typer.Typer(
     name="billable",
@@ -38,57 +34,15 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and their API tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
-
-console = Console(highlight=False)
-error_console = Console(stderr=True, highlight=False)
-
-#: Exit codes of refused commands, by the domain error that refused them.
-EXIT_CODES: tuple[tuple[type[DomainError], int], ...] = ((Invalid, 2), (Conflict, 3), (NotFound, 4))
+# The command modules build their own groups; assembling them here (they never import
+# this module) keeps the package free of import circles.
+app.add_typer(ledger.ledger_app, name="ledger")
+app.add_typer(proposals.proposals_app, name="proposals")
+app.add_typer(staging.staging_app, name="staging")
+app.add_typer(work.work_app)  # no name: its commands sit at the top level
 
 HostOption = Annotated[str, typer.Option(help="The address to listen on.")]
 PortOption = Annotated[int, typer.Option(help="The port to listen on.")]
-
-
-def exit_code(error: DomainError) -> int:
-    """The exit code for a refusal: 2 invalid, 3 conflict, 4 not found, else 1."""
-    for kind, code in EXIT_CODES:
-        if isinstance(error, kind):
-            return code
-    return 1
-
-
-@contextmanager
-def refusals() -> Iterator[None]:
-    """Report a domain refusal or a database failure on stderr and exit non-zero."""
-    try:
-        yield
-    except DomainError as exc:
-        error_console.print(f"[bold red]Refused:[/] {escape(exc.detail)}")
-        raise typer.Exit(exit_code(exc)) from None
-    except (DatabaseError, CommandError) as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        error_console.print(f"[bold red]Database error:[/] {escape(first_line)}")
-        error_console.print(
-            "Check the database URL (BILLABLE_DATABASE_URL, or --database-url for demo), "
-            "and run `billable db upgrade` to bring the database to the current schema."
-        )
-        raise typer.Exit(1) from None
-
-
-@contextmanager
-def database(url: str | None = None) -> Iterator[Engine]:
-    """An engine on ``url`` (default: ``BILLABLE_DATABASE_URL``), disposed on exit."""
-    engine = make_engine(url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-def uow_factory(engine: Engine) -> Callable[[], UnitOfWork]:
-    """Make units of work on ``engine``."""
-    factory = session_factory(engine)
-    return lambda: UnitOfWork(factory)
 
 
 def _revision(engine: Engine) -> str | None:
@@ -219,7 +173,3 @@ def demo(
 
 if __name__ == "__main__":
     app()
-
-
-# Commands for background work and the general ledger register themselves on ``app``.
-from billable.cli import ledger, proposals, staging, work  # noqa: E402, F401

@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from billable.cli.main import app, console, database, error_console, refusals, uow_factory
+from billable.cli.shell import console, database, error_console, refusals, uow_factory
 from billable.domain.vocabulary import JobState
 from billable.erp import proposal_import
 from billable.jobs import records as jobs
@@ -14,7 +14,6 @@ from billable.jobs.handlers import execute
 from billable.views import jobs as job_views
 
 proposals_app = typer.Typer(help="Invoice proposals of the ERP side.", no_args_is_help=True)
-app.add_typer(proposals_app, name="proposals")
 
 
 @proposals_app.command("import")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from billable.cli.main import app, console, database, refusals, uow_factory
+from billable.cli.shell import console, database, refusals, uow_factory
 from billable.domain.errors import Conflict
 from billable.erp import journal as integration_journal
 from billable.erp import journal_posting
@@ -17,7 +17,6 @@ from billable.views import journal as journal_views
 staging_app = typer.Typer(
     help="Import from staging (the integration journal).", no_args_is_help=True
 )
-app.add_typer(staging_app, name="staging")
 
 
 @staging_app.command("import")

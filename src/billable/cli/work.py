@@ -13,7 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from billable.cli.main import app, console, database, error_console, refusals, uow_factory
+from billable.cli.shell import console, database, error_console, refusals, uow_factory
 from billable.domain.errors import Invalid
 from billable.domain.vocabulary import JobState
 from billable.jobs import records as jobs
@@ -21,6 +21,9 @@ from billable.jobs.handlers import execute
 from billable.persistence.db import Engine
 from billable.runs import invoice_runs as runs
 from billable.views import jobs as job_views
+
+#: Top-level commands (``invoice-run``, ``worker``, ``notifications``), merged into the app.
+work_app = typer.Typer()
 
 
 def _parse_date(text: str | None) -> dt.date:
@@ -84,7 +87,7 @@ def _show_notifications(engine: Engine, job_id: int) -> None:
             console.print(f"[{style}]{note.title}:[/] {note.message}", soft_wrap=True)
 
 
-@app.command("invoice-run")
+@work_app.command("invoice-run")
 def invoice_run(
     date: Annotated[
         str | None, typer.Option("--date", help="The run date (YYYY-MM-DD); default: today (UTC).")
@@ -104,7 +107,7 @@ def invoice_run(
             raise typer.Exit(1)
 
 
-@app.command()
+@work_app.command()
 def worker(
     stalled_after: Annotated[
         float,
@@ -168,7 +171,7 @@ def _procrastinate_worker(engine: Engine, stalled_after: float, once: bool) -> N
     asyncio.run(main())
 
 
-@app.command()
+@work_app.command()
 def notifications(
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
 ) -> None:

@@ -16,6 +16,13 @@ from sqlalchemy import select
 
 from billable.billing import backlog, confirming, editing, entries, invoicing
 from billable.demo.catalogue import Catalogue, DemoProject, UowFactory, scaled
+from billable.domain.vocabulary import (
+    BillingType,
+    EntryState,
+    InvoiceState,
+    PaymentState,
+    TransactionClass,
+)
 from billable.masterdata import contracts
 from billable.persistence.tables import InvoiceLineDetail
 
@@ -44,7 +51,9 @@ def _enter(new: UowFactory, rng: random.Random, kind: str, fields: dict[str, Any
     """Enter an entry and take it as far as its date allows: approved (now and then
     rejected) up to :data:`APPROVED_UNTIL`, after that draft or submitted."""
     recent = fields["date"] > APPROVED_UNTIL
-    status = rng.choice(("draft", "submitted")) if recent else "submitted"
+    status = (
+        rng.choice((EntryState.DRAFT, EntryState.SUBMITTED)) if recent else EntryState.SUBMITTED
+    )
     ident = entries.create_entry(new(), kind, {**fields, "status": status})
     if not recent:
         action = "reject" if rng.random() < 0.01 else "approve"
@@ -67,7 +76,7 @@ def record_entries(new: UowFactory, catalogue: Catalogue, rng: random.Random) ->
                     _enter(
                         new,
                         rng,
-                        "time",
+                        TransactionClass.TIME,
                         {
                             "resource_id": resource,
                             "project_id": project.project_id,
@@ -79,7 +88,11 @@ def record_entries(new: UowFactory, catalogue: Catalogue, rng: random.Random) ->
                             "external_comment": activity.capitalize(),
                         },
                     )
-            if "expense" in project.classes and day.weekday() == 3 and rng.random() < 0.3:
+            if (
+                TransactionClass.EXPENSE in project.classes
+                and day.weekday() == 3
+                and rng.random() < 0.3
+            ):
                 _trip(new, catalogue, project, day, rng)
             if day.weekday() == 1 and day.day <= 7:  # the first Tuesday of the month
                 _monthly(new, catalogue, project, day, rng)
@@ -98,7 +111,7 @@ def _trip(
         _enter(
             new,
             rng,
-            "expense",
+            TransactionClass.EXPENSE,
             {
                 "resource_id": traveller,
                 "project_id": project.project_id,
@@ -118,7 +131,7 @@ def _monthly(
         _enter(
             new,
             rng,
-            "material",
+            TransactionClass.MATERIAL,
             {
                 "project_id": project.project_id,
                 "product_id": catalogue.products[product],
@@ -131,7 +144,7 @@ def _monthly(
         _enter(
             new,
             rng,
-            "fee",
+            TransactionClass.FEE,
             {
                 "project_id": project.project_id,
                 "category_id": catalogue.categories[category],
@@ -181,7 +194,9 @@ def _credit_hours(new: UowFactory, invoice_id: int, day: dt.date, hours: Decimal
     corrective = confirming.correct_invoice(new(), str(invoice_id), day)
     details = _details(new, corrective)
     keep = next(
-        d for d in details if d.transaction_class == "time" and (d.original_quantity or 0) > hours
+        d
+        for d in details
+        if d.transaction_class == TransactionClass.TIME and (d.original_quantity or 0) > hours
     )
     for detail in details:
         if detail.id != keep.id:
@@ -200,12 +215,12 @@ def _credit_hours(new: UowFactory, invoice_id: int, day: dt.date, hours: Decimal
 
 def _edit_draft(new: UowFactory, catalogue: Catalogue, invoice_id: int) -> None:
     """A complimentary detail and a detail not backed by an actual, as a reviewer would."""
-    time = [d for d in _details(new, invoice_id) if d.transaction_class == "time"]
+    time = [d for d in _details(new, invoice_id) if d.transaction_class == TransactionClass.TIME]
     editing.update_detail(
         new(),
         str(time[0].id),
         {
-            "billing_type": "complimentary",
+            "billing_type": BillingType.COMPLIMENTARY,
             "external_description": "Onboarding session (complimentary)",
         },
     )
@@ -213,7 +228,7 @@ def _edit_draft(new: UowFactory, catalogue: Catalogue, invoice_id: int) -> None:
         new(),
         str(time[0].invoice_line_id),
         {
-            "transaction_class": "time",
+            "transaction_class": TransactionClass.TIME,
             "role_id": catalogue.roles["Senior Consultant"],
             "quantity": Decimal(4),
             "date": dt.date(2026, 4, 30),
@@ -241,7 +256,7 @@ def issue_invoices(new: UowFactory, catalogue: Catalogue) -> None:
     # Contoso: paid; corrected by a confirmed credit; confirmed; in review.
     january = create("contoso", 1, 30)
     confirm(january)
-    patch(january, status="paid")
+    patch(january, status=PaymentState.PAID)
     february = create("contoso", 2, 27)
     confirm(february)
     confirm(_credit_hours(new, february, dt.date(2026, 3, 10), Decimal(2)))
@@ -249,14 +264,14 @@ def issue_invoices(new: UowFactory, catalogue: Catalogue) -> None:
     confirm(create("contoso", 3, 31))
     april = create("contoso", 4, 30)
     _edit_draft(new, catalogue, april)
-    patch(april, project_invoice_status="in_review")
+    patch(april, project_invoice_status=InvoiceState.IN_REVIEW)
     # Fabrikam: kick-off, licences and expenses confirmed and paid; then a draft with the
     # design sign-off and a first part of the build milestone.
     milestones = projects["fabrikam"].milestones
     contracts.mark_milestone_ready(new(), str(milestones["Kick-off"]), None)
     kick_off = create("fabrikam", 2, 13)
     confirm(kick_off)
-    patch(kick_off, status="paid")
+    patch(kick_off, status=PaymentState.PAID)
     backlog.set_ready(new(), [], [str(milestones["Design sign-off"])], True)
     contracts.mark_milestone_ready(new(), str(milestones["Build"]), Decimal(20000))
     create("fabrikam", 5, 29)
@@ -266,7 +281,7 @@ def issue_invoices(new: UowFactory, catalogue: Catalogue) -> None:
     _credit_hours(new, march, dt.date(2026, 4, 15), Decimal("1.5"))
     may = create("northwind", 5, 29)
     confirm(may)
-    patch(may, status="paid")
+    patch(may, status=PaymentState.PAID)
     # Adventure Works: one confirmed, one draft. Tailspin: all still in the backlog.
     confirm(create("adventure", 3, 31))
     create("adventure", 6, 12)

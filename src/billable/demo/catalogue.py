@@ -14,11 +14,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from billable.domain.vocabulary import TransactionClass
 from billable.masterdata import contracts
 from billable.masterdata import records as masterdata
 from billable.persistence.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
+
+#: Words of the master data that are spelled like the vocabulary but mean something else.
+PRODUCT = "product"  # not vocabulary: the product kind of master data and of contract lines
+SALES, COST = "sales", "cost"  # not vocabulary: the contexts of price lists
 
 #: How demo prices in USD translate to the other currencies (then rounded to 5).
 FACTORS = {"USD": Decimal("1"), "EUR": Decimal("0.92"), "GBP": Decimal("0.79")}
@@ -45,12 +50,12 @@ RESOURCES = {
 
 #: category: (transaction class, sales pricing method, value in USD or percent).
 CATEGORIES = {
-    "Consulting time": ("time", None, "0"),
-    "Travel": ("expense", "at_cost", "0"),
-    "Hotel": ("expense", "markup_percent", "10"),
-    "Meals": ("expense", "at_cost", "0"),
-    "Change request fee": ("fee", "price_per_unit", "1500"),
-    "Hosting fee": ("fee", "price_per_unit", "450"),
+    "Consulting time": (TransactionClass.TIME, None, "0"),
+    "Travel": (TransactionClass.EXPENSE, "at_cost", "0"),
+    "Hotel": (TransactionClass.EXPENSE, "markup_percent", "10"),
+    "Meals": (TransactionClass.EXPENSE, "at_cost", "0"),
+    "Change request fee": (TransactionClass.FEE, "price_per_unit", "1500"),
+    "Hosting fee": (TransactionClass.FEE, "price_per_unit", "450"),
 }
 
 #: product: (unit, list price in USD, cost in USD).
@@ -153,7 +158,7 @@ def build_catalogue(new: UowFactory) -> Catalogue:
         for name, (cls, _, _) in CATEGORIES.items()
     }
     products = {
-        name: create("product", {"name": name, "unit": unit, "list_price": Decimal(price)})
+        name: create(PRODUCT, {"name": name, "unit": unit, "list_price": Decimal(price)})
         for name, (unit, price, _) in PRODUCTS.items()
     }
     lists = {code: _price_lists(create, code, roles, categories, products) for code in FACTORS}
@@ -220,14 +225,14 @@ def _price_lists(
                     {"role_id": roles[r], "price": scaled(rates[pick], code)}
                     for r, rates in ROLES.items()
                 ],
-                "category_prices": category_prices if context == "sales" else [],
+                "category_prices": category_prices if context == SALES else [],
                 "product_prices": [
                     {"product_id": products[p], "price": scaled(prices[1 + pick], code)}
                     for p, prices in PRODUCTS.items()
                 ],
             },
         )
-        for pick, context in enumerate(("sales", "cost"))
+        for pick, context in enumerate((SALES, COST))
     )
     return sales, cost
 
@@ -265,7 +270,7 @@ def _contract_lines(
             "kind": "project",
             "billing_method": "fixed_price",
             "project_id": erp.project_id,
-            "transaction_classes": ["time"],
+            "transaction_classes": [TransactionClass.TIME],
             "amount": FIXED_PRICE,
         },
     )
@@ -284,7 +289,7 @@ def _contract_lines(
     ):
         body = {
             "name": name,
-            "kind": "product",
+            "kind": PRODUCT,
             "quantity": Decimal(quantity),
             "ready_to_invoice": key != "adventure",
             **extra,

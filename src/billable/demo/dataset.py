@@ -18,6 +18,13 @@ from billable.demo import activity as demo_activity
 from billable.demo import erp as demo_erp
 from billable.demo.catalogue import UowFactory, build_catalogue
 from billable.domain.errors import Conflict
+from billable.domain.vocabulary import (
+    EntryState,
+    InvoiceState,
+    PaymentState,
+    ProposalState,
+    TransactionClass,
+)
 from billable.identity.users import Principal, add_user
 from billable.persistence.tables import (
     Actual,
@@ -100,25 +107,33 @@ def summarize(uow: UnitOfWork) -> DemoSummary:
             currencies=tuple(currencies),
             projects=count(Project),
             resources=count(Resource),
-            approved_time_entries=count(Entry, entry == "time", Entry.status == "approved"),
-            expense_entries=count(Entry, entry == "expense"),
-            material_usages=count(Entry, entry == "material"),
-            fee_entries=count(Entry, entry == "fee"),
+            approved_time_entries=count(
+                Entry, entry == TransactionClass.TIME, Entry.status == EntryState.APPROVED
+            ),
+            expense_entries=count(Entry, entry == TransactionClass.EXPENSE),
+            material_usages=count(Entry, entry == TransactionClass.MATERIAL),
+            fee_entries=count(Entry, entry == TransactionClass.FEE),
             actuals=count(Actual),
             invoices=count(Invoice),
-            draft_invoices=count(Invoice, Invoice.project_invoice_status == "draft"),
-            in_review_invoices=count(Invoice, Invoice.project_invoice_status == "in_review"),
-            confirmed_invoices=count(Invoice, Invoice.project_invoice_status == "confirmed"),
-            paid_invoices=count(Invoice, Invoice.status == "paid"),
+            draft_invoices=count(Invoice, Invoice.project_invoice_status == InvoiceState.DRAFT),
+            in_review_invoices=count(
+                Invoice, Invoice.project_invoice_status == InvoiceState.IN_REVIEW
+            ),
+            confirmed_invoices=count(
+                Invoice, Invoice.project_invoice_status == InvoiceState.CONFIRMED
+            ),
+            paid_invoices=count(Invoice, Invoice.status == PaymentState.PAID),
             corrective_invoices=count(Invoice, Invoice.corrects_invoice_id.is_not(None)),
             posted_journal_lines=count(
                 IntegrationJournalLine,
                 IntegrationJournalLine.exchange_rate.is_not(None),
             ),
             vouchers=count(Voucher),
-            posted_proposals=count(InvoiceProposal, InvoiceProposal.status == "posted"),
-            ready_proposals=count(InvoiceProposal, InvoiceProposal.status == "ready"),
-            waiting_proposals=count(InvoiceProposal, InvoiceProposal.status == "waiting"),
+            posted_proposals=count(InvoiceProposal, InvoiceProposal.status == ProposalState.POSTED),
+            ready_proposals=count(InvoiceProposal, InvoiceProposal.status == ProposalState.READY),
+            waiting_proposals=count(
+                InvoiceProposal, InvoiceProposal.status == ProposalState.WAITING
+            ),
         )
 
 

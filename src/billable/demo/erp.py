@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from billable.demo.catalogue import Catalogue, UowFactory
+from billable.demo.catalogue import PRODUCT, Catalogue, UowFactory
 from billable.domain.errors import Conflict
+from billable.domain.vocabulary import TransactionClass
 from billable.erp import journal as integration_journal
 from billable.erp import journal_posting, proposal_import, proposal_posting
 from billable.erp import setup as erp_setup
 from billable.masterdata import contracts
 from billable.masterdata import records as masterdata
+
+EXPENSE_ACCOUNT = "expense"  # not vocabulary: a kind of ledger account, as asset or revenue
 
 #: number: (name, kind, posting type or None).
 ACCOUNTS = {
@@ -27,23 +30,23 @@ ACCOUNTS = {
     "222200": ("Sales tax payable", "liability", "sales_tax"),
     "420200": ("Accrued revenue", "revenue", "accrued_revenue"),
     "411100": ("Revenue - Labor", "revenue", "invoiced_revenue"),
-    "540100": ("Cost of project - Labor", "expense", "project_cost"),
+    "540100": ("Cost of project - Labor", EXPENSE_ACCOUNT, "project_cost"),
     "600300": ("Payroll allocation", "liability", "payroll_allocation"),
     "600310": ("Cost offset - Expenses and items", "liability", "cost_offset"),
     # Per transaction class: revenue of expenses, items and fees, and non-labour cost.
     "411200": ("Revenue - Expenses", "revenue", None),
     "411300": ("Revenue - Items", "revenue", None),
     "411400": ("Revenue - Fees and milestones", "revenue", None),
-    "540200": ("Cost of project - Expenses and items", "expense", None),
+    "540200": ("Cost of project - Expenses and items", EXPENSE_ACCOUNT, None),
 }
 CLASS_ACCOUNTS = [
-    ("invoiced_revenue", "expense", "411200"),
-    ("invoiced_revenue", "material", "411300"),
-    ("invoiced_revenue", "product", "411300"),
-    ("invoiced_revenue", "fee", "411400"),
-    ("invoiced_revenue", "milestone", "411400"),
-    ("project_cost", "expense", "540200"),
-    ("project_cost", "material", "540200"),
+    ("invoiced_revenue", TransactionClass.EXPENSE, "411200"),
+    ("invoiced_revenue", TransactionClass.MATERIAL, "411300"),
+    ("invoiced_revenue", TransactionClass.PRODUCT, "411300"),
+    ("invoiced_revenue", TransactionClass.FEE, "411400"),
+    ("invoiced_revenue", TransactionClass.MILESTONE, "411400"),
+    ("project_cost", TransactionClass.EXPENSE, "540200"),
+    ("project_cost", TransactionClass.MATERIAL, "540200"),
 ]
 
 #: (from currency, rate to USD) on the first of each month, January to June 2026.
@@ -140,7 +143,7 @@ def tag_catalogue(new: UowFactory, catalogue: Catalogue) -> None:
         )
     for name, product_id in catalogue.products.items():
         group = "REDUCED" if name in ("Training day", "Cloud licence") else "SERVICES"
-        masterdata.update(new(), "product", str(product_id), {"item_sales_tax_group": group})
+        masterdata.update(new(), PRODUCT, str(product_id), {"item_sales_tax_group": group})
     key, code, rate, reference = FIXED_RATE
     erp_setup.set_fixed_rate_agreement(
         new(),

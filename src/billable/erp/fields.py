@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from billable.domain.errors import Conflict, FieldError, Invalid
+from billable.erp.legal_entities import default_legal_entity
 from billable.persistence.lookups import ref
 from billable.persistence.tables import (
     Contract,
@@ -59,9 +60,6 @@ def legal_entity_id(session: Session, ident: Any, field: str = "legal_entity_id"
     """The id of legal entity ``ident`` (422 when unknown); None means the default (first)
     legal entity, so every project and contract names the entity it posts in."""
     if ident is None:
-        # Imported here: erp_setup registers its kinds in masterdata, which uses this module.
-        from billable.erp.setup import default_legal_entity
-
         return default_legal_entity(session).id
     with session.no_autoflush:
         return ref(session, LegalEntity, ident, field, "legal entity").id

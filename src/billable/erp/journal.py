@@ -20,6 +20,7 @@ from billable.domain.dimensions import DistributedPart, distribute
 from billable.domain.errors import Conflict, DomainError
 from billable.domain.lifecycle import JOURNAL
 from billable.domain.money import ZERO
+from billable.domain.vocabulary import ActualType, JournalState
 from billable.erp import defaults as erp_defaults
 from billable.erp import fields as erp_fields
 from billable.erp.setup import default_legal_entity
@@ -34,7 +35,11 @@ from billable.persistence.tables import (
 from billable.persistence.uow import UnitOfWork
 
 #: The actuals the journal takes: cost and unbilled sales (reversals never).
-JOURNALED_TYPES = ("cost", "unbilled_sales")
+JOURNALED_TYPES = (ActualType.COST, ActualType.UNBILLED_SALES)
+#: The two kinds of journal line (and of the posted transaction each leaves): a cost
+#: line journals a cost actual, so it takes the actual type's word; a sales line
+#: journals unbilled sales.
+COST_LINE, SALES_LINE = ActualType.COST, "sales"
 #: The advisory lock key imports from staging queue on (PostgreSQL).
 IMPORT_LOCK = 4_003_001
 NOTHING_TO_IMPORT = "nothing to import: every cost and unbilled sales actual is journaled"
@@ -68,7 +73,7 @@ def _staged(session: Session, entity: LegalEntity) -> list[Actual]:
 
 
 def _line(session: Session, actual: Actual) -> IntegrationJournalLine:
-    cost = actual.transaction_type == "cost"
+    cost = actual.transaction_type == ActualType.COST
     sales_group = item_group = None
     if not cost:
         sales_group = erp_defaults.billing_sales_tax_group(
@@ -79,7 +84,7 @@ def _line(session: Session, actual: Actual) -> IntegrationJournalLine:
         )
     return IntegrationJournalLine(
         actual_id=actual.id,
-        kind="cost" if cost else "sales",
+        kind=COST_LINE if cost else SALES_LINE,
         transaction_class=actual.transaction_class,
         project_id=actual.project_id,
         contract_id=actual.contract_id,
@@ -120,7 +125,7 @@ def import_from_staging(uow: UnitOfWork, legal_entity_id: str | None = None) -> 
         actuals = _staged(session, entity)
         if not actuals:
             raise Conflict(NOTHING_TO_IMPORT)
-        journal = IntegrationJournal(legal_entity_id=entity.id, status="draft")
+        journal = IntegrationJournal(legal_entity_id=entity.id, status=JournalState.DRAFT)
         journal.lines = [_line(session, actual) for actual in actuals]
         session.add(journal)
         session.flush()
@@ -155,7 +160,7 @@ def update_line(uow: UnitOfWork, line_id: str, fields: Mapping[str, Any]) -> Non
 
 def line_amount(line: IntegrationJournalLine) -> Decimal:
     """The amount a line posts: its cost amount, or its sales amount."""
-    return line.cost_amount if line.kind == "cost" else line.sales_amount
+    return line.cost_amount if line.kind == COST_LINE else line.sales_amount
 
 
 def split(

@@ -24,8 +24,9 @@ from billable.domain.postings import (
     wip_posting,
 )
 from billable.domain.pricing import TransactionClass
+from billable.domain.vocabulary import BillingType, PostedTransactionState
 from billable.erp import defaults as erp_defaults
-from billable.erp.journal import line_amount, line_rate, parts_of
+from billable.erp.journal import COST_LINE, SALES_LINE, line_amount, line_rate, parts_of
 from billable.erp.ledger import post_voucher
 from billable.erp.setup import posting_profile
 from billable.persistence.lookups import get
@@ -55,7 +56,7 @@ def transaction_voucher(
     cls = TransactionClass(transaction_class)
     lines: list[VoucherLine] = []
     for part in parts:
-        build = cost_posting if kind == "cost" else wip_posting
+        build = cost_posting if kind == COST_LINE else wip_posting
         pair = build(
             profile, cls, part.amount, currency(code), currency(accounting), rate, part.dimensions
         )
@@ -81,10 +82,10 @@ def accrues(session: Session, line: IntegrationJournalLine) -> bool:
     """Whether a sales line posts WIP: chargeable and not zero (cost lines: not zero)."""
     if line_amount(line) == 0:
         return False
-    if line.kind == "cost":
+    if line.kind == COST_LINE:
         return True
     actual = session.get(Actual, line.actual_id)
-    return actual is not None and actual.billing_type == "chargeable"
+    return actual is not None and actual.billing_type == BillingType.CHARGEABLE
 
 
 def _about_line(index: int, line: IntegrationJournalLine, exc: DomainError) -> Invalid:
@@ -141,13 +142,13 @@ def _post_line(
             quantity=line.quantity,
             currency=line.currency,
             amount=line_amount(line),
-            accrued=posts and line.kind == "sales",
+            accrued=posts and line.kind == SALES_LINE,
             exchange_rate=found.rate,
             sales_tax_group=line.sales_tax_group,
             item_sales_tax_group=line.item_sales_tax_group,
             parts=stored_parts(parts),
             voucher_id=voucher_id,
-            status="posted",
+            status=PostedTransactionState.POSTED,
         )
     )
     return posts

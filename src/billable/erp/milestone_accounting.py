@@ -17,6 +17,7 @@ from billable.billing.totals import recalculate
 from billable.currencies import currency
 from billable.domain.errors import Conflict
 from billable.domain.money import exact_amount, prorate
+from billable.domain.vocabulary import DetailSource, InvoiceState, MilestoneState, TransactionClass
 from billable.erp import defaults as erp_defaults
 from billable.erp import fields as erp_fields
 from billable.persistence.lookups import get
@@ -32,6 +33,8 @@ from billable.persistence.uow import UnitOfWork
 
 Fields = Mapping[str, Any]
 
+NOUN = "milestone"  # not vocabulary: what a refusal calls the row it did not find
+
 
 def default_attributes(session: Session, milestone: Milestone, line: ContractLine) -> None:
     """Default a new milestone's groups (sales by the parameter's method from the line's
@@ -41,7 +44,7 @@ def default_attributes(session: Session, milestone: Milestone, line: ContractLin
         session, line.project_id, line.contract_id
     )
     milestone.item_sales_tax_group = erp_defaults.billing_item_tax_group(
-        session, "milestone", None, None
+        session, TransactionClass.MILESTONE, None, None
     )
     milestone.dimensions = dict(line.dimensions) if line.dimensions else None
 
@@ -60,13 +63,13 @@ def group_tax(session: Session, milestone: Milestone, currency_code: str) -> Dec
 def locked(session: Session, milestone: Milestone) -> bool:
     """True once the milestone is on a confirmed invoice: its invoice proposal exists (or
     will, on confirmation), so its on-account attributes are fixed."""
-    if milestone.status == "customer_invoice_posted":
+    if milestone.status == MilestoneState.CUSTOMER_INVOICE_POSTED:
         return True
     on_invoice = select(InvoiceLineDetail.invoice_id).where(
         InvoiceLineDetail.milestone_id == milestone.id
     )
     confirmed = exists().where(
-        Invoice.id.in_(on_invoice), Invoice.project_invoice_status == "confirmed"
+        Invoice.id.in_(on_invoice), Invoice.project_invoice_status == InvoiceState.CONFIRMED
     )
     proposed = exists().where(InvoiceProposal.invoice_id.in_(on_invoice))
     return bool(session.scalar(select(confirmed)) or session.scalar(select(proposed)))
@@ -79,7 +82,7 @@ def update_milestone(uow: UnitOfWork, ident: str, fields: Fields) -> int:
     the new tax at once (its detail and totals)."""
     with uow:
         session = uow.session
-        milestone = get(session, Milestone, ident, "milestone", lock=True)
+        milestone = get(session, Milestone, ident, NOUN, lock=True)
         if locked(session, milestone):
             raise Conflict(
                 "the milestone is on a confirmed invoice: its tax groups, dimensions and "
@@ -99,7 +102,7 @@ def update_milestone(uow: UnitOfWork, ident: str, fields: Fields) -> int:
             milestone.tax = exact_amount(fields["tax"], cur, "tax")
         elif "sales_tax_group" in fields or "item_sales_tax_group" in fields:
             milestone.tax = group_tax(session, milestone, cur.code)
-        if milestone.status != "not_ready":  # the billed part's tax follows the whole's
+        if milestone.status != MilestoneState.NOT_READY:  # billed part's tax follows whole's
             milestone.ready_tax = prorate(
                 milestone.tax, milestone.ready_amount, milestone.amount, cur
             )
@@ -114,9 +117,9 @@ def _refresh_draft(session: Session, milestone: Milestone) -> None:
         select(InvoiceLineDetail).where(InvoiceLineDetail.milestone_id == milestone.id)
     ):
         invoice = session.get(Invoice, detail.invoice_id)
-        if invoice is None or invoice.project_invoice_status == "confirmed":
+        if invoice is None or invoice.project_invoice_status == InvoiceState.CONFIRMED:
             continue
-        if detail.source != "milestone" or detail.tax == milestone.ready_tax:
+        if detail.source != DetailSource.MILESTONE or detail.tax == milestone.ready_tax:
             continue
         detail.tax = milestone.ready_tax
         detail.extended_amount = detail.amount + detail.tax

@@ -22,7 +22,14 @@ from sqlalchemy.orm import Session
 from billable.domain.errors import Conflict
 from billable.domain.lifecycle import PROPOSAL
 from billable.domain.money import ZERO
+from billable.domain.vocabulary import (
+    ActualType,
+    BillingType,
+    DetailSource,
+    PostedTransactionState,
+)
 from billable.erp import defaults as erp_defaults
+from billable.erp.journal import SALES_LINE
 from billable.erp.proposals import WAITING
 from billable.persistence.lookups import get
 from billable.persistence.tables import (
@@ -41,7 +48,7 @@ def consumed_actuals(session: Session, invoice_id: int) -> list[Actual]:
     """The unbilled sales actuals the confirmation of ``invoice_id`` consumed."""
     reversed_ids = select(Actual.reverses_actual_id).where(
         Actual.invoice_id == invoice_id,
-        Actual.transaction_type == "unbilled_sales",
+        Actual.transaction_type == ActualType.UNBILLED_SALES,
         Actual.reverses_actual_id.is_not(None),
     )
     return list(
@@ -56,8 +63,8 @@ def posted_sales(session: Session, actual_ids: list[int]) -> dict[int, PostedTra
     rows = session.scalars(
         select(PostedTransaction).where(
             PostedTransaction.actual_id.in_(actual_ids),
-            PostedTransaction.kind == "sales",
-            PostedTransaction.status == "posted",
+            PostedTransaction.kind == SALES_LINE,
+            PostedTransaction.status == PostedTransactionState.POSTED,
         )
     )
     return {row.actual_id: row for row in rows}
@@ -98,7 +105,7 @@ def _corrected_line(
     session: Session, billed: Actual, detail: InvoiceLineDetail | None
 ) -> InvoiceProposalLine | None:
     """On a correction: the proposal line of the billed actual it corrects, if proposed."""
-    if detail is None or detail.source != "correction":
+    if detail is None or detail.source != DetailSource.CORRECTION:
         return None
     corrected = billed.reverses_actual_id or detail.original_billed_actual_id
     return session.scalars(
@@ -114,7 +121,7 @@ def _attributes(
     posted: dict[int, PostedTransaction],
 ) -> _Attributes:
     """Where the line's tax groups and dimensions come from (module docstring)."""
-    if detail is not None and detail.source == "correction":
+    if detail is not None and detail.source == DetailSource.CORRECTION:
         if before is not None:
             return _Attributes(
                 before.sales_tax_group, before.item_sales_tax_group, dict(before.dimensions)
@@ -197,8 +204,8 @@ def import_lines(session: Session, proposal: InvoiceProposal) -> None:
         select(Actual)
         .where(
             Actual.invoice_id == proposal.invoice_id,
-            Actual.transaction_type == "billed_sales",
-            Actual.billing_type == "chargeable",
+            Actual.transaction_type == ActualType.BILLED_SALES,
+            Actual.billing_type == BillingType.CHARGEABLE,
         )
         .order_by(Actual.id)
     ).all()

@@ -21,6 +21,7 @@ from billable.domain.lifecycle import PROPOSAL
 from billable.domain.money import ZERO
 from billable.domain.pricing import TransactionClass
 from billable.domain.tax import TaxLine
+from billable.domain.vocabulary import ProposalState
 from billable.erp.defaults import entity_of, rate_in_force
 from billable.erp.setup import default_legal_entity
 from billable.persistence.tables import (
@@ -32,9 +33,9 @@ from billable.persistence.tables import (
 )
 
 #: A new proposal waits for its lines (the state the "import" action leaves).
-WAITING = "waiting"
+WAITING = ProposalState.WAITING
 assert WAITING in PROPOSAL.sources_of("import")
-POSTED = PROPOSAL.target_of("post", "ready")
+POSTED = PROPOSAL.target_of("post", ProposalState.READY)
 
 
 def open_proposal(session: Session, invoice: Invoice) -> InvoiceProposal:

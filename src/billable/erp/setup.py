@@ -18,6 +18,7 @@ from billable.domain.errors import Conflict, Invalid, NotFound
 from billable.domain.postings import PostingProfile, PostingRule, PostingType
 from billable.domain.pricing import TransactionClass
 from billable.domain.tax import MaterialTaxGroupMethod, SalesTaxGroupMethod
+from billable.erp.legal_entities import default_legal_entity as default_legal_entity
 from billable.masterdata.records import KINDS, Kind
 from billable.persistence.lookups import get, ref
 from billable.persistence.tables import (
@@ -38,24 +39,11 @@ from billable.persistence.uow import UnitOfWork
 
 Fields = Mapping[str, Any]
 
-#: The legal entity made on first use when none exists (docs/decisions.md).
-DEFAULT_LEGAL_ENTITY = ("Default company", "USD")
 #: The parameters until someone sets them.
 DEFAULT_PARAMETERS = {
     "sales_tax_group_method": SalesTaxGroupMethod.SEARCH.value,
     "material_item_tax_group_method": MaterialTaxGroupMethod.ITEM.value,
 }
-
-
-def default_legal_entity(session: Session) -> LegalEntity:
-    """The first legal entity; made (in the caller's transaction) when there is none."""
-    first = session.scalars(select(LegalEntity).order_by(LegalEntity.id).limit(1)).first()
-    if first is None:
-        name, code = DEFAULT_LEGAL_ENTITY
-        first = LegalEntity(name=name, accounting_currency=code)
-        session.add(first)
-        session.flush()
-    return first
 
 
 def ensure_default_legal_entity(uow: UnitOfWork) -> None:

@@ -11,10 +11,13 @@ from typing import Any
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from billable.domain.vocabulary import JournalState, PostedTransactionState, ProposalState
 from billable.persistence.base import Base
 from billable.persistence.types import Amount, Price, Quantity
 
-_CURRENT = text("status = 'posted'")
+# The current (not adjusted) posted transactions; the condition is SQL text, so the
+# state is spelled from its enum member.
+_CURRENT = text(f"status = '{PostedTransactionState.POSTED}'")
 
 
 class IntegrationJournal(Base):
@@ -23,7 +26,7 @@ class IntegrationJournal(Base):
     __tablename__ = "integration_journals"
     id: Mapped[int] = mapped_column(primary_key=True)
     legal_entity_id: Mapped[int] = mapped_column(ForeignKey("legal_entities.id"))
-    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | posted
+    status: Mapped[str] = mapped_column(String(10), default=JournalState.DRAFT)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     lines: Mapped[list[IntegrationJournalLine]] = relationship(order_by="IntegrationJournalLine.id")
@@ -98,7 +101,7 @@ class PostedTransaction(Base):
     item_sales_tax_group: Mapped[str | None] = mapped_column(String(20))
     parts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     voucher_id: Mapped[int | None] = mapped_column(ForeignKey("vouchers.id"))
-    status: Mapped[str] = mapped_column(String(10), default="posted")  # posted | adjusted
+    status: Mapped[str] = mapped_column(String(10), default=PostedTransactionState.POSTED)
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("posted_transactions.id"))
 
 
@@ -119,7 +122,7 @@ class InvoiceProposal(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     currency: Mapped[str] = mapped_column(String(3))
     invoice_date: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(10), default="waiting", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=ProposalState.WAITING, index=True)
     #: detail | summary: how lines outside any format section print.
     invoice_format: Mapped[str] = mapped_column(String(10), default="detail")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())

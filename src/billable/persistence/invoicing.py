@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from billable.domain.vocabulary import InvoiceState, PaymentState
 from billable.persistence.base import Base
 from billable.persistence.types import Amount, Price, Quantity
 
@@ -29,8 +30,10 @@ class Invoice(Base):
     bill_to_postal_code: Mapped[str] = mapped_column(String(20), default="")
     bill_to_country: Mapped[str] = mapped_column(String(2), default="")
     invoice_date: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(10), default="active")
-    project_invoice_status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=PaymentState.ACTIVE)
+    project_invoice_status: Mapped[str] = mapped_column(
+        String(12), default=InvoiceState.DRAFT, index=True
+    )
     corrects_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
     detail_amount: Mapped[Decimal] = mapped_column(Amount())
     discount_percent: Mapped[Decimal] = mapped_column(Price())

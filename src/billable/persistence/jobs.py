@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from billable.domain.vocabulary import JobState
 from billable.persistence.base import Base
 
 
@@ -17,7 +18,7 @@ class Job(Base):
     __tablename__ = "jobs"
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
-    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=JobState.QUEUED, index=True)
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
@@ -49,7 +50,8 @@ class InvoiceRun(Base):
     __tablename__ = "invoice_runs"
     id: Mapped[int] = mapped_column(primary_key=True)
     run_date: Mapped[dt.date] = mapped_column(Date, unique=True)
-    status: Mapped[str] = mapped_column(String(12), default="running")
+    #: running, succeeded or failed: the states of the job that processes the date.
+    status: Mapped[str] = mapped_column(String(12), default=JobState.RUNNING)
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
     invoices_created: Mapped[int] = mapped_column(Integer, default=0)
     contracts_skipped: Mapped[int] = mapped_column(Integer, default=0)

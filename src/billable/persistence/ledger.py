@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from billable.domain.vocabulary import ActualType, BillingType, EntryState
 from billable.persistence.base import Base
 from billable.persistence.types import Amount, Price, Quantity
 
@@ -18,7 +19,7 @@ class Entry(Base):
     __tablename__ = "entries"
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))  # time | expense | material | fee
-    status: Mapped[str] = mapped_column(String(10), default="draft")
+    status: Mapped[str] = mapped_column(String(10), default=EntryState.DRAFT)
     resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
@@ -35,7 +36,8 @@ class Entry(Base):
 
 
 _REVERSAL = text("reverses_actual_id IS NOT NULL")
-_OPEN = text("transaction_type = 'unbilled_sales' AND reverses_actual_id IS NULL")
+# Index conditions are SQL text: the actual type is spelled from its enum member.
+_OPEN = text(f"transaction_type = '{ActualType.UNBILLED_SALES}' AND reverses_actual_id IS NULL")
 
 
 class Actual(Base):
@@ -98,7 +100,7 @@ class Actual(Base):
     amount: Mapped[Decimal] = mapped_column(Amount())
     tax: Mapped[Decimal] = mapped_column(Amount())
     currency: Mapped[str] = mapped_column(String(3))
-    billing_type: Mapped[str] = mapped_column(String(20), default="chargeable")
+    billing_type: Mapped[str] = mapped_column(String(20), default=BillingType.CHARGEABLE)
     ready_to_invoice: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The actual this row negates. Unique: an actual is reversed at most once, which
     #: also stops two concurrent confirmations from both consuming it.

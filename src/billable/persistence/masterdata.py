@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from billable.domain.vocabulary import MilestoneState
 from billable.persistence.base import Base
 from billable.persistence.types import Amount, Price, Quantity
 
@@ -196,7 +197,7 @@ class Milestone(Base):
     amount: Mapped[Decimal] = mapped_column(Amount())
     tax: Mapped[Decimal] = mapped_column(Amount())
     kind: Mapped[str] = mapped_column(String(10))  # fixed | progress
-    status: Mapped[str] = mapped_column(String(30), default="not_ready")
+    status: Mapped[str] = mapped_column(String(30), default=MilestoneState.NOT_READY)
     #: The part to bill on the next invoice (progress milestones; fixed: the amount).
     ready_amount: Mapped[Decimal] = mapped_column(Amount())
     #: Tax of the ready part, fixed when it is made ready (prorated for progress).

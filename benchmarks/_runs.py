@@ -1,0 +1,89 @@
+"""What every benchmark needs around its measurement: a fresh database per run, the
+median and spread of several runs, and a description of the machine they ran on."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import tempfile
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+
+@contextmanager
+def scratch_database(server: str | None) -> Iterator[str]:
+    """The URL of a new, empty database, removed afterwards.
+
+    ``server`` None or SQLite: a new SQLite file in a temporary directory. PostgreSQL:
+    a database made on that server for this run and dropped after it, so runs never
+    see each other's rows and the URL given may name any database of the server.
+    """
+    if server is None or make_url(server).get_backend_name() == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="billable-bench-") as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.db'}"
+        return
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The median of several runs' figures, with the lowest and highest."""
+
+    median: float
+    low: float
+    high: float
+    runs: int
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Spread:
+        """The spread of ``values`` (at least one)."""
+        return cls(statistics.median(values), min(values), max(values), len(values))
+
+    def __str__(self) -> str:
+        if self.runs == 1:
+            return f"{self.median:.2f}"
+        return f"{self.median:.2f} ({self.low:.2f}-{self.high:.2f}, {self.runs} runs)"
+
+
+def machine() -> str:
+    """Cores, CPU model and memory of this machine, the Python version, and the load
+    average over the last five minutes."""
+    model = platform.processor() or platform.machine()
+    memory = ""
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.splitlines()
+            if line.startswith("model name")
+        )
+        total_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+        memory = f", {total_kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass  # not Linux: the model from platform, no memory figure
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    # The load says how much else the machine was doing: figures from a busy one are slow.
+    load = f", load average {os.getloadavg()[1]:.1f}" if hasattr(os, "getloadavg") else ""
+    return f"{cores} cores ({model}){memory}, Python {platform.python_version()}{load}"
