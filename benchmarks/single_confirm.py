@@ -202,6 +202,10 @@ def summary(samples: list[float]) -> tuple[float, float, float]:
     return statistics.median(samples), min(samples), max(samples)
 
 
+#: A small run for CI's smoke test (dev.py bench-smoke).
+SMOKE_ARGS = ("--details", "50", "--runs", "3")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--details", type=int, default=10_000)

@@ -174,6 +174,10 @@ def summary(seconds: list[float]) -> str:
     )
 
 
+#: A small run for CI's smoke test (dev.py bench-smoke).
+SMOKE_ARGS = ("--details", "50", "--runs", "3")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--details", type=int, default=10_000)
