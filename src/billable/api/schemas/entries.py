@@ -11,6 +11,8 @@ from billable.api.schemas.common import DecimalText, Id, Input, Patch, Price, Qu
 from billable.api.schemas.masterdata import MilestoneOut
 
 EntryStatusIn = Literal["draft", "submitted"]
+#: The most rows one bulk request takes; more go in several requests.
+BULK_MAX = 10_000
 
 
 class TimeEntryIn(Input):
@@ -121,6 +123,34 @@ class EntryOut(BaseModel):
     internal_comment: str
     external_comment: str
     description: str
+
+
+class TimeEntryBulkIn(Input):
+    items: list[TimeEntryIn] = Field(min_length=1, max_length=BULK_MAX)
+
+
+class ExpenseEntryBulkIn(Input):
+    items: list[ExpenseEntryIn] = Field(min_length=1, max_length=BULK_MAX)
+
+
+class MaterialUsageBulkIn(Input):
+    items: list[MaterialUsageIn] = Field(min_length=1, max_length=BULK_MAX)
+
+
+class FeeEntryBulkIn(Input):
+    items: list[FeeEntryIn] = Field(min_length=1, max_length=BULK_MAX)
+
+
+class EntryIds(Input):
+    """The entries a bulk action moves, all or none."""
+
+    ids: list[Id] = Field(min_length=1, max_length=BULK_MAX)
+
+
+class EntryBatchOut(BaseModel):
+    """The entries a bulk request wrote, in the order it named them."""
+
+    items: list[EntryOut]
 
 
 class ActualOut(BaseModel):
