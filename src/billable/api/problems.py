@@ -31,7 +31,7 @@ MEDIA_TYPE = "application/problem+json"
 
 
 def problem(
-    status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None
+    status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None
 ) -> JSONResponse:
     """A problem+json response."""
     body: dict[str, Any] = {
@@ -53,36 +53,18 @@ def _field(loc: tuple[Any, ...]) -> str:
     return out or "body"
 
 
-def _error(field: str, message: str, index: int | None) -> dict[str, Any]:
-    """One entry of ``errors``; a bulk request's rows also carry their ``index``."""
-    shown: dict[str, Any] = {"field": field, "message": message}
-    if index is not None:
-        shown["index"] = index
-    return shown
-
-
-def _row_index(loc: tuple[Any, ...]) -> int | None:
-    """The row a validation error is in, for a bulk body ``{"items": [...]}``."""
-    if len(loc) > 2 and loc[:2] == ("body", "items") and isinstance(loc[2], int):
-        return loc[2]
-    return None
-
-
 def install(app: FastAPI) -> None:
     """Register handlers that turn every refusal into problem+json."""
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
-        errors = [_error(e.field, e.message, e.index) for e in exc.errors]
+        errors = [{"field": e.field, "message": e.message} for e in exc.errors]
         return problem(status, exc.title, exc.detail, errors)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            _error(_field(tuple(e["loc"])), e["msg"], _row_index(tuple(e["loc"])))
-            for e in exc.errors()
-        ]
+        errors = [{"field": _field(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return problem(422, "Invalid input", detail, errors)
 

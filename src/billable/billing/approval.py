@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from billable.billing.approval_facts import PricingFacts, load_facts
@@ -227,6 +227,10 @@ def price_entries(session: Session, entries: Sequence[Any]) -> Priced:
 
 
 def insert_actuals(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Write approved entries' actuals in one executemany INSERT."""
+    """Write approved entries' actuals in one executemany INSERT.
+
+    On the table, not the ORM class: the ORM's bulk insert splits the rows wherever the
+    columns that are None change, which here is every other row (cost, then sales).
+    """
     if rows:
-        session.execute(insert(Actual), list(rows))
+        session.execute(insert(cast(Table, Actual.__table__)), list(rows))

@@ -9,9 +9,9 @@ a refusal is reported).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from billable.billing.approval import insert_actuals, price_entries
@@ -73,7 +73,9 @@ def create_entries(
         refusals.raise_any(single)
         idents: list[int] = []
         if rows:
-            stmt = insert(Entry).returning(Entry.id, sort_by_parameter_order=True)
+            # On the table: the ORM's bulk insert would split the rows by their None columns.
+            table = cast(Table, Entry.__table__)
+            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
             idents = list(session.scalars(stmt, rows))
         uow.commit()
     return idents

@@ -27,7 +27,7 @@ class Refusal:
 
 @dataclass
 class Refusals:
-    """The refusals of one bulk request, in row order."""
+    """The refusals of one bulk request (reported in row order)."""
 
     collection: str
     refused: list[Refusal] = field(default_factory=list)
@@ -49,7 +49,7 @@ class Refusals:
             return
         if single:
             raise self.refused[0].error
-        raise combined(self.collection, self.refused)
+        raise combined(self.collection, sorted(self.refused, key=lambda r: r.index))
 
 
 def combined(collection: str, refused: Sequence[Refusal]) -> DomainError:
@@ -71,4 +71,4 @@ def _row_errors(collection: str, refused: Sequence[Refusal]) -> Iterator[FieldEr
         for error in fields:
             path = f"{prefix}.{error.field}" if error.field else prefix
             message = f"{refusal.label}: {error.message}" if refusal.label else error.message
-            yield FieldError(path, message, refusal.index)
+            yield FieldError(path, message)

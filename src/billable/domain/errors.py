@@ -7,15 +7,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class FieldError:
-    """One refused field and the reason, e.g. ``quantity``: ``must not be negative``.
-
-    ``index`` is the position of the refused row in a bulk request (``items[3].quantity``
-    has index 3); None outside bulk requests.
-    """
+    """One refused field and the reason, e.g. ``quantity``: ``must not be negative``."""
 
     field: str
     message: str
-    index: int | None = None
 
 
 class DomainError(Exception):
