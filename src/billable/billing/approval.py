@@ -9,7 +9,7 @@ and their actuals are inserted in one statement. Approving one entry is a set of
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, cast
 
@@ -24,6 +24,7 @@ from billable.domain.pricing import CategoryMethod, TransactionClass, category_p
 from billable.domain.tax import (
     MaterialTaxGroupMethod,
     SalesTaxGroupMethod,
+    TaxCode,
     applicable_codes,
     item_tax_group_for,
     sales_tax_group_for,
@@ -121,11 +122,9 @@ def sales_price(entry: Any, sales_list: Any, cost_list: Any, facts: PricingFacts
     return category_price(method, value, own)
 
 
-def sales_tax(
-    entry: Any, amount: Decimal, cur: Currency, contract: Any, facts: PricingFacts
-) -> Decimal:
-    """The tax of an unbilled sales actual: the codes in both its billing sales tax group
-    and its item sales tax group, rounded per code (domain.tax)."""
+def tax_codes_of(entry: Any, contract: Any, facts: PricingFacts) -> tuple[TaxCode, ...]:
+    """The tax codes of an entry's unbilled sales: those in both its billing sales tax
+    group and its item sales tax group (domain.tax); none when either is missing."""
     settings = facts.parameters
     project = facts.projects[entry.project_id]
     sales_group = sales_tax_group_for(
@@ -143,14 +142,50 @@ def sales_tax(
         milestone_group=settings["milestone_item_sales_tax_group"],
     )
     if not sales_group or not item_group:
-        return ZERO
-    codes = applicable_codes(
+        return ()
+    return applicable_codes(
         facts.sales_groups.get(sales_group), facts.item_groups.get(item_group), facts.tax_codes
     )
-    return total_tax(tax_lines(amount, codes, cur))
 
 
-def _common(entry: Any, facts: PricingFacts) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Terms:
+    """How entries alike (same kind, project, role, category, product and unit price) are
+    priced: worked out once per such group, whatever the quantity and date."""
+
+    unit: str
+    unit_cost: Decimal
+    cost_currency: Currency
+    #: The covering time-and-material line and its contract; None: cost only.
+    line_id: int | None = None
+    contract_id: int | None = None
+    price: Decimal = ZERO
+    sales_currency: Currency | None = None
+    tax_codes: tuple[TaxCode, ...] = ()
+
+
+def terms_of(entry: Any, facts: PricingFacts) -> Terms:
+    """The pricing terms of ``entry``, or the refusal that it cannot be priced."""
+    project = facts.projects[entry.project_id]
+    cost_list = facts.price_lists[project.cost_price_list_id]
+    unit_cost = cost_price(entry, cost_list, facts)
+    cost_only = Terms(unit_of(entry, facts), unit_cost, currency(cost_list.currency))
+    line = facts.lines.get((entry.project_id, entry.kind))
+    if line is None or line.billing_method != TIME_AND_MATERIAL:
+        return cost_only  # no line, or a fixed-price line billed by its milestones
+    contract = facts.contracts[line.contract_id]
+    sales_list = facts.price_lists[contract.price_list_id]
+    return replace(
+        cost_only,
+        line_id=line.id,
+        contract_id=contract.id,
+        price=sales_price(entry, sales_list, cost_list, facts),
+        sales_currency=currency(contract.currency),
+        tax_codes=tax_codes_of(entry, contract, facts),
+    )
+
+
+def _common(entry: Any, terms: Terms) -> dict[str, Any]:
     """The columns an entry's cost and sales actuals share."""
     is_time = entry.kind == TransactionClass.TIME
     return {
@@ -165,7 +200,7 @@ def _common(entry: Any, facts: PricingFacts) -> dict[str, Any]:
         "product_id": entry.product_id,
         "date": entry.date,
         "quantity": entry.quantity,
-        "unit": unit_of(entry, facts),
+        "unit": terms.unit,
         "description": entry.internal_comment if is_time else entry.description,
         "external_description": entry.external_comment if is_time else entry.description,
         "billing_type": BillingType.CHARGEABLE,
@@ -173,41 +208,32 @@ def _common(entry: Any, facts: PricingFacts) -> dict[str, Any]:
     }
 
 
-def actuals_of(entry: Any, facts: PricingFacts) -> list[dict[str, Any]]:
+def actuals_of(entry: Any, terms: Terms) -> list[dict[str, Any]]:
     """The cost actual of an entry being approved and, when a time-and-material line
     covers it, its unbilled sales actual: rows for the actuals table."""
-    project = facts.projects[entry.project_id]
-    cost_list = facts.price_lists[project.cost_price_list_id]
-    unit_cost = cost_price(entry, cost_list, facts)
-    common = _common(entry, facts)
-    cost_cur = currency(cost_list.currency)
+    common = _common(entry, terms)
     cost = {
         **common,
         "transaction_type": ActualType.COST,
         "contract_id": None,
         "contract_line_id": None,
-        "price": unit_cost,
-        "amount": extend(entry.quantity, unit_cost, cost_cur),
+        "price": terms.unit_cost,
+        "amount": extend(entry.quantity, terms.unit_cost, terms.cost_currency),
         "tax": ZERO,
-        "currency": cost_cur.code,
+        "currency": terms.cost_currency.code,
     }
-    line = facts.lines.get((entry.project_id, entry.kind))
-    if line is None or line.billing_method != TIME_AND_MATERIAL:
-        return [cost]  # cost only: no line, or a fixed-price line billed by its milestones
-    contract = facts.contracts[line.contract_id]
-    sales_list = facts.price_lists[contract.price_list_id]
-    price = sales_price(entry, sales_list, cost_list, facts)
-    sales_cur = currency(contract.currency)
-    amount = extend(entry.quantity, price, sales_cur)
+    if terms.sales_currency is None:
+        return [cost]
+    amount = extend(entry.quantity, terms.price, terms.sales_currency)
     sales = {
         **common,
         "transaction_type": ActualType.UNBILLED_SALES,
-        "contract_id": contract.id,
-        "contract_line_id": line.id,
-        "price": price,
+        "contract_id": terms.contract_id,
+        "contract_line_id": terms.line_id,
+        "price": terms.price,
         "amount": amount,
-        "tax": sales_tax(entry, amount, sales_cur, contract, facts),
-        "currency": sales_cur.code,
+        "tax": total_tax(tax_lines(amount, terms.tax_codes, terms.sales_currency)),
+        "currency": terms.sales_currency.code,
     }
     return [cost, sales]
 
@@ -217,11 +243,23 @@ def price_entries(session: Session, entries: Sequence[Any]) -> Priced:
     the facts; an entry that cannot be priced is refused, the others still priced so
     that every refusal can be reported at once."""
     facts = load_facts(session, entries)
+    terms: dict[tuple[Any, ...], Terms | DomainError] = {}
     priced = Priced()
     for entry in entries:
+        key = (entry.kind, entry.project_id, entry.role_id, entry.category_id,
+               entry.product_id, entry.unit_price)  # fmt: skip
+        if key not in terms:
+            try:
+                terms[key] = terms_of(entry, facts)
+            except DomainError as refusal:
+                terms[key] = refusal
+        found = terms[key]
+        if isinstance(found, DomainError):
+            priced.refused[entry.id] = found
+            continue
         try:
-            priced.rows.extend(actuals_of(entry, facts))
-        except DomainError as refusal:
+            priced.rows.extend(actuals_of(entry, found))
+        except DomainError as refusal:  # quantity x price beyond the largest amount
             priced.refused[entry.id] = refusal
     return priced
 
