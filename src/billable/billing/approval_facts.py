@@ -22,7 +22,7 @@ from billable.domain.pricing import CategoryMethod
 from billable.domain.tax import ItemSalesTaxGroup as ItemGroupFact
 from billable.domain.tax import SalesTaxGroup as SalesGroupFact
 from billable.domain.tax import TaxCode as TaxCodeFact
-from billable.erp.setup import parameters
+from billable.erp.parameters import parameters
 from billable.persistence.tables import (
     CategoryPrice,
     Contract,

@@ -17,7 +17,7 @@ from billable.domain import postings
 from billable.domain.dimensions import dimension_set
 from billable.domain.errors import Invalid
 from billable.domain.money import ZERO, round_amount
-from billable.erp.setup import default_legal_entity
+from billable.erp.legal_entities import default_legal_entity
 from billable.persistence.lookups import next_number, parse_id
 from billable.persistence.tables import LedgerAccount, LegalEntity, Voucher, VoucherLine
 

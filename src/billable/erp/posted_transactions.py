@@ -19,7 +19,7 @@ from billable.erp import fields as erp_fields
 from billable.erp.journal import split
 from billable.erp.journal_posting import stored_parts, transaction_voucher
 from billable.erp.ledger import post_voucher
-from billable.erp.setup import posting_profile
+from billable.erp.posting_profiles import posting_profile
 from billable.persistence.lookups import get, parse_id
 from billable.persistence.tables import Actual, PostedTransaction, Voucher
 from billable.persistence.uow import UnitOfWork
