@@ -25,7 +25,7 @@ import platform
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -72,22 +72,18 @@ def build(engine: Engine, projects: int) -> None:
 
 def catalogue(s: Session) -> None:
     """What every project shares: customer, role, resource, price lists and tax."""
-    s.add(Customer(id=1, name="Bench", currency="USD", bill_to_name="Bench"))
-    s.add(Role(id=1, name="Consultant"))
     s.add_all(
         [
+            Customer(id=1, name="Bench", currency="USD", bill_to_name="Bench"),
+            Role(id=1, name="Consultant"),
             PriceList(id=1, name="Cost", currency="USD", context="cost"),
             PriceList(id=2, name="Sales", currency="USD", context="sales"),
-        ]
-    )
-    s.add_all(
-        [
             TaxCode(code="VAT", name="VAT", rate=Decimal(20)),
             SalesTaxGroup(code="DOM", tax_codes=["VAT"]),
             ItemSalesTaxGroup(code="STD", tax_codes=["VAT"]),
         ]
     )
-    s.flush()
+    s.flush()  # the rows below refer to those above
     s.add_all(
         [
             RolePrice(price_list_id=1, role_id=1, price=Decimal(120)),
@@ -100,53 +96,24 @@ def catalogue(s: Session) -> None:
     )
 
 
+def table_rows(columns: str, values: Iterable[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Rows for an executemany INSERT: ``columns`` named once, the values per row."""
+    names = columns.split()
+    return [dict(zip(names, row, strict=True)) for row in values]
+
+
 def for_each_project(s: Session, ids: range) -> None:
     """A project, a contract and a time-and-material line covering time, per id."""
-    s.execute(
-        insert(Project),
-        [
-            {
-                "id": i,
-                "name": f"P{i}",
-                "customer_id": 1,
-                "cost_price_list_id": 1,
-                "sales_tax_group": "DOM",
-            }
-            for i in ids
-        ],
-    )
-    s.execute(
-        insert(Contract),
-        [
-            {
-                "id": i,
-                "name": f"C{i}",
-                "customer_id": 1,
-                "currency": "USD",
-                "price_list_id": 2,
-                "bill_to_name": "Bench",
-            }
-            for i in ids
-        ],
-    )
-    s.execute(
-        insert(ContractLine),
-        [
-            {
-                "id": i,
-                "contract_id": i,
-                "name": "T&M",
-                "kind": "project",
-                "billing_method": "time_and_material",
-                "project_id": i,
-            }
-            for i in ids
-        ],
-    )
-    s.execute(
-        insert(ContractLineClass),
-        [{"contract_line_id": i, "transaction_class": "time", "project_id": i} for i in ids],
-    )
+    project = "id name customer_id cost_price_list_id sales_tax_group"
+    s.execute(insert(Project), table_rows(project, ((i, f"P{i}", 1, 1, "DOM") for i in ids)))
+    contract = "id name customer_id currency price_list_id bill_to_name"
+    rows = table_rows(contract, ((i, f"C{i}", 1, "USD", 2, "Bench") for i in ids))
+    s.execute(insert(Contract), rows)
+    line = "id contract_id name kind billing_method project_id"
+    rows = table_rows(line, ((i, i, "T&M", "project", "time_and_material", i) for i in ids))
+    s.execute(insert(ContractLine), rows)
+    classes = "contract_line_id transaction_class project_id"
+    s.execute(insert(ContractLineClass), table_rows(classes, ((i, "time", i) for i in ids)))
 
 
 def entry(index: int, projects: int, status: str) -> dict[str, Any]:
@@ -293,10 +260,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.database:
-        with Session(make_engine(args.database)) as s:
-            upgrade(s.get_bind())  # type: ignore[arg-type]
+        engine = make_engine(args.database)
+        upgrade(engine)
+        with Session(engine) as s:
             if s.scalar(select(Contract.id).limit(1)) is not None:
                 raise SystemExit(f"{args.database} is not empty; benchmark a scratch database")
+        engine.dispose()
     runs = [one_run(args.database, args) for _ in range(args.runs)]
     stats = summary(runs)
     for key, (median, low, high) in stats.items():
@@ -311,11 +280,11 @@ def main() -> None:
         f"bulk_total_cpu_s={stats['bulk_total_cpu_s'][0]:.2f} entries={args.entries}"
     )
     if args.record:
-        record(database, args, stats, line)
+        record(database, args, stats)
     print(line)
 
 
-def record(database: str, args: argparse.Namespace, stats: dict[str, Any], line: str) -> None:
+def record(database: str, args: argparse.Namespace, stats: dict[str, Any]) -> None:
     """Replace this database's row of the table between the markers."""
     path = ROOT / "docs" / "performance.md"
     doc = path.read_text()
@@ -343,7 +312,7 @@ def record(database: str, args: argparse.Namespace, stats: dict[str, Any], line:
     )
     kept = [r for r in section.splitlines() if r.startswith("| ") and "---" not in r]
     rows = [r for r in kept if not r.startswith(("| database ", f"| {database} |"))] + [row]
-    body = "\n".join([f"`{line}`", "", header, *sorted(rows)])
+    body = "\n".join([header, *sorted(rows)])
     path.write_text(f"{head}{START}\n{body}\n{END}{tail}")
 
 
