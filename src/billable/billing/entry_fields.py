@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billable.domain.errors import FieldError, Invalid
-from billable.domain.pricing import TransactionClass
+from billable.domain.vocabulary import EntryState, TransactionClass
 from billable.persistence.lookups import parse_id
 from billable.persistence.tables import (
     Product,
@@ -117,7 +117,7 @@ class References:
 def check_new(kind: str, fields: Fields) -> list[FieldError]:
     """The refusals of a new entry's own fields: its status and required fields."""
     errors = []
-    if fields.get("status") not in (None, "draft", "submitted"):
+    if fields.get("status") not in (None, EntryState.DRAFT, EntryState.SUBMITTED):
         errors.append(FieldError("status", "a new entry is draft or submitted; approve it after"))
     _, required = FIELDS[kind]
     errors.extend(

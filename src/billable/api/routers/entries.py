@@ -3,7 +3,7 @@
 No ``from __future__ import annotations``: the route factory's body types are closures.
 """
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -14,6 +14,7 @@ from billable.api.deps import ApproveEntries, ReadEntries, Uow, WriteEntries
 from billable.api.pagination import Page, paginate
 from billable.api.schemas import entries as s
 from billable.billing import entries
+from billable.domain.vocabulary import EntryState, TransactionClass
 from billable.persistence.lookups import get, parse_id
 from billable.persistence.tables import Entry
 from billable.persistence.uow import UnitOfWork
@@ -40,7 +41,7 @@ def entry_routes(
         limit: int = 50,
         cursor: str | None = None,
         project_id: str | None = None,
-        status: Literal["draft", "submitted", "approved", "rejected"] | None = None,
+        status: EntryState | None = None,
     ) -> dict[str, Any]:
         stmt = select(Entry).where(Entry.kind == kind)
         if project_id is not None:
@@ -118,11 +119,11 @@ def bulk_routes(path: str, kind: str, body_bulk: type[BaseModel]) -> None:
     action_route("reject", ApproveEntries)
 
 
-entry_routes("/time-entries", "time", s.TimeEntryIn, s.TimeEntryPatch)
-entry_routes("/expense-entries", "expense", s.ExpenseEntryIn, s.ExpenseEntryPatch)
-entry_routes("/material-usages", "material", s.MaterialUsageIn, s.MaterialUsagePatch)
-entry_routes("/fee-entries", "fee", s.FeeEntryIn, s.FeeEntryPatch)
-bulk_routes("/time-entries", "time", s.TimeEntryBulkIn)
-bulk_routes("/expense-entries", "expense", s.ExpenseEntryBulkIn)
-bulk_routes("/material-usages", "material", s.MaterialUsageBulkIn)
-bulk_routes("/fee-entries", "fee", s.FeeEntryBulkIn)
+entry_routes("/time-entries", TransactionClass.TIME, s.TimeEntryIn, s.TimeEntryPatch)
+entry_routes("/expense-entries", TransactionClass.EXPENSE, s.ExpenseEntryIn, s.ExpenseEntryPatch)
+entry_routes("/material-usages", TransactionClass.MATERIAL, s.MaterialUsageIn, s.MaterialUsagePatch)
+entry_routes("/fee-entries", TransactionClass.FEE, s.FeeEntryIn, s.FeeEntryPatch)
+bulk_routes("/time-entries", TransactionClass.TIME, s.TimeEntryBulkIn)
+bulk_routes("/expense-entries", TransactionClass.EXPENSE, s.ExpenseEntryBulkIn)
+bulk_routes("/material-usages", TransactionClass.MATERIAL, s.MaterialUsageBulkIn)
+bulk_routes("/fee-entries", TransactionClass.FEE, s.FeeEntryBulkIn)

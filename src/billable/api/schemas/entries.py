@@ -9,7 +9,9 @@ from pydantic import BaseModel, Field
 
 from billable.api.schemas.common import DecimalText, Id, Input, Patch, Price, Quantity, Text
 from billable.api.schemas.masterdata import MilestoneOut
+from billable.domain.vocabulary import BillingType
 
+#: The wire spelling of the states a new entry may take (EntryState.DRAFT, SUBMITTED).
 EntryStatusIn = Literal["draft", "submitted"]
 #: The most rows one bulk request takes; more go in several requests.
 BULK_MAX = 10_000
@@ -184,7 +186,7 @@ class ActualOut(BaseModel):
 
 
 class ActualPatch(Input):
-    billing_type: Literal["chargeable", "non_chargeable", "complimentary"]
+    billing_type: BillingType
 
 
 class BacklogOut(BaseModel):
