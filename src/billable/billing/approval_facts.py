@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from billable.billing.entry_fields import in_chunks
+from billable.billing.entry_fields import by_keys, in_chunks, rows_by_key
 from billable.domain.pricing import CategoryMethod
 from billable.domain.tax import ItemSalesTaxGroup as ItemGroupFact
 from billable.domain.tax import SalesTaxGroup as SalesGroupFact
@@ -69,45 +69,77 @@ class PricingFacts:
     tax_codes: tuple[TaxCodeFact, ...]
 
 
-def _keyed(session: Session, columns: Sequence[Any], keys: set[Any]) -> dict[Any, Any]:
-    """Rows of ``columns`` by their first column, for the keys in ``keys``."""
-    key = columns[0]
-    found: dict[Any, Any] = {}
-    for chunk in in_chunks(sorted(k for k in keys if k is not None)):
-        found.update(
-            (row[0], row) for row in session.execute(select(*columns).where(key.in_(chunk)))
-        )
-    return found
+#: The statements a set of entries is priced from, built once (see ``by_keys``).
+_PROJECTS = by_keys(
+    Project.id, Project.customer_id, Project.cost_price_list_id, Project.sales_tax_group
+)
+_CONTRACTS = by_keys(
+    Contract.id,
+    Contract.customer_id,
+    Contract.currency,
+    Contract.price_list_id,
+    Contract.sales_tax_group,
+)
+_CUSTOMERS = by_keys(Customer.id, Customer.sales_tax_group)
+_PRICE_LISTS = by_keys(PriceList.id, PriceList.name, PriceList.currency)
+_CATEGORIES = by_keys(TransactionCategory.id, TransactionCategory.item_sales_tax_group)
+_PRODUCTS = by_keys(Product.id, Product.unit, Product.list_price, Product.item_sales_tax_group)
+_SALES_GROUPS = by_keys(SalesTaxGroup.code, SalesTaxGroup.tax_codes)
+_ITEM_GROUPS = by_keys(ItemSalesTaxGroup.code, ItemSalesTaxGroup.tax_codes)
+_TAX_CODES = by_keys(TaxCode.code, TaxCode.rate)
+#: The line covering each (project, class): unique per pair (ContractLineClass).
+_LINES = (
+    select(
+        ContractLineClass.project_id,
+        ContractLineClass.transaction_class,
+        ContractLine.id,
+        ContractLine.contract_id,
+        ContractLine.billing_method,
+    )
+    .join(ContractLine, ContractLine.id == ContractLineClass.contract_line_id)
+    .where(
+        ContractLineClass.project_id.in_(bindparam("keys", expanding=True)),
+        ContractLineClass.transaction_class.in_(bindparam("classes", expanding=True)),
+    )
+)
+
+
+_ROLE_PRICES = select(RolePrice.price_list_id, RolePrice.role_id, RolePrice.price).where(
+    RolePrice.role_id.in_(bindparam("keys", expanding=True)),
+    RolePrice.price_list_id.in_(bindparam("lists", expanding=True)),
+)
+_PRODUCT_PRICES = select(
+    ProductPrice.price_list_id, ProductPrice.product_id, ProductPrice.price
+).where(
+    ProductPrice.product_id.in_(bindparam("keys", expanding=True)),
+    ProductPrice.price_list_id.in_(bindparam("lists", expanding=True)),
+)
+_CATEGORY_PRICES = select(
+    CategoryPrice.price_list_id,
+    CategoryPrice.category_id,
+    CategoryPrice.method,
+    CategoryPrice.value,
+).where(
+    CategoryPrice.category_id.in_(bindparam("keys", expanding=True)),
+    CategoryPrice.price_list_id.in_(bindparam("lists", expanding=True)),
+)
 
 
 def _lines(session: Session, projects: set[int], classes: set[str]) -> dict[tuple[int, str], Any]:
-    stmt = (
-        select(
-            ContractLineClass.project_id,
-            ContractLineClass.transaction_class,
-            ContractLine.id,
-            ContractLine.contract_id,
-            ContractLine.billing_method,
-        )
-        .join(ContractLine, ContractLine.id == ContractLineClass.contract_line_id)
-        .where(ContractLineClass.transaction_class.in_(sorted(classes)))
-    )
     found: dict[tuple[int, str], Any] = {}
     for chunk in in_chunks(sorted(projects)):
-        for row in session.execute(stmt.where(ContractLineClass.project_id.in_(chunk))):
+        params = {"keys": chunk, "classes": sorted(classes)}
+        for row in session.execute(_LINES, params):
             found[(row.project_id, row.transaction_class)] = row
     return found
 
 
-def _price_rows(
-    session: Session, table: Any, column: Any, lists: set[int], keys: set[Any]
-) -> list[Any]:
-    """The rows of a price table for ``lists`` and the keys in ``column``."""
-    stmt = select(table).where(table.price_list_id.in_(sorted(lists)))
+def _price_rows(session: Session, stmt: Any, lists: set[int], keys: set[Any]) -> list[Any]:
+    """The rows of a price statement for ``lists`` and ``keys`` (price list, key, ...)."""
     return [
         row
         for chunk in in_chunks(sorted(k for k in keys if k is not None))
-        for row in session.scalars(stmt.where(column.in_(chunk)))
+        for row in session.execute(stmt, {"keys": chunk, "lists": sorted(lists)})
     ]
 
 
@@ -117,31 +149,23 @@ def _tax(
     """The sales and item sales tax groups named, and every tax code they list."""
     sales = {
         code: SalesGroupFact(code, frozenset(row.tax_codes))
-        for code, row in _keyed(
-            session, [SalesTaxGroup.code, SalesTaxGroup.tax_codes], sales_codes
-        ).items()
+        for code, row in rows_by_key(session, _SALES_GROUPS, sales_codes).items()
     }
     items = {
         code: ItemGroupFact(code, frozenset(row.tax_codes))
-        for code, row in _keyed(
-            session, [ItemSalesTaxGroup.code, ItemSalesTaxGroup.tax_codes], item_codes
-        ).items()
+        for code, row in rows_by_key(session, _ITEM_GROUPS, item_codes).items()
     }
     named = {code for group in sales.values() for code in group.tax_codes}
     named |= {code for group in items.values() for code in group.tax_codes}
-    rates = _keyed(session, [TaxCode.code, TaxCode.rate], named)
+    rates = rows_by_key(session, _TAX_CODES, named)
     return sales, items, tuple(TaxCodeFact(code, row.rate) for code, row in rates.items())
 
 
 def _prices(session: Session, lists: set[int], entries: Sequence[Any]) -> Prices:
     """The role, product and category prices of ``lists`` for what ``entries`` name."""
-    roles = _price_rows(session, RolePrice, RolePrice.role_id, lists, {e.role_id for e in entries})
-    products = _price_rows(
-        session, ProductPrice, ProductPrice.product_id, lists, {e.product_id for e in entries}
-    )
-    categories = _price_rows(
-        session, CategoryPrice, CategoryPrice.category_id, lists, {e.category_id for e in entries}
-    )
+    roles = _price_rows(session, _ROLE_PRICES, lists, {e.role_id for e in entries})
+    products = _price_rows(session, _PRODUCT_PRICES, lists, {e.product_id for e in entries})
+    categories = _price_rows(session, _CATEGORY_PRICES, lists, {e.category_id for e in entries})
     return Prices(
         {(p.price_list_id, p.role_id): p.price for p in roles},
         {(p.price_list_id, p.product_id): p.price for p in products},
@@ -151,36 +175,14 @@ def _prices(session: Session, lists: set[int], entries: Sequence[Any]) -> Prices
 
 def load_facts(session: Session, entries: Sequence[Any]) -> PricingFacts:
     """The facts pricing ``entries`` (rows with an entry's columns) needs."""
-    projects = _keyed(
-        session,
-        [Project.id, Project.customer_id, Project.cost_price_list_id, Project.sales_tax_group],
-        {e.project_id for e in entries},
-    )
+    projects = rows_by_key(session, _PROJECTS, {e.project_id for e in entries})
     lines = _lines(session, set(projects), {e.kind for e in entries})
-    contracts = _keyed(
-        session,
-        [Contract.id, Contract.customer_id, Contract.currency, Contract.price_list_id,
-         Contract.sales_tax_group],
-        {line.contract_id for line in lines.values()},
-    )  # fmt: skip
-    customers = _keyed(
-        session,
-        [Customer.id, Customer.sales_tax_group],
-        {c.customer_id for c in contracts.values()},
-    )
+    contracts = rows_by_key(session, _CONTRACTS, {line.contract_id for line in lines.values()})
+    customers = rows_by_key(session, _CUSTOMERS, {c.customer_id for c in contracts.values()})
     list_ids = {p.cost_price_list_id for p in projects.values()}
     list_ids |= {c.price_list_id for c in contracts.values()}
-    price_lists = _keyed(session, [PriceList.id, PriceList.name, PriceList.currency], list_ids)
-    categories = _keyed(
-        session,
-        [TransactionCategory.id, TransactionCategory.item_sales_tax_group],
-        {e.category_id for e in entries},
-    )
-    products = _keyed(
-        session,
-        [Product.id, Product.unit, Product.list_price, Product.item_sales_tax_group],
-        {e.product_id for e in entries},
-    )
+    categories = rows_by_key(session, _CATEGORIES, {e.category_id for e in entries})
+    products = rows_by_key(session, _PRODUCTS, {e.product_id for e in entries})
     owners = [*projects.values(), *contracts.values(), *customers.values()]
     things = [*categories.values(), *products.values()]
     sales_groups, item_groups, tax_codes = _tax(
@@ -193,7 +195,7 @@ def load_facts(session: Session, entries: Sequence[Any]) -> PricingFacts:
         lines=lines,
         contracts=contracts,
         customer_groups={ident: row.sales_tax_group for ident, row in customers.items()},
-        price_lists=price_lists,
+        price_lists=rows_by_key(session, _PRICE_LISTS, list_ids),
         prices=_prices(session, list_ids, entries),
         category_groups={ident: row.item_sales_tax_group for ident, row in categories.items()},
         products=products,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from billable.domain.errors import FieldError, Invalid
@@ -86,32 +86,39 @@ def _keys(rows: Sequence[Fields], name: str) -> set[int]:
     return {key for row in rows if (key := parse_id(row.get(name))) is not None}
 
 
-def _by_id(session: Session, columns: Sequence[Any], keys: set[int]) -> dict[int, Any]:
-    """Rows of ``columns`` (the first is the id) whose id is in ``keys``."""
-    found: dict[int, Any] = {}
-    for chunk in in_chunks(sorted(keys)):
-        for row in session.execute(select(*columns).where(columns[0].in_(chunk))):
-            found[row[0]] = row
+def by_keys(*columns: Any) -> Select[Any]:
+    """``SELECT columns WHERE first column IN :keys``, built once: a set of one runs many
+    of these, and building a statement costs more than running it on a small table."""
+    return select(*columns).where(columns[0].in_(bindparam("keys", expanding=True)))
+
+
+def rows_by_key(session: Session, stmt: Select[Any], keys: Iterable[Any]) -> dict[Any, Any]:
+    """The rows of a :func:`by_keys` statement by their first column, for ``keys``."""
+    found: dict[Any, Any] = {}
+    for chunk in in_chunks(sorted({k for k in keys if k is not None})):
+        found.update((row[0], row) for row in session.execute(stmt, {"keys": chunk}))
     return found
+
+
+_PROJECTS = by_keys(Project.id)
+_TASKS = by_keys(Task.id, Task.project_id)
+_RESOURCES = by_keys(Resource.id, Resource.default_role_id)
+_ROLES = by_keys(Role.id)
+_CATEGORIES = by_keys(TransactionCategory.id, TransactionCategory.transaction_class)
+_PRODUCTS = by_keys(Product.id)
 
 
 class References:
     """Every row the checked entries name, read once per table."""
 
     def __init__(self, session: Session, rows: Sequence[Fields]) -> None:
-        self.projects = _by_id(session, [Project.id], _keys(rows, "project_id"))
-        self.tasks = _by_id(session, [Task.id, Task.project_id], _keys(rows, "task_id"))
-        self.resources = _by_id(
-            session, [Resource.id, Resource.default_role_id], _keys(rows, "resource_id")
-        )
+        self.projects = rows_by_key(session, _PROJECTS, _keys(rows, "project_id"))
+        self.tasks = rows_by_key(session, _TASKS, _keys(rows, "task_id"))
+        self.resources = rows_by_key(session, _RESOURCES, _keys(rows, "resource_id"))
         roles = _keys(rows, "role_id") | {r.default_role_id for r in self.resources.values()}
-        self.roles = _by_id(session, [Role.id], roles)
-        self.categories = _by_id(
-            session,
-            [TransactionCategory.id, TransactionCategory.transaction_class],
-            _keys(rows, "category_id"),
-        )
-        self.products = _by_id(session, [Product.id], _keys(rows, "product_id"))
+        self.roles = rows_by_key(session, _ROLES, roles)
+        self.categories = rows_by_key(session, _CATEGORIES, _keys(rows, "category_id"))
+        self.products = rows_by_key(session, _PRODUCTS, _keys(rows, "product_id"))
 
 
 def check_new(kind: str, fields: Fields) -> list[FieldError]:
