@@ -102,8 +102,9 @@ def update_entry(uow: UnitOfWork, kind: str, ident: str, fields: Fields) -> int:
     return entry.id
 
 
-def _load(session: Session, kind: str, ident: str, lock: bool = False) -> Entry:
-    entry = get(session, Entry, ident, f"{kind} entry", lock=lock)
+def _load(session: Session, kind: str, ident: str) -> Entry:
+    """Entry ``ident`` of ``kind``; 404 for an unknown id or an entry of another kind."""
+    entry = get(session, Entry, ident, f"{kind} entry")
     if entry.kind != kind:
         raise NotFound(f"no {kind} entry with id {ident}")
     return entry
