@@ -1,134 +1,89 @@
 """Use cases for time, expense, material-usage and fee entries: enter, edit, submit,
-approve (which writes the actuals) and reject."""
+approve (which writes the actuals) and reject, one entry or many at once.
+
+Every write is set-based and all-or-nothing: the bulk routes and the one-entry routes
+call the same functions, one entry being a set of one (``single=True`` only decides how
+a refusal is reported).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from billable.billing.approval import write_actuals
-from billable.domain.errors import Invalid
+from billable.billing.approval import insert_actuals, price_entries
+from billable.billing.entry_fields import FIELDS, References, check_new, in_chunks, resolve
+from billable.billing.refusals import Refusals
+from billable.domain.errors import Conflict, DomainError, Invalid, NotFound
 from billable.domain.lifecycle import ENTRY
-from billable.masterdata.contracts import task_of
-from billable.persistence.lookups import get, ref
-from billable.persistence.tables import (
-    Entry,
-    Product,
-    Project,
-    Resource,
-    Role,
-    TransactionCategory,
-)
+from billable.domain.vocabulary import EntryState
+from billable.persistence.lookups import get, parse_id
+from billable.persistence.tables import Entry
 from billable.persistence.uow import UnitOfWork
 
 Fields = Mapping[str, Any]
 
-#: Which fields each kind of entry takes, and which of them it needs.
-FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "time": (
-        frozenset(
-            {
-                "resource_id",
-                "project_id",
-                "task_id",
-                "role_id",
-                "category_id",
-                "date",
-                "quantity",
-                "internal_comment",
-                "external_comment",
-            }
-        ),
-        frozenset({"resource_id", "project_id", "date", "quantity"}),
-    ),
-    "expense": (
-        frozenset(
-            {
-                "resource_id",
-                "project_id",
-                "task_id",
-                "category_id",
-                "date",
-                "quantity",
-                "unit_price",
-                "description",
-            }
-        ),
-        frozenset({"resource_id", "project_id", "category_id", "date", "quantity", "unit_price"}),
-    ),
-    "material": (
-        # A material category is optional: it carries the item sales tax group when the
-        # parameter takes material's group from the category (seed 003).
-        frozenset({"project_id", "task_id", "product_id", "category_id", "date", "quantity"}),
-        frozenset({"project_id", "product_id", "date", "quantity"}),
-    ),
-    "fee": (
-        frozenset(
-            {
-                "project_id",
-                "task_id",
-                "category_id",
-                "date",
-                "quantity",
-                "unit_price",
-                "description",
-            }
-        ),
-        frozenset({"project_id", "category_id", "date", "quantity", "unit_price"}),
-    ),
+#: The columns a new entry row is written with, and the default of each optional one.
+_NEW_ROW: dict[str, Any] = {
+    "resource_id": None,
+    "task_id": None,
+    "role_id": None,
+    "category_id": None,
+    "product_id": None,
+    "unit_price": None,
+    "internal_comment": "",
+    "external_comment": "",
+    "description": "",
 }
 
 
-def _apply(session: Session, entry: Entry, fields: Fields) -> None:
-    allowed, _ = FIELDS[entry.kind]
-    for name, value in fields.items():
-        if name not in allowed:
-            raise Invalid.field(name, f"is not a field of a {entry.kind} entry")
-        setattr(entry, name, value)
-    project = ref(session, Project, entry.project_id, "project_id", "project")
-    entry.project_id = project.id
-    entry.task_id = task_of(session, entry.task_id, project.id)
-    if entry.resource_id is not None:
-        resource = ref(session, Resource, entry.resource_id, "resource_id", "resource")
-        entry.resource_id = resource.id
-        if entry.kind == "time" and entry.role_id is None:
-            entry.role_id = resource.default_role_id
-    if entry.role_id is not None:
-        entry.role_id = ref(session, Role, entry.role_id, "role_id", "role").id
-    if entry.category_id is not None:
-        category = ref(
-            session, TransactionCategory, entry.category_id, "category_id", "transaction category"
-        )
-        if category.transaction_class != entry.kind:
-            raise Invalid.field(
-                "category_id",
-                f"the category is for {category.transaction_class}, not {entry.kind}",
-            )
-        entry.category_id = category.id
-    if entry.product_id is not None:
-        entry.product_id = ref(session, Product, entry.product_id, "product_id", "product").id
+def _new_row(kind: str, fields: Fields, refs: References) -> dict[str, Any]:
+    """The row of one new entry, or :class:`Invalid` listing every refused field."""
+    status = fields.get("status") or EntryState.DRAFT
+    own = {name: value for name, value in fields.items() if name != "status"}
+    errors = check_new(kind, fields)
+    try:
+        resolved = resolve(kind, own, refs)
+    except Invalid as refused:
+        errors.extend(refused.errors)
+        resolved = {}
+    if errors:
+        raise Invalid("; ".join(f"{e.field}: {e.message}" for e in errors), tuple(errors))
+    return {**_NEW_ROW, **resolved, "kind": kind, "status": EntryState(status)}
+
+
+def create_entries(
+    uow: UnitOfWork, kind: str, items: Sequence[Fields], *, single: bool = False
+) -> list[int]:
+    """Enter many entries of one kind, each draft or straight submitted, all or none:
+    any refused item refuses the request, every item's errors named by its index."""
+    refusals = Refusals("items")
+    with uow:
+        session = uow.session
+        refs = References(session, items)
+        rows = []
+        for index, fields in enumerate(items):
+            try:
+                rows.append(_new_row(kind, fields, refs))
+            except DomainError as refused:
+                refusals.add(index, "", refused)
+        refusals.raise_any(single)
+        idents: list[int] = []
+        if rows:
+            # On the table: the ORM's bulk insert would split the rows by their None columns.
+            table = cast(Table, Entry.__table__)
+            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            idents = list(session.scalars(stmt, rows))
+        uow.commit()
+    return idents
 
 
 def create_entry(uow: UnitOfWork, kind: str, fields: Fields) -> int:
     """Enter a time, expense, material or fee entry, as a draft or straight submitted."""
-    fields = dict(fields)
-    status = fields.pop("status", None) or "draft"
-    if status not in ("draft", "submitted"):
-        raise Invalid.field("status", "a new entry is draft or submitted; approve it after")
-    _, required = FIELDS[kind]
-    for name in sorted(required):
-        if fields.get(name) is None:
-            raise Invalid.field(name, f"is required on a {kind} entry")
-    with uow:
-        entry = Entry(kind=kind, status=status)
-        _apply(uow.session, entry, fields)
-        uow.session.add(entry)
-        uow.session.flush()
-        ident = entry.id
-        uow.commit()
-    return ident
+    return create_entries(uow, kind, [fields], single=True)[0]
 
 
 def update_entry(uow: UnitOfWork, kind: str, ident: str, fields: Fields) -> int:
@@ -136,28 +91,98 @@ def update_entry(uow: UnitOfWork, kind: str, ident: str, fields: Fields) -> int:
     if "status" in fields:
         raise Invalid.field("status", "use the submit, approve and reject actions")
     with uow:
-        entry = _load(uow.session, kind, ident)
+        session = uow.session
+        entry = _load(session, kind, ident)
         ENTRY.next_state(entry.status, "edit")
-        _apply(uow.session, entry, fields)
+        allowed, _ = FIELDS[kind]
+        merged = {**{name: getattr(entry, name) for name in allowed}, **fields}
+        for name, value in resolve(kind, merged, References(session, [merged])).items():
+            setattr(entry, name, value)
         uow.commit()
     return entry.id
 
 
-def _load(session: Session, kind: str, ident: str, lock: bool = False) -> Entry:
-    entry = get(session, Entry, ident, f"{kind} entry", lock=lock)
+def _load(session: Session, kind: str, ident: str) -> Entry:
+    """Entry ``ident`` of ``kind``; 404 for an unknown id or an entry of another kind."""
+    entry = get(session, Entry, ident, f"{kind} entry")
     if entry.kind != kind:
-        get(session, Entry, "none", f"{kind} entry")  # raises 404: wrong collection
+        raise NotFound(f"no {kind} entry with id {ident}")
     return entry
 
 
-def transition(uow: UnitOfWork, kind: str, ident: str, action: str) -> int:
-    """Submit, recall, approve or reject an entry. Approval writes its actuals in the same
-    transaction, so an entry is never approved without them (or they without it)."""
+def _locked(session: Session, keys: Sequence[int | None]) -> dict[int, Any]:
+    """The entries ``keys`` name, as rows, locked until commit (PostgreSQL)."""
+    found: dict[int, Any] = {}
+    columns = Entry.__table__.columns
+    for chunk in in_chunks(sorted({k for k in keys if k is not None})):
+        stmt = select(*columns).where(Entry.id.in_(chunk)).with_for_update()
+        found.update((row.id, row) for row in session.execute(stmt))
+    return found
+
+
+def _moves(
+    session: Session, kind: str, idents: Sequence[Any], action: str, refusals: Refusals
+) -> list[tuple[int, Any, str]]:
+    """``(index, entry, target state)`` of each entry ``action`` may move; the others
+    are refused: unknown, of another kind, named twice, or in a state that forbids it."""
+    keys = [parse_id(ident) for ident in idents]
+    found = _locked(session, keys)
+    seen: set[int] = set()
+    moves = []
+    for index, (ident, key) in enumerate(zip(idents, keys, strict=True)):
+        entry = found.get(key) if key is not None else None
+        if entry is None or entry.kind != kind:
+            refusals.add(index, "", NotFound(f"no {kind} entry with id {ident}"))
+        elif entry.id in seen:
+            refusals.add(index, "", Invalid(f"{kind} entry {ident} is listed twice"))
+        else:
+            seen.add(entry.id)
+            try:
+                moves.append((index, entry, ENTRY.next_state(entry.status, action)))
+            except Conflict as refused:
+                refusals.add(index, f"{kind} entry {ident}", refused)
+    return moves
+
+
+def transition_entries(
+    uow: UnitOfWork, kind: str, idents: Sequence[Any], action: str, *, single: bool = False
+) -> list[int]:
+    """Submit, recall, approve or reject entries, all or none. Approval writes their
+    actuals in the same transaction, so an entry is never approved without them (or
+    they without it)."""
+    refusals = Refusals("ids")
     with uow:
         session = uow.session
-        entry = _load(session, kind, ident, lock=True)
-        entry.status = ENTRY.next_state(entry.status, action)
-        if action == "approve":
-            write_actuals(session, entry)
+        moves = _moves(session, kind, idents, action, refusals)
+        rows: list[dict[str, Any]] = []
+        if action == "approve" and moves:
+            priced = price_entries(session, [entry for _, entry, _ in moves])
+            for index, entry, _ in moves:
+                if entry.id in priced.refused:
+                    refusals.add(index, f"{kind} entry {idents[index]}", priced.refused[entry.id])
+            rows = priced.rows
+        refusals.raise_any(single)
+        insert_actuals(session, rows)
+        _set_states(session, [(entry.id, target) for _, entry, target in moves])
         uow.commit()
-    return entry.id
+    return [entry.id for _, entry, _ in moves]
+
+
+def _set_states(session: Session, moves: Sequence[tuple[int, str]]) -> None:
+    """Give each entry its new state, one UPDATE per target state and chunk."""
+    by_target: dict[str, list[int]] = {}
+    for ident, target in moves:
+        by_target.setdefault(target, []).append(ident)
+    for target, idents in by_target.items():
+        for chunk in in_chunks(idents):
+            session.execute(
+                update(Entry)
+                .where(Entry.id.in_(chunk))
+                .values(status=EntryState(target))
+                .execution_options(synchronize_session=False)
+            )
+
+
+def transition(uow: UnitOfWork, kind: str, ident: str, action: str) -> int:
+    """Submit, recall, approve or reject one entry (a set of one)."""
+    return transition_entries(uow, kind, [ident], action, single=True)[0]

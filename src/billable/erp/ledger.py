@@ -16,13 +16,57 @@ from billable.currencies import currency
 from billable.domain import postings
 from billable.domain.dimensions import dimension_set
 from billable.domain.errors import Invalid
-from billable.domain.money import ZERO, round_amount
-from billable.erp.setup import default_legal_entity
+from billable.domain.money import ZERO, Currency, round_amount
+from billable.erp.legal_entities import default_legal_entity
 from billable.persistence.lookups import next_number, parse_id
 from billable.persistence.tables import LedgerAccount, LegalEntity, Voucher, VoucherLine
 
 #: The gap-free sequence of voucher numbers.
 VOUCHER_SEQUENCE = "voucher"
+
+
+def _check_line(index: int, line: postings.VoucherLine, accounting: Currency) -> None:
+    """A line's amounts must be whole minor units of their currencies (422 naming it)."""
+    if round_amount(line.amount_accounting, accounting) != line.amount_accounting:
+        raise Invalid.field(
+            f"lines[{index}].amount_accounting",
+            f"{line.amount_accounting} has more decimals than {accounting.code} allows",
+        )
+    if round_amount(line.amount_transaction, line.currency) != line.amount_transaction:
+        raise Invalid.field(
+            f"lines[{index}].amount_transaction",
+            f"{line.amount_transaction} has more decimals than {line.currency.code} allows",
+        )
+
+
+def _ledger_lines(
+    session: Session, voucher: postings.Voucher, accounting: Currency
+) -> list[VoucherLine]:
+    """The rows of ``voucher``'s lines, each on a known ledger account and checked."""
+    numbers = {line.account for line in voucher.lines}
+    found = session.execute(
+        select(LedgerAccount.number, LedgerAccount.id).where(LedgerAccount.number.in_(numbers))
+    )
+    accounts = {number: ident for number, ident in found}
+    lines = []
+    for i, line in enumerate(voucher.lines):
+        if line.account not in accounts:
+            raise Invalid.field(f"lines[{i}].account", f"no ledger account {line.account}")
+        _check_line(i, line, accounting)
+        lines.append(
+            VoucherLine(
+                ledger_account_id=accounts[line.account],
+                account=line.account,
+                posting_type=line.posting_type.value,
+                currency=line.currency.code,
+                amount_transaction=line.amount_transaction,
+                amount_accounting=line.amount_accounting,
+                exchange_rate=line.exchange_rate,
+                dimensions=dict(dimension_set(line.dimensions)),
+                tax_code=line.tax_code,
+            )
+        )
+    return lines
 
 
 def post_voucher(
@@ -45,38 +89,7 @@ def post_voucher(
     voucher.check_balanced()
     entity = legal_entity or default_legal_entity(session)
     accounting = currency(entity.accounting_currency, "accounting_currency")
-    numbers = {line.account for line in voucher.lines}
-    found = session.execute(
-        select(LedgerAccount.number, LedgerAccount.id).where(LedgerAccount.number.in_(numbers))
-    )
-    accounts = {number: ident for number, ident in found}
-    lines = []
-    for i, line in enumerate(voucher.lines):
-        if line.account not in accounts:
-            raise Invalid.field(f"lines[{i}].account", f"no ledger account {line.account}")
-        if round_amount(line.amount_accounting, accounting) != line.amount_accounting:
-            raise Invalid.field(
-                f"lines[{i}].amount_accounting",
-                f"{line.amount_accounting} has more decimals than {accounting.code} allows",
-            )
-        if round_amount(line.amount_transaction, line.currency) != line.amount_transaction:
-            raise Invalid.field(
-                f"lines[{i}].amount_transaction",
-                f"{line.amount_transaction} has more decimals than {line.currency.code} allows",
-            )
-        lines.append(
-            VoucherLine(
-                ledger_account_id=accounts[line.account],
-                account=line.account,
-                posting_type=line.posting_type.value,
-                currency=line.currency.code,
-                amount_transaction=line.amount_transaction,
-                amount_accounting=line.amount_accounting,
-                exchange_rate=line.exchange_rate,
-                dimensions=dict(dimension_set(line.dimensions)),
-                tax_code=line.tax_code,
-            )
-        )
+    lines = _ledger_lines(session, voucher, accounting)  # checked before a number is taken
     row = Voucher(
         number=next_number(session, VOUCHER_SEQUENCE),
         date=date,

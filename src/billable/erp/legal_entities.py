@@ -1,4 +1,4 @@
-"""The default legal entity: the one a project or contract posts in unless told otherwise.
+"""The legal entities transactions post in, and the default one made on first use.
 
 Its own module because both the ERP setup and the ERP field checks of master data need
 it, and master data registers the setup's kinds: here it sits below both, and no import
@@ -10,7 +10,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from billable.persistence.lookups import get
 from billable.persistence.tables import LegalEntity
+from billable.persistence.uow import UnitOfWork
 
 #: The legal entity made on first use when none exists (docs/decisions.md).
 DEFAULT_LEGAL_ENTITY = ("Default company", "USD")
@@ -25,3 +27,17 @@ def default_legal_entity(session: Session) -> LegalEntity:
         session.add(first)
         session.flush()
     return first
+
+
+def ensure_default_legal_entity(uow: UnitOfWork) -> None:
+    """Make the default legal entity if there is none yet, and commit."""
+    with uow:
+        default_legal_entity(uow.session)
+        uow.commit()
+
+
+def legal_entity(session: Session, ident: str | None) -> LegalEntity:
+    """The legal entity ``ident`` (404), or the default one when ``ident`` is None."""
+    if ident is None:
+        return default_legal_entity(session)
+    return get(session, LegalEntity, ident, "legal entity")

@@ -14,19 +14,20 @@ from billable.currencies import currency
 from billable.domain import postings
 from billable.domain.errors import Conflict, Invalid
 from billable.domain.lifecycle import POSTED_TRANSACTION
+from billable.domain.vocabulary import PostedTransactionState
 from billable.erp import defaults as erp_defaults
 from billable.erp import fields as erp_fields
 from billable.erp.journal import split
 from billable.erp.journal_posting import stored_parts, transaction_voucher
 from billable.erp.ledger import post_voucher
-from billable.erp.setup import posting_profile
+from billable.erp.posting_profiles import posting_profile
 from billable.persistence.lookups import get, parse_id
 from billable.persistence.tables import Actual, PostedTransaction, Voucher
 from billable.persistence.uow import UnitOfWork
 
 #: ``source_type`` of an adjustment's vouchers (``source_id``: the adjusted transaction).
 SOURCE_TYPE = "adjust_accounting"
-STATUSES = ("posted", "adjusted")
+STATUSES = tuple(PostedTransactionState)
 
 
 def transactions_query(
@@ -78,6 +79,62 @@ def _check_adjustable(session: Session, row: PostedTransaction) -> str:
     return target
 
 
+#: What the replacing posted transaction copies from the one it replaces.
+_KEPT = (
+    "actual_id",
+    "journal_line_id",
+    "legal_entity_id",
+    "kind",
+    "transaction_class",
+    "project_id",
+    "contract_id",
+    "date",
+    "quantity",
+    "currency",
+    "amount",
+    "accrued",
+    "exchange_rate",
+    "sales_tax_group",
+    "item_sales_tax_group",
+)
+
+
+def _wanted_shares(
+    session: Session,
+    dimensions: Mapping[str, str] | None,
+    shares: Sequence[Mapping[str, Any]] | None,
+) -> list[Mapping[str, Any]]:
+    """The distribution asked for: the shares given, or all of it on ``dimensions``."""
+    if dimensions is None:
+        return list(shares or [])
+    checked = erp_fields.dimensions(session, dimensions) or {}
+    return [{"percent": "100", "dimensions": checked}]
+
+
+def _repost(session: Session, old: PostedTransaction, parts: Any) -> int | None:
+    """Reverse ``old``'s voucher exactly and post its amounts again on ``parts``, at the
+    stored rate; the new voucher's id (None: ``old`` posted no voucher)."""
+    entity = erp_defaults.entity_of(session, old.legal_entity_id)
+    if old.voucher_id is None:
+        return None
+    original = session.get(Voucher, old.voucher_id)
+    assert original is not None  # a foreign key
+    source = str(old.id)
+    post_voucher(
+        session, _stored_voucher(original).mirrored(), old.date, SOURCE_TYPE, source, entity
+    )
+    voucher = transaction_voucher(
+        posting_profile(session, entity),
+        old.kind,
+        old.transaction_class,
+        parts,
+        old.currency,
+        entity.accounting_currency,
+        old.exchange_rate,
+    )
+    return post_voucher(session, voucher, old.date, SOURCE_TYPE, source, entity).id
+
+
 def adjust_accounting(
     uow: UnitOfWork,
     transaction_id: str,
@@ -99,56 +156,17 @@ def adjust_accounting(
         session = uow.session
         old = get(session, PostedTransaction, transaction_id, "posted transaction", lock=True)
         target = _check_adjustable(session, old)
-        wanted: list[Mapping[str, Any]] = list(shares or [])
-        if dimensions is not None:
-            checked = erp_fields.dimensions(session, dimensions) or {}
-            wanted = [{"percent": "100", "dimensions": checked}]
-        _, parts = split(session, old.amount, old.currency, wanted)
-        entity = erp_defaults.entity_of(session, old.legal_entity_id)
-        voucher_id = None
-        if old.voucher_id is not None:
-            original = session.get(Voucher, old.voucher_id)
-            assert original is not None  # a foreign key
-            source = str(old.id)
-            post_voucher(
-                session, _stored_voucher(original).mirrored(), old.date, SOURCE_TYPE, source, entity
-            )
-            voucher = transaction_voucher(
-                posting_profile(session, entity),
-                old.kind,
-                old.transaction_class,
-                parts,
-                old.currency,
-                entity.accounting_currency,
-                old.exchange_rate,
-            )
-            voucher_id = post_voucher(session, voucher, old.date, SOURCE_TYPE, source, entity).id
+        _, parts = split(
+            session, old.amount, old.currency, _wanted_shares(session, dimensions, shares)
+        )
+        voucher_id = _repost(session, old, parts)
         old.status = target
         session.flush()  # one posted row per actual (partial unique index)
         new = PostedTransaction(
-            **{
-                key: getattr(old, key)
-                for key in (
-                    "actual_id",
-                    "journal_line_id",
-                    "legal_entity_id",
-                    "kind",
-                    "transaction_class",
-                    "project_id",
-                    "contract_id",
-                    "date",
-                    "quantity",
-                    "currency",
-                    "amount",
-                    "accrued",
-                    "exchange_rate",
-                    "sales_tax_group",
-                    "item_sales_tax_group",
-                )
-            },
+            **{key: getattr(old, key) for key in _KEPT},
             parts=stored_parts(parts),
             voucher_id=voucher_id,
-            status="posted",
+            status=PostedTransactionState.POSTED,
             replaces_id=old.id,
         )
         session.add(new)

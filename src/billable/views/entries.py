@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from billable.billing.entry_fields import in_chunks
 from billable.domain.vocabulary import ActualType
 from billable.persistence.lookups import get, parse_id
 from billable.persistence.tables import Actual, Entry, InvoiceLineDetail
@@ -41,6 +42,16 @@ def entry(session: Session, kind: str, ident: int | str) -> Record:
     if row.kind != kind:
         get(session, Entry, "none", what)
     return record(row)
+
+
+def entries_by_id(session: Session, idents: Sequence[int]) -> list[Record]:
+    """The entries ``idents`` name, in that order (a bulk request's result), read in
+    chunks of ids so that no statement takes more parameters than the database allows."""
+    found: dict[int, Record] = {}
+    for chunk in in_chunks(idents):
+        rows = session.scalars(select(Entry).where(Entry.id.in_(chunk)))
+        found.update((row.id, record(row)) for row in rows)
+    return [found[ident] for ident in idents]
 
 
 def actual_records(session: Session, rows: Sequence[Actual]) -> list[Record]:

@@ -3,7 +3,7 @@
 No ``from __future__ import annotations``: the route factory's body types are closures.
 """
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -13,6 +13,7 @@ from billable.api.deps import ApproveEntries, ReadEntries, Uow, WriteEntries
 from billable.api.pagination import Page, page
 from billable.api.schemas import entries as s
 from billable.billing import entries
+from billable.domain.vocabulary import EntryState, TransactionClass
 from billable.persistence.uow import UnitOfWork
 from billable.views import entries as views
 
@@ -36,7 +37,7 @@ def entry_routes(
         limit: int = 50,
         cursor: str | None = None,
         project_id: str | None = None,
-        status: Literal["draft", "submitted", "approved", "rejected"] | None = None,
+        status: EntryState | None = None,
     ) -> dict[str, Any]:
         with uow:
             found = views.entries(uow.session, kind, limit, cursor, project_id, status)
@@ -79,7 +80,42 @@ def entry_routes(
         return _show(uow, ident, kind)
 
 
-entry_routes("/time-entries", "time", s.TimeEntryIn, s.TimeEntryPatch)
-entry_routes("/expense-entries", "expense", s.ExpenseEntryIn, s.ExpenseEntryPatch)
-entry_routes("/material-usages", "material", s.MaterialUsageIn, s.MaterialUsagePatch)
-entry_routes("/fee-entries", "fee", s.FeeEntryIn, s.FeeEntryPatch)
+def _show_many(uow: UnitOfWork, idents: list[int]) -> dict[str, Any]:
+    with uow:
+        return {"items": [present.entry(row) for row in views.entries_by_id(uow.session, idents)]}
+
+
+def bulk_routes(path: str, kind: str, body_bulk: type[BaseModel]) -> None:
+    """Register the all-or-nothing bulk routes of one kind of entry: create many, and
+    submit, approve or reject many by id (docs/decisions.md, "All or nothing")."""
+
+    @router.post(
+        path + "/bulk", response_model=s.EntryBatchOut, status_code=201, dependencies=[WriteEntries]
+    )
+    def create_entries(body: body_bulk, uow: Uow) -> dict[str, Any]:  # type: ignore[valid-type]
+        items = [item.model_dump() for item in body.items]  # type: ignore[attr-defined]
+        return _show_many(uow, entries.create_entries(uow, kind, items))
+
+    def action_route(action: str, permission: Any) -> None:
+        @router.post(
+            f"{path}/{action}",
+            response_model=s.EntryBatchOut,
+            dependencies=[permission],
+            name=f"{action}_{kind}_entries",
+        )
+        def act(body: s.EntryIds, uow: Uow) -> dict[str, Any]:
+            return _show_many(uow, entries.transition_entries(uow, kind, body.ids, action))
+
+    action_route("submit", WriteEntries)
+    action_route("approve", ApproveEntries)
+    action_route("reject", ApproveEntries)
+
+
+entry_routes("/time-entries", TransactionClass.TIME, s.TimeEntryIn, s.TimeEntryPatch)
+entry_routes("/expense-entries", TransactionClass.EXPENSE, s.ExpenseEntryIn, s.ExpenseEntryPatch)
+entry_routes("/material-usages", TransactionClass.MATERIAL, s.MaterialUsageIn, s.MaterialUsagePatch)
+entry_routes("/fee-entries", TransactionClass.FEE, s.FeeEntryIn, s.FeeEntryPatch)
+bulk_routes("/time-entries", TransactionClass.TIME, s.TimeEntryBulkIn)
+bulk_routes("/expense-entries", TransactionClass.EXPENSE, s.ExpenseEntryBulkIn)
+bulk_routes("/material-usages", TransactionClass.MATERIAL, s.MaterialUsageBulkIn)
+bulk_routes("/fee-entries", TransactionClass.FEE, s.FeeEntryBulkIn)

@@ -9,8 +9,12 @@ from pydantic import BaseModel, Field
 
 from billable.api.schemas.common import DecimalText, Id, Input, Patch, Price, Quantity, Text
 from billable.api.schemas.contracts import MilestoneOut
+from billable.domain.vocabulary import BillingType
 
+#: The wire spelling of the states a new entry may take (EntryState.DRAFT, SUBMITTED).
 EntryStatusIn = Literal["draft", "submitted"]
+#: The most rows one bulk request takes; more go in several requests.
+BULK_MAX = 10_000
 
 
 class TimeEntryIn(Input):
@@ -123,6 +127,34 @@ class EntryOut(BaseModel):
     description: str
 
 
+class TimeEntryBulkIn(Input):
+    items: list[TimeEntryIn] = Field(min_length=1, max_length=BULK_MAX)
+
+
+class ExpenseEntryBulkIn(Input):
+    items: list[ExpenseEntryIn] = Field(min_length=1, max_length=BULK_MAX)
+
+
+class MaterialUsageBulkIn(Input):
+    items: list[MaterialUsageIn] = Field(min_length=1, max_length=BULK_MAX)
+
+
+class FeeEntryBulkIn(Input):
+    items: list[FeeEntryIn] = Field(min_length=1, max_length=BULK_MAX)
+
+
+class EntryIds(Input):
+    """The entries a bulk action moves, all or none."""
+
+    ids: list[Id] = Field(min_length=1, max_length=BULK_MAX)
+
+
+class EntryBatchOut(BaseModel):
+    """The entries a bulk request wrote, in the order it named them."""
+
+    items: list[EntryOut]
+
+
 class ActualOut(BaseModel):
     id: str
     transaction_type: str
@@ -154,7 +186,7 @@ class ActualOut(BaseModel):
 
 
 class ActualPatch(Input):
-    billing_type: Literal["chargeable", "non_chargeable", "complimentary"]
+    billing_type: BillingType
 
 
 class BacklogOut(BaseModel):
