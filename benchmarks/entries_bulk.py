@@ -247,6 +247,10 @@ def summary(runs: list[dict[str, float]]) -> dict[str, tuple[float, float, float
     }
 
 
+#: A small run for CI's smoke test (dev.py bench-smoke).
+SMOKE_ARGS = ("--entries", "40", "--projects", "4", "--sample", "10", "--runs", "3")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=10_000)
