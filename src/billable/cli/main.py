@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from billable.demo import dataset as demo_data
 from billable.domain.errors import Conflict, DomainError, Invalid, NotFound
 from billable.identity.users import add_user
-from billable.persistence.db import make_engine, session_factory
+from billable.persistence.db import make_engine, name_process, session_factory
 from billable.persistence.migrate import alembic_config, upgrade
 from billable.persistence.uow import UnitOfWork
 
@@ -48,6 +48,12 @@ EXIT_CODES: tuple[tuple[type[DomainError], int], ...] = ((Invalid, 2), (Conflict
 
 HostOption = Annotated[str, typer.Option(help="The address to listen on.")]
 PortOption = Annotated[int, typer.Option(help="The port to listen on.")]
+LogLevelOption = Annotated[
+    str,
+    typer.Option(
+        help="Log from this level up (debug, info, warning, error), as JSON lines on stderr."
+    ),
+]
 
 
 def exit_code(error: DomainError) -> int:
@@ -130,27 +136,41 @@ def _browser_address(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def _serve(engine: Engine, host: str, port: int) -> None:
+def _serve(engine: Engine, host: str, port: int, log_level: str = "info") -> None:
     import uvicorn
 
     from billable.api.app import create_app
+    from billable.observability.logs import configure_logging
 
     docs = f"{_browser_address(host, port)}/docs"
     console.print(f"Serving Billable on {host}:{port}; interactive docs at {docs}", soft_wrap=True)
+    configure_logging(log_level)
     api = create_app(engine)
     if engine.dialect.name != "postgresql":  # PostgreSQL: `billable worker` schedules runs
         from billable.jobs.scheduler import start_daily_runs
 
         start_daily_runs(uow_factory(engine), api.state.dispatcher())
-    uvicorn.run(api, host=host, port=port)
+    uvicorn.run(api, host=host, port=port, log_config=None, log_level=log_level.lower())
+
+
+def check_level(level: str) -> str:
+    from billable.observability.logs import LEVELS
+
+    if level.lower() not in LEVELS:
+        raise Invalid.field("--log-level", f"must be one of {', '.join(LEVELS)}")
+    return level.lower()
 
 
 @app.command()
-def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
-    """Bring the database to the current schema and serve the API."""
+def serve(
+    host: HostOption = "127.0.0.1", port: PortOption = 8000, log_level: LogLevelOption = "info"
+) -> None:
+    """Bring the database to the current schema and serve the API; on SQLite, run the
+    background jobs in this process too (and resume those left unfinished)."""
+    name_process("serve")
     with refusals(), database() as engine:
         migrate(engine)
-        _serve(engine, host, port)
+        _serve(engine, host, port, check_level(log_level))
 
 
 @db_app.command("upgrade")
@@ -193,6 +213,7 @@ def demo(
     ] = None,
 ) -> None:
     """Load the demo data set (once), print an admin token, and serve the API."""
+    name_process("serve")
     with refusals(), database(database_url) as engine:
         migrate(engine)
         new = uow_factory(engine)

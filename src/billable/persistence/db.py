@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -10,6 +11,20 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///billable.db"
+#: What this process is (``serve``, ``worker``, ``cli``): set once at start-up by the
+#: command that runs, read by :func:`process_name` for every new connection.
+_role = ["cli"]
+
+
+def name_process(role: str) -> None:
+    """Say what this process is, for the ``application_name`` of its connections."""
+    _role[0] = role
+
+
+def process_name() -> str:
+    """``billable-ROLE-HOST-PID``: how this process shows in ``pg_stat_activity``, logs
+    and job attempts. PostgreSQL keeps 63 bytes of it."""
+    return f"billable-{_role[0]}-{socket.gethostname()}-{os.getpid()}"[:63]
 
 
 def database_url() -> str:
@@ -36,7 +51,14 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+
+    @event.listens_for(engine, "do_connect")
+    def _name_connection(_dialect: Any, _record: Any, _args: Any, params: Any) -> None:
+        # Per connection, not per engine: a forked or renamed process names itself right.
+        params.setdefault("application_name", process_name())
+
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:
