@@ -218,12 +218,15 @@ def _procrastinate_worker(engine: Engine, stalled_after: float, once: bool) -> N
         async with queue_app.open_async():
 
             async def look_after() -> None:
-                last_catch_up = -CATCH_UP_EVERY
+                last_catch_up = time.monotonic()
                 while True:
+                    await asyncio.sleep(max(1.0, stalled_after / 2))
                     due = time.monotonic() - last_catch_up >= CATCH_UP_EVERY
                     await sweep(queue_app, url, stalled_after, catch_up=due)
                     last_catch_up = time.monotonic() if due else last_catch_up
-                    await asyncio.sleep(max(1.0, stalled_after / 2))
+
+            # Before taking jobs: a late start queues the missed dates first.
+            await sweep(queue_app, url, stalled_after, catch_up=True)
 
             sweeper = asyncio.create_task(look_after())
             try:

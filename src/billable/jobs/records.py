@@ -17,6 +17,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -227,7 +228,15 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _left_behind(attempt: JobAttempt | None, now: dt.datetime) -> bool:
+@dataclass(frozen=True)
+class _LastAttempt:
+    host: str
+    pid: int
+    heartbeat_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+def _left_behind(attempt: _LastAttempt | None, now: dt.datetime) -> bool:
     """Whether the process of a running job's last attempt is gone."""
     if attempt is None or attempt.finished_at is not None:
         return True  # never started here, or ended without finishing the job
@@ -242,19 +251,26 @@ def resumable_jobs(uow: UnitOfWork) -> list[int]:
     heartbeat stopped, or its process on this host is gone)."""
     with uow:
         rows = uow.session.execute(
-            select(Job.id, Job.status, Job.attempts)
-            .where(Job.status.in_(RUNNABLE))
-            .order_by(Job.id)
+            select(Job.id, Job.status).where(Job.status.in_(RUNNABLE)).order_by(Job.id)
         ).all()
-        running = {ident: attempts for ident, status, attempts in rows if status != JobState.QUEUED}
+        running = [ident for ident, status in rows if status != JobState.QUEUED]
         last = {
-            a.job_id: a
-            for a in uow.session.scalars(select(JobAttempt).where(JobAttempt.job_id.in_(running)))
-            if a.attempt == running[a.job_id]
+            job_id: _LastAttempt(host, pid, beat, finished)
+            for job_id, host, pid, beat, finished in uow.session.execute(
+                select(
+                    JobAttempt.job_id,
+                    JobAttempt.host,
+                    JobAttempt.pid,
+                    JobAttempt.heartbeat_at,
+                    JobAttempt.finished_at,
+                )
+                .join(Job, (Job.id == JobAttempt.job_id) & (Job.attempts == JobAttempt.attempt))
+                .where(JobAttempt.job_id.in_(running))
+            )
         }
     now = _now()
     return [
         ident
-        for ident, status, _ in rows
+        for ident, status in rows
         if status == JobState.QUEUED or _left_behind(last.get(ident), now)
     ]
