@@ -50,6 +50,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # At start-up, not on a first request: unfinished jobs resume with no request.
     app.state.dispatcher().start_up()
     yield
+    app.state.dispatcher().shut_down()
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:

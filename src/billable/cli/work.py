@@ -196,6 +196,9 @@ class _TableDispatcher:
     def start_up(self) -> None:
         """Nothing to do: the loop is the start."""
 
+    def shut_down(self) -> None:
+        """Nothing to do: the loop stops with the command."""
+
 
 def _sqlite_worker(engine: Engine, once: bool) -> None:
     make_uow = uow_factory(engine)

@@ -32,6 +32,8 @@ UowFactory = Callable[[], UnitOfWork]
 #: How often the in-process dispatcher looks for jobs another process left behind.
 SWEEP_SECONDS = 10.0
 RUN_JOB_TASK = "billable.run_job"
+#: Put on the in-process queue to stop its thread.
+STOP = -1
 
 
 class Dispatcher(Protocol):
@@ -48,6 +50,9 @@ class Dispatcher(Protocol):
     def start_up(self) -> None:
         """Begin dispatching in this process: resume what was left unfinished."""
 
+    def shut_down(self) -> None:
+        """Stop dispatching in this process (a running job finishes its chunk first)."""
+
 
 class InProcessDispatcher:
     """Runs jobs one after another on a daemon thread of this process."""
@@ -57,14 +62,24 @@ class InProcessDispatcher:
         self._sweep_seconds = sweep_seconds
         self._queue: queue.Queue[int] = queue.Queue()
         self._pending: set[int] = set()
-        self._thread = threading.Thread(target=self._loop, name="billable-jobs", daemon=True)
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
         self._lock = threading.Lock()
 
     def start_up(self) -> None:
         """Start the thread (once); it first resumes the jobs left behind."""
         with self._lock:
-            if not self._thread.is_alive():
+            if self._thread is None or not self._thread.is_alive():
+                self._stop.clear()
+                self._thread = threading.Thread(
+                    target=self._loop, name="billable-jobs", daemon=True
+                )
                 self._thread.start()
+
+    def shut_down(self) -> None:
+        """Stop the thread after the job it runs (jobs still queued resume at next start)."""
+        self._stop.set()
+        self._queue.put(STOP)
 
     def start(
         self, uow: UnitOfWork, kind: str, params: dict[str, Any], user_id: int | None, total: int
@@ -96,12 +111,15 @@ class InProcessDispatcher:
 
     def _loop(self) -> None:
         self._sweep()
-        while True:
+        while not self._stop.is_set():
             try:
                 job_id = self._queue.get(timeout=self._sweep_seconds)
             except queue.Empty:
                 self._sweep()
                 continue
+            if job_id == STOP:
+                self._queue.task_done()
+                return
             with self._lock:
                 self._pending.discard(job_id)
             try:
@@ -165,6 +183,9 @@ class ProcrastinateDispatcher:
     def start_up(self) -> None:
         """Re-queue, in the background, jobs left without a queue entry."""
         threading.Thread(target=self.reconcile, name="billable-reconcile", daemon=True).start()
+
+    def shut_down(self) -> None:
+        """Nothing to stop: workers run the jobs."""
 
     def reconcile(self) -> list[int]:
         """Queue again every unfinished job that has no queue entry waiting or running

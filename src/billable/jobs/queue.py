@@ -97,7 +97,7 @@ async def retry_stalled_jobs(app: procrastinate.App, seconds: float = STALLED_AF
         log.warning(
             "queue job %s of a silent worker retried",
             job.id,
-            extra={"event": "job.stalled", "queue_job_id": job.id, "args": job.task_kwargs},
+            extra={"event": "job.stalled", "queue_job_id": job.id, "task_kwargs": job.task_kwargs},
         )
         count += 1
     pruned = await app.job_manager.prune_stalled_workers(seconds)

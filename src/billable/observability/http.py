@@ -26,8 +26,13 @@ QUIET = ("/health", "/ready", "/metrics")
 def _route(request: Request) -> str:
     """The matched route's template (``/api/v1/jobs/{ident}``): bounded label values,
     and no ids or query strings in the metrics."""
-    route = request.scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+    route = getattr(request.scope.get("route"), "path", None)
+    if not route:
+        return "unmatched"
+    # The route knows its path below the router's prefix: take the prefix from the URL.
+    depth = route.count("/")
+    prefix = "/".join(request.url.path.rstrip("/").split("/")[:-depth]) if depth else ""
+    return prefix + route
 
 
 def _observe(app: FastAPI) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -74,9 +75,45 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
+    # One writer at a time in this process, waiting in line on a lock: SQLite's own busy
+    # handler waits by sleeping in growing steps (up to 100 ms), which with many threads
+    # costs far more than the writes themselves. Other processes still meet the
+    # busy timeout; a lock not had within it lets SQLite decide as before.
+    writer = threading.Lock()
+    held = "billable_writer"
+
+    def release(info: dict[str, Any]) -> None:
+        if info.pop(held, False):
+            writer.release()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.info[held] = writer.acquire(timeout=30)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            release(connection.info)
+            raise
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection: Any) -> None:
+        # Commit here, then let the next writer in (SQLAlchemy's own commit that follows
+        # finds nothing left to commit): released before, it would meet a busy database.
+        try:
+            connection.connection.dbapi_connection.commit()
+        finally:
+            release(connection.info)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(connection: Any) -> None:
+        try:
+            connection.connection.dbapi_connection.rollback()
+        finally:
+            release(connection.info)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        release(record.info)  # a connection given back mid-transaction (an error)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
