@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -79,7 +79,8 @@ def outcome(engine: Engine, job_id: int) -> tuple[Any, list[str]]:
 def uninterrupted(engine: Engine, job_id: int, tmp_path: Path) -> tuple[Any, list[str]]:
     """What the queued job reports when it runs start to end, on a copy of the data."""
     copy = tmp_path / "uninterrupted.db"
-    shutil.copy(str(engine.url.database), copy)
+    with sqlite3.connect(str(engine.url.database)) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)  # the pages still in the write-ahead log too
     other = make_engine(f"sqlite:///{copy}")
     try:
         factory = session_factory(other)

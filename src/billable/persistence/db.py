@@ -95,21 +95,23 @@ def _configure_sqlite(engine: Engine) -> None:
             release(connection.info)
             raise
 
-    @event.listens_for(engine, "commit")
-    def _on_commit(connection: Any) -> None:
-        # Commit here, then let the next writer in (SQLAlchemy's own commit that follows
-        # finds nothing left to commit): released before, it would meet a busy database.
+    def finish(connection: Any, statement: str) -> None:
+        # End the transaction here, then let the next writer in (SQLAlchemy's own
+        # commit or rollback that follows finds nothing left to end): released
+        # before, the next writer would meet a busy database and sleep.
         try:
-            connection.connection.dbapi_connection.commit()
+            if connection.connection.dbapi_connection.in_transaction:
+                connection.exec_driver_sql(statement)
         finally:
             release(connection.info)
 
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection: Any) -> None:
+        finish(connection, "COMMIT")
+
     @event.listens_for(engine, "rollback")
     def _on_rollback(connection: Any) -> None:
-        try:
-            connection.connection.dbapi_connection.rollback()
-        finally:
-            release(connection.info)
+        finish(connection, "ROLLBACK")
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
