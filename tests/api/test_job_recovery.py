@@ -33,6 +33,7 @@ from tests.api.test_cli_work import (
     BILLABLE,
     enqueue_bulk,
     eventually,
+    invoke,
     job_row,
     reader,
     seed_contracts,
@@ -272,3 +273,24 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_shows_both_attempts(
     assert recovered < 60, f"recovery took {recovered:.0f} s"
     with engine.connect() as conn:  # the killed worker's row is gone, pruned
         assert conn.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar() == 0
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_invoice_run_catch_up_runs_the_missed_dates_by_hand(api: Api, engine: Engine) -> None:
+    missed = _three_missed_days(api, engine)
+
+    result = invoke(engine, "invoice-run", "--catch-up", "--date", missed[-1].isoformat())
+    assert result.exit_code == 2 and "--catch-up" in result.output  # one or the other
+    done = invoke(engine, "invoice-run", "--catch-up")
+
+    assert done.exit_code == 0, done.output
+    assert "3 run dates processed, 3 invoices" in done.output
+    with session_factory(engine)() as session:
+        dates = session.scalars(select(InvoiceRun.run_date).order_by(InvoiceRun.id)).all()
+    assert dates[1:] == missed
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_a_log_level_that_does_not_exist_is_refused_naming_the_option(engine: Engine) -> None:
+    result = invoke(engine, "worker", "--once", "--log-level", "loud")
+    assert result.exit_code == 2 and "--log-level" in result.output
