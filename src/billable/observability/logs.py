@@ -15,6 +15,8 @@ from typing import Any
 
 #: Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+#: Extras some libraries add that only repeat the message (uvicorn's, with colour codes).
+_DROPPED = {"color_message"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -31,7 +33,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
+            if key not in _STANDARD and key not in _DROPPED and not key.startswith("_"):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
@@ -54,6 +56,8 @@ def configure_logging(level: str = "info", stream: Any = None) -> None:
         logger.propagate = True
     # Requests are logged once, by the app's middleware, with their route and user.
     logging.getLogger("uvicorn.access").disabled = True
+    # Alembic says how it connects each time /ready looks at the schema revision.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 
 
 LEVELS = ("debug", "info", "warning", "error")
