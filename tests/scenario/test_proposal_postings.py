@@ -140,6 +140,7 @@ def test_the_periodic_job_posts_every_ready_proposal_and_reports_refusals(
     assert statuses == ["posted", "posted", "ready", "waiting"]
     [note] = [n for n in pw.accountant.get("/notifications")["items"] if n["job_id"] == job_id]
     assert note["message"].startswith("2 invoice proposals posted, 1 failed")
+    assert note["level"] == "error"  # it reports a failure
     _zero_trial_balance(pw)
 
 

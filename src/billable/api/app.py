@@ -1,8 +1,10 @@
-"""The FastAPI application: routers under /api/v1, problem+json errors, OpenAPI served."""
+"""The FastAPI application: routers under /api/v1, problem+json errors, OpenAPI served;
+the job dispatcher started with the app; logs, metrics and probes for the operator."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -21,6 +23,7 @@ from billable.api.routers import (
 )
 from billable.api.routers import proposal_format as formatting
 from billable.jobs.dispatch import Dispatcher, dispatcher_for
+from billable.observability import http
 from billable.persistence.db import Engine, make_engine, session_factory
 
 DESCRIPTION = """Project invoicing: approved time, expenses, material, fees and milestones
@@ -30,8 +33,8 @@ Authenticate with `Authorization: Bearer <token>`; `billable users add NAME --ro
 prints a token. Decimal values are JSON strings; errors are `application/problem+json`."""
 
 
-def _lazy_dispatcher(engine: Engine) -> Callable[[], Dispatcher]:
-    """The job dispatcher, made on first use (most requests never need one)."""
+def _one_dispatcher(engine: Engine) -> Callable[[], Dispatcher]:
+    """This app's one job dispatcher, made on first use (start-up, or a first job)."""
     made: list[Dispatcher] = []
 
     def get() -> Dispatcher:
@@ -42,13 +45,24 @@ def _lazy_dispatcher(engine: Engine) -> Callable[[], Dispatcher]:
     return get
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # At start-up, not on a first request: unfinished jobs resume with no request.
+    app.state.dispatcher().start_up()
+    yield
+    app.state.dispatcher().shut_down()
+
+
 def create_app(engine: Engine | None = None) -> FastAPI:
     """The app on ``engine`` (default: ``BILLABLE_DATABASE_URL``)."""
-    app = FastAPI(title="Billable", version=__version__, description=DESCRIPTION)
+    app = FastAPI(
+        title="Billable", version=__version__, description=DESCRIPTION, lifespan=_lifespan
+    )
     app.state.engine = engine or make_engine()
     app.state.session_factory = session_factory(app.state.engine)
     problems.install(app)
-    app.state.dispatcher = _lazy_dispatcher(app.state.engine)
+    http.install(app)
+    app.state.dispatcher = _one_dispatcher(app.state.engine)
     # Bulk routes first: /invoices/bulk must not be read as /invoices/{id}.
     for module in (
         jobs,
@@ -63,9 +77,4 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     ):
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(formatting.router, prefix="/api/v1")
-
-    @app.get("/health", tags=["system"])
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
-
     return app

@@ -24,10 +24,13 @@ Uow = Annotated[UnitOfWork, Depends(get_uow)]
 
 
 def principal(
-    uow: Uow, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+    request: Request, uow: Uow, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
 ) -> Principal:
-    """The caller named by the bearer token (401 without a valid one)."""
-    return authenticate(uow, credentials.credentials if credentials else None)
+    """The caller named by the bearer token (401 without a valid one); its name is kept
+    for the request's log line."""
+    caller = authenticate(uow, credentials.credentials if credentials else None)
+    request.state.user = caller.name
+    return caller
 
 
 def allow(permission: Permission) -> Callable[..., Principal]:

@@ -17,11 +17,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from billable.cli import ledger, proposals, staging, work
-from billable.cli.shell import console, database, refusals, uow_factory
+from billable.cli.shell import LogLevelOption, check_level, console, database, refusals, uow_factory
 from billable.cli.shell import exit_code as exit_code  # the refusal's exit code, re-exported
 from billable.demo import dataset as demo_data
 from billable.identity.users import add_user
-from billable.persistence.db import Engine
+from billable.persistence.db import Engine, name_process
 from billable.persistence.migrate import alembic_config, upgrade
 
 app = typer.Typer(
@@ -83,27 +83,33 @@ def _browser_address(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def _serve(engine: Engine, host: str, port: int) -> None:
+def _serve(engine: Engine, host: str, port: int, log_level: str = "info") -> None:
     import uvicorn
 
     from billable.api.app import create_app
+    from billable.observability.logs import configure_logging
 
     docs = f"{_browser_address(host, port)}/docs"
     console.print(f"Serving Billable on {host}:{port}; interactive docs at {docs}", soft_wrap=True)
+    configure_logging(log_level)
     api = create_app(engine)
     if engine.dialect.name != "postgresql":  # PostgreSQL: `billable worker` schedules runs
         from billable.jobs.scheduler import start_daily_runs
 
         start_daily_runs(uow_factory(engine), api.state.dispatcher())
-    uvicorn.run(api, host=host, port=port)
+    uvicorn.run(api, host=host, port=port, log_config=None, log_level=log_level.lower())
 
 
 @app.command()
-def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
-    """Bring the database to the current schema and serve the API."""
+def serve(
+    host: HostOption = "127.0.0.1", port: PortOption = 8000, log_level: LogLevelOption = "info"
+) -> None:
+    """Bring the database to the current schema and serve the API; on SQLite, run the
+    background jobs in this process too (and resume those left unfinished)."""
+    name_process("serve")
     with refusals(), database() as engine:
         migrate(engine)
-        _serve(engine, host, port)
+        _serve(engine, host, port, check_level(log_level))
 
 
 @db_app.command("upgrade")
@@ -146,6 +152,7 @@ def demo(
     ] = None,
 ) -> None:
     """Load the demo data set (once), print an admin token, and serve the API."""
+    name_process("serve")
     with refusals(), database(database_url) as engine:
         migrate(engine)
         new = uow_factory(engine)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 import typer
 from alembic.util import CommandError
@@ -18,6 +19,13 @@ from billable.domain.errors import Conflict, DomainError, Invalid, NotFound
 from billable.persistence.db import Engine, make_engine, session_factory
 from billable.persistence.errors import DatabaseError
 from billable.persistence.uow import UnitOfWork
+
+LogLevelOption = Annotated[
+    str,
+    typer.Option(
+        help="Log from this level up (debug, info, warning, error), as JSON lines on stderr."
+    ),
+]
 
 console = Console(highlight=False)
 error_console = Console(stderr=True, highlight=False)
@@ -66,3 +74,12 @@ def uow_factory(engine: Engine) -> Callable[[], UnitOfWork]:
     """Make units of work on ``engine``."""
     factory = session_factory(engine)
     return lambda: UnitOfWork(factory)
+
+
+def check_level(level: str) -> str:
+    """``level`` in lower case, or a refusal naming ``--log-level`` and the levels."""
+    from billable.observability.logs import LEVELS
+
+    if level.lower() not in LEVELS:
+        raise Invalid.field("--log-level", f"must be one of {', '.join(LEVELS)}")
+    return level.lower()

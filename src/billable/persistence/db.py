@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+import threading
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -10,6 +12,20 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///billable.db"
+#: What this process is (``serve``, ``worker``, ``cli``): set once at start-up by the
+#: command that runs, read by :func:`process_name` for every new connection.
+_role = ["cli"]
+
+
+def name_process(role: str) -> None:
+    """Say what this process is, for the ``application_name`` of its connections."""
+    _role[0] = role
+
+
+def process_name() -> str:
+    """``billable-ROLE-HOST-PID``: how this process shows in ``pg_stat_activity``, logs
+    and job attempts. PostgreSQL keeps 63 bytes of it."""
+    return f"billable-{_role[0]}-{socket.gethostname()}-{os.getpid()}"[:63]
 
 
 def database_url() -> str:
@@ -36,7 +52,14 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+
+    @event.listens_for(engine, "do_connect")
+    def _name_connection(_dialect: Any, _record: Any, _args: Any, params: Any) -> None:
+        # Per connection, not per engine: a forked or renamed process names itself right.
+        params.setdefault("application_name", process_name())
+
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -52,9 +75,47 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
+    # One writer at a time in this process, waiting in line on a lock: SQLite's own busy
+    # handler waits by sleeping in growing steps (up to 100 ms), which with many threads
+    # costs far more than the writes themselves. Other processes still meet the
+    # busy timeout; a lock not had within it lets SQLite decide as before.
+    writer = threading.Lock()
+    held = "billable_writer"
+
+    def release(info: dict[str, Any]) -> None:
+        if info.pop(held, False):
+            writer.release()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.info[held] = writer.acquire(timeout=30)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            release(connection.info)
+            raise
+
+    def finish(connection: Any, statement: str) -> None:
+        # End the transaction here, then let the next writer in (SQLAlchemy's own
+        # commit or rollback that follows finds nothing left to end): released
+        # before, the next writer would meet a busy database and sleep.
+        try:
+            if connection.connection.dbapi_connection.in_transaction:
+                connection.exec_driver_sql(statement)
+        finally:
+            release(connection.info)
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection: Any) -> None:
+        finish(connection, "COMMIT")
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(connection: Any) -> None:
+        finish(connection, "ROLLBACK")
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        release(record.info)  # a connection given back mid-transaction (an error)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -25,7 +25,13 @@ from billable.persistence.erp import (
     VoucherLine,
 )
 from billable.persistence.invoicing import Invoice, InvoiceLine, InvoiceLineDetail
-from billable.persistence.jobs import InvoiceRun, InvoiceRunContract, Job, Notification
+from billable.persistence.jobs import (
+    InvoiceRun,
+    InvoiceRunContract,
+    Job,
+    JobAttempt,
+    Notification,
+)
 from billable.persistence.ledger import Actual, Entry
 from billable.persistence.masterdata import (
     CategoryPrice,
@@ -71,6 +77,7 @@ __all__ = [
     "InvoiceRunContract",
     "ItemSalesTaxGroup",
     "Job",
+    "JobAttempt",
     "LedgerAccount",
     "LegalEntity",
     "Milestone",

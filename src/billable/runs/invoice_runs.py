@@ -184,6 +184,19 @@ def run_date(
     return result
 
 
+def date_outcome(uow: UnitOfWork, date: dt.date) -> RunResult:
+    """What ``date`` has done over every run of it, read back from the contracts it
+    recorded: the same whether one run did it all or a retry finished it."""
+    with uow:
+        rows = uow.session.execute(
+            select(InvoiceRunContract.contract_id, InvoiceRunContract.invoice_id).where(
+                InvoiceRunContract.run_date == date
+            )
+        ).all()
+    invoices = sorted(invoice for _, invoice in rows if invoice is not None)
+    return RunResult(date, invoices, sorted(c for c, invoice in rows if invoice is None))
+
+
 def _open_run(uow: UnitOfWork, date: dt.date, job_id: int | None) -> str:
     """Record that ``date`` is being processed; returns the date's run status."""
     with uow:

@@ -3,13 +3,21 @@ the ids a bulk request names are known, before a job is queued for them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from billable.persistence.lookups import get, refs
-from billable.persistence.tables import Contract, Invoice, InvoiceRun, Job, Notification
+from billable.persistence.tables import (
+    Contract,
+    Invoice,
+    InvoiceRun,
+    Job,
+    JobAttempt,
+    Notification,
+)
 from billable.views.pagination import Window, window
 from billable.views.records import Record, record, records
 
@@ -32,6 +40,37 @@ def runs(session: Session, limit: int, cursor: str | None) -> Window[Record]:
 def job(session: Session, ident: int | str) -> Record:
     """One job, or 404."""
     return record(get(session, Job, ident, "job"))
+
+
+def jobs(
+    session: Session,
+    limit: int,
+    cursor: str | None,
+    *,
+    kind: str | None = None,
+    status: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> Window[Record]:
+    """A page of jobs, oldest first; ``date_from`` / ``date_to`` (inclusive) filter by the
+    day a job was created. The caller has checked the filters' values."""
+    stmt = select(Job)
+    if kind is not None:
+        stmt = stmt.where(Job.kind == kind)
+    if status is not None:
+        stmt = stmt.where(Job.status == status)
+    if date_from is not None:
+        stmt = stmt.where(Job.created_at >= dt.datetime.combine(date_from, dt.time()))
+    if date_to is not None:
+        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
+        stmt = stmt.where(Job.created_at < end)
+    return window(session, stmt, Job.id, limit, cursor, records)
+
+
+def job_attempts(session: Session, job_id: int) -> list[Record]:
+    """Every attempt of a job, first to last: when, and on which host and process."""
+    stmt = select(JobAttempt).where(JobAttempt.job_id == job_id).order_by(JobAttempt.attempt)
+    return records(session.scalars(stmt))
 
 
 def notifications(

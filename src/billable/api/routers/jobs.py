@@ -9,10 +9,13 @@ from billable.api.deps import ReadBilling, Uow, allow, principal
 from billable.api.pagination import Page, page
 from billable.api.present import sid
 from billable.api.schemas import invoices as s
+from billable.api.schemas import jobs as js
 from billable.api.schemas.common import JobAccepted
+from billable.domain.errors import Invalid
 from billable.domain.permissions import Permission
+from billable.domain.vocabulary import JobState
 from billable.identity.users import Principal
-from billable.jobs import records as jobs
+from billable.jobs.handlers import HANDLERS
 from billable.runs import invoice_runs as runs
 from billable.views import jobs as views
 from billable.views.records import Record
@@ -24,8 +27,8 @@ BillingWriter = Depends(allow(Permission.WRITE_BILLING))
 def _start(
     request: Request, uow: Uow, kind: str, params: dict[str, Any], caller: Principal, total: int
 ) -> dict[str, str]:
-    job_id = jobs.enqueue(uow, kind, params, caller.user_id, total)
-    request.app.state.dispatcher().dispatch(job_id)
+    """Record the job and queue it, together: a job row never waits without a queue entry."""
+    job_id = request.app.state.dispatcher().start(uow, kind, params, caller.user_id, total)
     return {"job_id": str(job_id)}
 
 
@@ -90,24 +93,71 @@ def list_runs(uow: Uow, limit: int = 50, cursor: str | None = None) -> dict[str,
     return page(found, _run)
 
 
-def _job(row: Record) -> dict[str, Any]:
+def _summary(row: Record) -> dict[str, Any]:
     return {
         "id": sid(row.id),
         "kind": row.kind,
         "status": row.status,
         "progress": {"done": row.progress_done, "total": row.progress_total},
-        "result": row.result,
         "error": row.error,
+        "attempt_count": row.attempts,
         "created_at": row.created_at,
+        "started_at": row.started_at,
         "finished_at": row.finished_at,
     }
 
 
-@router.get("/jobs/{ident}", response_model=s.JobOut, dependencies=[ReadBilling])
+def _attempt(row: Record) -> dict[str, Any]:
+    return {
+        "attempt": row.attempt,
+        "started_at": row.started_at,
+        "finished_at": row.finished_at,
+        "heartbeat_at": row.heartbeat_at,
+        "host": row.host,
+        "pid": row.pid,
+        "worker": f"{row.host}:{row.pid}",
+        "outcome": row.outcome,
+        "error": row.error,
+    }
+
+
+@router.get("/jobs", response_model=Page[js.JobSummary], dependencies=[ReadBilling])
+def list_jobs(
+    uow: Uow,
+    kind: str | None = None,
+    status: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """Jobs oldest first; ``date_from`` / ``date_to`` (inclusive) filter by creation day."""
+    if kind is not None and kind not in HANDLERS:
+        raise Invalid.field("kind", f"must be one of {', '.join(sorted(HANDLERS))}")
+    if status is not None and status not in set(JobState):
+        raise Invalid.field("status", f"must be one of {', '.join(JobState)}")
+    if date_from and date_to and date_from > date_to:
+        raise Invalid.field("date_to", f"{date_to} is before date_from {date_from}")
+    with uow:
+        found = views.jobs(
+            uow.session,
+            limit,
+            cursor,
+            kind=kind,
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+        )
+    return page(found, _summary)
+
+
+@router.get("/jobs/{ident}", response_model=js.JobOut, dependencies=[ReadBilling])
 def get_job(ident: str, uow: Uow) -> dict[str, Any]:
+    """A job with its result and every attempt: when, and on which host and process."""
     with uow:
         row = views.job(uow.session, ident)
-    return _job(row)
+        attempts = views.job_attempts(uow.session, row.id)
+    return {**_summary(row), "result": row.result, "attempts": [_attempt(a) for a in attempts]}
 
 
 @router.get("/notifications", response_model=Page[s.NotificationOut])

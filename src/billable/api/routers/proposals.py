@@ -14,7 +14,6 @@ from billable.api.schemas import proposals as s
 from billable.api.schemas.common import JobAccepted
 from billable.erp import proposal_import, proposal_posting
 from billable.identity.users import Principal
-from billable.jobs import records as jobs
 from billable.views import proposals as views
 
 router = APIRouter(tags=["invoice proposals"])
@@ -59,8 +58,8 @@ def post_ready(request: Request, uow: Uow, caller: Principal = PostLedger) -> di
     """Post every ready proposal in a background job (progress on /jobs/{id}, a
     notification at the end)."""
     total = len(proposal_posting.ready_proposals(uow))
-    job_id = jobs.enqueue(uow, "post_invoice_proposals", {}, caller.user_id, total)
-    request.app.state.dispatcher().dispatch(job_id)
+    dispatcher = request.app.state.dispatcher()
+    job_id = dispatcher.start(uow, "post_invoice_proposals", {}, caller.user_id, total)
     return {"job_id": str(job_id)}
 
 

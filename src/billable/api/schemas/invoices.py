@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -186,22 +186,6 @@ class BulkConfirm(Input):
 
 class RunCreate(Input):
     run_date: dt.date
-
-
-class Progress(BaseModel):
-    done: int
-    total: int
-
-
-class JobOut(BaseModel):
-    id: str
-    kind: str
-    status: str
-    progress: Progress
-    result: dict[str, Any] | None
-    error: str | None
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
 
 
 class NotificationOut(BaseModel):

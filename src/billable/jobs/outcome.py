@@ -1,0 +1,24 @@
+"""What a handler hands back: the job's result and the notification that reports it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from billable.persistence.tables import Job
+from billable.persistence.uow import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+class Outcome(NamedTuple):
+    """A finished job: its result, and the notification's title, message and level
+    (``error`` when the job reports failures among its items)."""
+
+    result: dict[str, Any]
+    title: str
+    message: str
+    level: str = "info"
+
+
+Handler = Callable[[UowFactory, Job], Outcome]
