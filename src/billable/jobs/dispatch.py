@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 UowFactory = Callable[[], UnitOfWork]
 #: How often the in-process dispatcher looks for jobs another process left behind.
 SWEEP_SECONDS = 10.0
+#: The procrastinate queue every Billable job goes on (the worker listens to it).
+QUEUE = "billable"
 RUN_JOB_TASK = "billable.run_job"
 #: Put on the in-process queue to stop its thread.
 STOP = -1
@@ -150,8 +152,6 @@ class ProcrastinateDispatcher:
     """Defers jobs to procrastinate's queue in PostgreSQL, through SQLAlchemy's pool."""
 
     def __init__(self, engine: Engine) -> None:
-        from billable.jobs.queue import QUEUE
-
         factory = session_factory(engine)
         self._make_uow: UowFactory = lambda: UnitOfWork(factory)
         self._queue_name = QUEUE

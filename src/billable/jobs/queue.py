@@ -19,11 +19,11 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from billable.jobs import records as jobs
+from billable.jobs.dispatch import QUEUE
 from billable.persistence.db import make_engine, process_name, session_factory
 from billable.persistence.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-QUEUE = "billable"
 #: The daily run starts at 00:05 UTC (after midnight, so the day's date is complete).
 DAILY_RUN_CRON = "5 0 * * *"
 #: Seconds without a heartbeat after which a worker is taken for dead.
