@@ -32,7 +32,6 @@ from billable.persistence.uow import UnitOfWork
 from tests.api.test_cli_work import (
     BILLABLE,
     enqueue_bulk,
-    eventually,
     invoke,
     job_row,
     reader,
@@ -43,6 +42,7 @@ from tests.api.test_cli_work import (
 )
 from tests.builders import make_world
 from tests.conftest import Api
+from tests.waiting import wait_until
 
 
 def _free_port() -> int:
@@ -117,9 +117,8 @@ def test_a_job_of_a_killed_server_is_finished_by_the_next_start_with_no_request(
         return row if until(row) else None
 
     with serving(engine, log) as first, reader(engine) as watch:  # no request is made
-        eventually(
+        wait_until(
             lambda: progress(watch, lambda r: 0 < r["done"] < r["total"]),
-            60,
             f"the job to be part way (log: {log.read_text()})",
         )
         os.kill(first.pid, signal.SIGKILL)
@@ -128,9 +127,8 @@ def test_a_job_of_a_killed_server_is_finished_by_the_next_start_with_no_request(
     assert left["status"] == "running" and 0 < left["done"] < 300
 
     with serving(engine, log) as second, reader(engine) as watch:
-        eventually(
+        wait_until(
             lambda: progress(watch, lambda r: r["status"] == "succeeded"),
-            120,
             f"the job to finish after the restart (log: {log.read_text()})",
         )
 
@@ -159,9 +157,8 @@ def test_a_job_left_running_by_a_process_that_died_resumes_when_the_app_starts(
     assert job_row(engine, job_id)["status"] == "running"
 
     with TestClient(create_app(engine)):  # start-up: no request
-        eventually(
+        wait_until(
             lambda: job_row(engine, job_id)["status"] == "succeeded" or None,
-            60,
             "the left-behind job to be resumed at start-up",
         )
     assert [a for a, _, _ in attempts_of(engine, job_id)] == [1, 2]
@@ -244,9 +241,7 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_shows_both_attempts(
     )
     log = tmp_path / "workers.log"
     with worker(engine, log, "--stalled-after", "3") as first:
-        eventually(
-            lambda: 0 < job_row(engine, job_id)["done"] < 150 or None, 60, "the job part way"
-        )
+        wait_until(lambda: 0 < job_row(engine, job_id)["done"] < 150 or None, "the job part way")
         with engine.connect() as conn:  # its connections say who they are
             names = conn.execute(
                 text(
@@ -260,9 +255,8 @@ def test_a_worker_killed_mid_job_is_replaced_and_the_job_shows_both_attempts(
     killed_at = time.monotonic()
 
     with worker(engine, log, "--stalled-after", "3"):
-        eventually(
+        wait_until(
             lambda: job_row(engine, job_id)["status"] == "succeeded" or None,
-            90,
             f"the job to finish under the second worker (log: {log.read_text()})",
         )
     recovered = time.monotonic() - killed_at
