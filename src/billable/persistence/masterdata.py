@@ -27,6 +27,12 @@ class Customer(Base):
     vat_id: Mapped[str | None] = mapped_column(String(40))
     #: Billing sales tax group (ERP side): who is billed.
     sales_tax_group: Mapped[str | None] = mapped_column(String(20))
+    # Where and how the customer receives its invoices (issue 10).
+    billing_email: Mapped[str | None] = mapped_column(String(320))
+    endpoint_scheme: Mapped[str | None] = mapped_column(String(10))
+    endpoint_id: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    payment_terms_id: Mapped[int | None] = mapped_column(ForeignKey("payment_terms.id"))
 
 
 class Role(Base):
@@ -143,6 +149,8 @@ class Contract(Base):
     bill_to_city: Mapped[str] = mapped_column(String(100), default="")
     bill_to_postal_code: Mapped[str] = mapped_column(String(20), default="")
     bill_to_country: Mapped[str] = mapped_column(String(2), default="")
+    #: Overrides the customer's payment terms (issue 10).
+    payment_terms_id: Mapped[int | None] = mapped_column(ForeignKey("payment_terms.id"))
     lines: Mapped[list[ContractLine]] = relationship(order_by="ContractLine.id")
 
 
