@@ -11,6 +11,7 @@ from billable import __version__
 from billable.api import problems
 from billable.api.routers import (
     billing,
+    documents,
     entries,
     erp,
     invoices,
@@ -53,6 +54,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     for module in (jobs, masterdata, erp, journal, entries, billing, invoices, proposals):
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(formatting.router, prefix="/api/v1")
+    app.include_router(documents.router, prefix="/api/v1")
 
     @app.get("/health", tags=["system"])
     def health() -> dict[str, str]:

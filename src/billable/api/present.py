@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from billable.api import present_documents
 from billable.currencies import currency
 from billable.domain.money import format_decimal
 from billable.domain.schedule import Frequency, upcoming
@@ -66,6 +67,7 @@ def customer(row: Customer) -> dict[str, Any]:
         "bill_to": bill_to(row),
         "vat_id": row.vat_id,
         "sales_tax_group": row.sales_tax_group,
+        **present_documents.buyer_fields(row),
     }
 
 
@@ -146,6 +148,7 @@ def contract(row: Contract) -> dict[str, Any]:
         "line_ids": [sid(line.id) for line in row.lines],
         "legal_entity_id": sid(row.legal_entity_id),
         "sales_tax_group": row.sales_tax_group,
+        **present_documents.contract_terms(row),
     }
 
 

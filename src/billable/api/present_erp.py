@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from billable.api import present_documents as documents
 from billable.api.present import money, num
 from billable.erp.ledger import TrialBalance
 from billable.persistence.tables import (
@@ -19,7 +20,12 @@ from billable.persistence.tables import (
 
 def legal_entity(row: LegalEntity) -> dict[str, Any]:
     """A legal entity."""
-    return {"id": str(row.id), "name": row.name, "accounting_currency": row.accounting_currency}
+    return {
+        "id": str(row.id),
+        "name": row.name,
+        "accounting_currency": row.accounting_currency,
+        **documents.seller_fields(row),
+    }
 
 
 def ledger_account(row: LedgerAccount) -> dict[str, Any]:
@@ -50,7 +56,13 @@ def fixed_rate_agreement(row: FixedRateAgreement) -> dict[str, Any]:
 
 def tax_code(row: TaxCode) -> dict[str, Any]:
     """A tax code; ``rate`` in percent."""
-    return {"id": str(row.id), "code": row.code, "name": row.name, "rate": num(row.rate)}
+    return {
+        "id": str(row.id),
+        "code": row.code,
+        "name": row.name,
+        "rate": num(row.rate),
+        **documents.tax_category(row),
+    }
 
 
 def tax_group(row: Any) -> dict[str, Any]:

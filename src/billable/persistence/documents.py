@@ -103,9 +103,7 @@ class OutboxMessage(Base):
 
     __tablename__ = "outbox"
     id: Mapped[int] = mapped_column(primary_key=True)
-    customer_invoice_id: Mapped[int] = mapped_column(
-        ForeignKey("customer_invoices.id"), index=True
-    )
+    customer_invoice_id: Mapped[int] = mapped_column(ForeignKey("customer_invoices.id"), index=True)
     destination: Mapped[str] = mapped_column(String(10))  # email | archive
     recipient: Mapped[str] = mapped_column(String(320))
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)

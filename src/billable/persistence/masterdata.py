@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from billable.persistence.base import Base
 from billable.persistence.types import Amount, Price, Quantity
+
+if TYPE_CHECKING:
+    from billable.persistence.documents import PaymentTerms
 
 
 class Customer(Base):
@@ -33,6 +36,7 @@ class Customer(Base):
     endpoint_id: Mapped[str | None] = mapped_column(String(100))
     language: Mapped[str] = mapped_column(String(5), default="en")
     payment_terms_id: Mapped[int | None] = mapped_column(ForeignKey("payment_terms.id"))
+    payment_terms: Mapped[PaymentTerms | None] = relationship()
 
 
 class Role(Base):
@@ -151,6 +155,7 @@ class Contract(Base):
     bill_to_country: Mapped[str] = mapped_column(String(2), default="")
     #: Overrides the customer's payment terms (issue 10).
     payment_terms_id: Mapped[int | None] = mapped_column(ForeignKey("payment_terms.id"))
+    payment_terms: Mapped[PaymentTerms | None] = relationship()
     lines: Mapped[list[ContractLine]] = relationship(order_by="ContractLine.id")
 
 

@@ -23,6 +23,13 @@ from billable.api.schemas.common import (
     Quantity,
     Text,
 )
+from billable.api.schemas.documents import (
+    BUYER_NULLABLE,
+    BuyerFieldsIn,
+    BuyerFieldsOut,
+    ContractTermsIn,
+    ContractTermsOut,
+)
 from billable.api.schemas.erp import Code, DimensionValue
 
 TransactionClassIn = Literal["time", "expense", "material", "fee"]
@@ -32,7 +39,7 @@ Dimensions = dict[Annotated[str, Field(min_length=1, max_length=100)], Dimension
 ERP_NULLABLE = frozenset(["sales_tax_group", "item_sales_tax_group", "dimensions"])
 
 
-class CustomerIn(Input):
+class CustomerIn(Input, BuyerFieldsIn):
     name: Name
     currency: CurrencyCode
     bill_to: BillTo
@@ -40,8 +47,8 @@ class CustomerIn(Input):
     sales_tax_group: Code | None = None
 
 
-class CustomerPatch(Patch):
-    nullable = frozenset(["vat_id"]) | ERP_NULLABLE
+class CustomerPatch(Patch, BuyerFieldsIn):
+    nullable = frozenset(["vat_id"]) | ERP_NULLABLE | BUYER_NULLABLE
 
     name: Name | None = None
     currency: CurrencyCode | None = None
@@ -50,7 +57,7 @@ class CustomerPatch(Patch):
     sales_tax_group: Code | None = None
 
 
-class CustomerOut(BaseModel):
+class CustomerOut(BuyerFieldsOut):
     id: str
     name: str
     currency: str
@@ -233,7 +240,7 @@ class TaskOut(BaseModel):
     name: str
 
 
-class ContractIn(Input):
+class ContractIn(Input, ContractTermsIn):
     name: Name
     customer_id: Id
     currency: CurrencyCode
@@ -245,8 +252,10 @@ class ContractIn(Input):
     sales_tax_group: Code | None = None
 
 
-class ContractPatch(Patch):
-    nullable = frozenset(["description", "opportunity", "legal_entity_id"]) | ERP_NULLABLE
+class ContractPatch(Patch, ContractTermsIn):
+    nullable = (
+        frozenset(["description", "opportunity", "legal_entity_id", "payment_terms"]) | ERP_NULLABLE
+    )
 
     name: Name | None = None
     opportunity: str | None = Field(default=None, max_length=200)
@@ -256,7 +265,7 @@ class ContractPatch(Patch):
     sales_tax_group: Code | None = None
 
 
-class ContractOut(BaseModel):
+class ContractOut(ContractTermsOut):
     id: str
     name: str
     customer_id: str
