@@ -3,8 +3,11 @@ VAT category fields of master data, payment terms, customer invoices and the out
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from billable.currencies import currency
+from billable.domain.money import format_decimal
 from billable.persistence.tables import (
     CustomerInvoice,
     CustomerInvoiceDocument,
@@ -92,16 +95,17 @@ def customer_invoice(
         "period": period,
         "lines": row.lines,
         "tax_breakdown": row.tax_breakdown,
-        "total_net": _text(row.total_net),
-        "total_tax": _text(row.total_tax),
-        "total_amount": _text(row.total_amount),
+        "total_net": money(row.total_net, row.currency),
+        "total_tax": money(row.total_tax, row.currency),
+        "total_amount": money(row.total_amount, row.currency),
         "problems": row.problems,
         "documents": [{"format": d.format, "sha256": d.sha256} for d in documents],
     }
 
 
-def _text(value: Any) -> str:
-    return f"{value:f}"
+def money(value: Decimal, code: str) -> str:
+    """An amount with the currency's minor unit ("1200.00")."""
+    return format_decimal(value, currency(code).minor_units)
 
 
 def outbox_message(row: OutboxMessage) -> dict[str, Any]:

@@ -92,6 +92,8 @@ class DocumentLine:
     amount: Decimal
     taxes: tuple[LineTax, ...]
     billed: bool = True
+    section: str = ""
+    period: tuple[dt.date, dt.date] | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,84 @@ class TaxSubtotal:
     taxable_amount: Decimal
     tax_amount: Decimal
     exemption_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Party:
+    """A seller or buyer as the document shows it."""
+
+    name: str
+    registered_name: str | None = None
+    street: str = ""
+    city: str = ""
+    postal_code: str = ""
+    country: str = ""
+    vat_id: str | None = None
+    company_id: str | None = None
+    email: str | None = None
+    endpoint_scheme: str | None = None
+    endpoint_id: str | None = None
+    iban: str | None = None
+    bic: str | None = None
+
+    @property
+    def legal_name(self) -> str:
+        """The registered name, else the trading name."""
+        return self.registered_name or self.name
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Payment terms as they were at issue."""
+
+    code: str
+    name: str
+    net_days: int
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The issued invoice a correction names."""
+
+    number: str
+    issue_date: dt.date
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    """Everything an issued (or proforma) document prints and transmits. Amounts are
+    signed as posted: a credit note's are negative; renderers show them as credited."""
+
+    number: str
+    kind: DocumentKind
+    issue_date: dt.date
+    due_date: dt.date
+    currency: str
+    minor_units: int
+    language: str
+    seller: Party
+    buyer: Party
+    lines: tuple[DocumentLine, ...]
+    breakdown: tuple[TaxSubtotal, ...]
+    total_net: Decimal
+    total_tax: Decimal
+    proforma_number: str
+    terms: Terms | None = None
+    corrects: Reference | None = None
+    period: tuple[dt.date, dt.date] | None = None
+    footer_text: str = ""
+    report_format: str = "standard"
+    pro_forma: bool = False
+
+    @property
+    def total_amount(self) -> Decimal:
+        """Net plus tax."""
+        return self.total_net + self.total_tax
+
+    @property
+    def sign(self) -> Decimal:
+        """-1 for a credit note (its amounts print as positive credits), else 1."""
+        return Decimal(-1) if self.kind is DocumentKind.CREDIT_NOTE else Decimal(1)
 
 
 def document_kind(total_amount: Decimal, corrective: bool) -> DocumentKind:
@@ -163,58 +243,49 @@ def tax_code_problems(
     return found
 
 
-@dataclass(frozen=True)
-class Parties:
-    """What the checks need to know of seller and buyer."""
-
-    seller_vat_id: str | None
-    seller_country: str
-    seller_endpoint: bool
-    buyer_vat_id: str | None
-    buyer_country: str
-    buyer_endpoint: bool
+def _filled(value: str | None) -> bool:
+    return bool((value or "").strip())
 
 
-def problems(
-    parties: Parties,
-    lines: Sequence[DocumentLine],
-    minor_units: int,
-    document_format: DocumentFormat,
-) -> list[Problem]:
-    """Why the document cannot be a valid e-invoice in ``document_format`` (empty: it
-    can). PDFs are always possible; UBL (Peppol) also needs both electronic addresses."""
+def _party_problems(doc: IssuedDocument, document_format: DocumentFormat) -> list[Problem]:
+    found: list[Problem] = []
+    if not _filled(doc.seller.vat_id):
+        found.append(Problem("seller.vat_id", "the legal entity has no VAT id"))
+    if not doc.seller.country:
+        found.append(Problem("seller.address.country", "the legal entity has no country"))
+    if not doc.buyer.country:
+        found.append(Problem("buyer.address.country", "the bill-to address has no country"))
+    if document_format is DocumentFormat.UBL:
+        if not (_filled(doc.seller.endpoint_scheme) and _filled(doc.seller.endpoint_id)):
+            found.append(Problem("seller.endpoint", "the legal entity has no electronic address"))
+        if not (_filled(doc.buyer.endpoint_scheme) and _filled(doc.buyer.endpoint_id)):
+            found.append(Problem("buyer.endpoint", "the customer has no electronic address"))
+    return found
+
+
+def problems(doc: IssuedDocument, document_format: DocumentFormat) -> list[Problem]:
+    """Why ``doc`` cannot be a valid EN 16931 e-invoice in ``document_format`` (empty: it
+    can). A PDF is always possible; UBL (Peppol) also needs both electronic addresses."""
     if document_format not in E_INVOICE_FORMATS:
         return []
     found: list[Problem] = []
-    if minor_units > 2:
-        found.append(
-            Problem("currency", "EN 16931 amounts have at most 2 decimals; the currency has more")
-        )
-    if not (parties.seller_vat_id or "").strip():
-        found.append(Problem("seller.vat_id", "the legal entity has no VAT id"))
-    if not parties.seller_country:
-        found.append(Problem("seller.address.country", "the legal entity has no country"))
-    if not parties.buyer_country:
-        found.append(Problem("buyer.address.country", "the customer's bill-to has no country"))
-    if document_format is DocumentFormat.UBL:
-        if not parties.seller_endpoint:
-            found.append(Problem("seller.endpoint", "the legal entity has no electronic address"))
-        if not parties.buyer_endpoint:
-            found.append(Problem("buyer.endpoint", "the customer has no electronic address"))
-    for index, line in enumerate(lines):
+    if doc.minor_units > 2:
+        reason = f"EN 16931 amounts have at most 2 decimals; {doc.currency} has {doc.minor_units}"
+        found.append(Problem("currency", reason))
+    found += _party_problems(doc, document_format)
+    for index, line in enumerate(doc.lines):
         if not line.billed:
             continue
         if len(line.taxes) > 1:
             codes = ", ".join(tax.code for tax in line.taxes)
-            found.append(
-                Problem(f"lines[{index}].taxes", f"taxed by {codes}: one VAT category per line")
-            )
+            reason = f"taxed by {codes}: an e-invoice line has one VAT category and rate"
+            found.append(Problem(f"lines[{index}].taxes", reason))
         if not line.taxes:
             found.append(Problem(f"lines[{index}].taxes", "the line has no tax code"))
-        needs_buyer_vat = any(tax.category in NEEDS_BUYER_VAT_ID for tax in line.taxes)
-        if needs_buyer_vat and not (parties.buyer_vat_id or "").strip():
-            found.append(
-                Problem("buyer.vat_id", "reverse charge and intra-community supplies need it")
-            )
+        if any(t.category in NEEDS_BUYER_VAT_ID for t in line.taxes) and not _filled(
+            doc.buyer.vat_id
+        ):
+            reason = "reverse charge and intra-community supplies need the buyer's VAT id"
+            found.append(Problem("buyer.vat_id", reason))
     # One problem is said once, however many lines share it.
     return list(dict.fromkeys(found))

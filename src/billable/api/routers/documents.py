@@ -5,14 +5,20 @@ No ``from __future__ import annotations``: the collection factory reads body typ
 definition time.
 """
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Response
 
 from billable.api import present_documents as show
-from billable.api.deps import WriteErpSetup
+from billable.api.deps import ReadBilling, ReadLedger, Uow, WriteErpSetup
+from billable.api.pagination import Page, paginate
 from billable.api.routers.masterdata import collection
 from billable.api.schemas import documents as s
-from billable.documents import payment_terms  # registers the kind
-from billable.persistence.tables import PaymentTerms
+from billable.documents import customer_invoices, payment_terms, store
+from billable.domain.documents import DocumentFormat
+from billable.persistence.tables import CustomerInvoice, PaymentTerms
+from billable.persistence.uow import UnitOfWork
 
 router = APIRouter()
 TAG = "customer documents"
@@ -29,3 +35,90 @@ collection(
     on=router,
     write=WriteErpSetup,
 )
+
+
+def _file(rendered: store.Rendered) -> Response:
+    headers = {
+        "Content-Disposition": f'attachment; filename="{rendered.filename}"',
+        "X-Content-SHA256": rendered.sha256,
+    }
+    return Response(rendered.content, media_type=rendered.media_type, headers=headers)
+
+
+def _show(uow: UnitOfWork, ident: str) -> dict[str, Any]:
+    with uow:
+        row = customer_invoices.customer_invoice(uow.session, ident)
+        return show.customer_invoice(row, customer_invoices.documents_of(uow.session, row))
+
+
+@router.get(
+    "/customer-invoices",
+    response_model=Page[s.CustomerInvoiceOut],
+    tags=[TAG],
+    dependencies=[ReadLedger],
+)
+def list_customer_invoices(
+    uow: Uow,
+    legal_entity_id: str | None = None,
+    customer_id: str | None = None,
+    contract_id: str | None = None,
+    kind: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """Issued customer invoices and credit notes, oldest first."""
+    ids = {"legal_entity_id": legal_entity_id, "customer_id": customer_id}
+    stmt = customer_invoices.query({**ids, "contract_id": contract_id}, kind, date_from, date_to)
+    with uow:
+        session = uow.session
+
+        def present(row: Any) -> dict[str, Any]:
+            return show.customer_invoice(row, customer_invoices.documents_of(session, row))
+
+        return paginate(session, stmt, CustomerInvoice.id, limit, cursor, present)
+
+
+@router.get(
+    "/customer-invoices/{ident}",
+    response_model=s.CustomerInvoiceOut,
+    tags=[TAG],
+    dependencies=[ReadLedger],
+)
+def get_customer_invoice(ident: str, uow: Uow) -> dict[str, Any]:
+    """One issued customer invoice or credit note."""
+    return _show(uow, ident)
+
+
+def _document_route(fmt: DocumentFormat, summary: str) -> None:
+    media = store.MEDIA_TYPES[fmt]
+
+    @router.get(
+        f"/customer-invoices/{{ident}}/{fmt.value}",
+        tags=[TAG],
+        dependencies=[ReadLedger],
+        summary=summary,
+        response_class=Response,
+        responses={200: {"content": {media: {}}}},
+    )
+    def fetch(ident: str, uow: Uow) -> Response:
+        return _file(customer_invoices.document(uow, ident, fmt))
+
+
+_document_route(DocumentFormat.PDF, "The issued invoice's PDF, byte for byte as first rendered")
+_document_route(DocumentFormat.UBL, "UBL 2.1 (Peppol BIS Billing 3.0) Invoice or CreditNote")
+_document_route(DocumentFormat.CII, "UN/CEFACT CII D16B, EN 16931 profile")
+_document_route(DocumentFormat.FACTURX, "Factur-X (PDF/A-3b with factur-x.xml, EN 16931)")
+
+
+@router.get(
+    "/invoices/{ident}/pdf",
+    tags=[TAG],
+    dependencies=[ReadBilling],
+    summary="The proforma invoice's PDF, marked PRO FORMA, rendered live",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def proforma_pdf(ident: str, uow: Uow) -> Response:
+    return _file(customer_invoices.proforma_pdf(uow, ident))

@@ -165,4 +165,10 @@ def post_one(ident: str, body: s.PostIn, uow: Uow, _: Principal = PostLedger) ->
     nothing (`posting: false`). Waiting or already posted: 409."""
     outcome = proposal_posting.post_proposal(uow, ident, body.posting, body.print_)
     shown = _read(uow, outcome.proposal_id, pro_forma=outcome.pro_forma, printed=outcome.printed)
-    return {**shown, "printout": outcome.printout}
+    issued = outcome.customer_invoice_id
+    return {
+        **shown,
+        "printout": outcome.printout,
+        "warnings": outcome.warnings,
+        "customer_invoice_id": str(issued) if issued else None,
+    }

@@ -179,6 +179,7 @@ class DocumentOut(BaseModel):
 class ProblemOut(BaseModel):
     field: str
     reason: str
+    formats: list[str]
 
 
 class PaymentTermsSnapshot(BaseModel):
