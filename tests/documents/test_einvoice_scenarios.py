@@ -138,3 +138,11 @@ def test_a_correction_that_raises_the_amount_is_an_invoice_naming_the_original(m
     assert (raised["kind"], raised["corrects_customer_invoice_id"]) == ("invoice", original["id"])
     assert b"<cac:BillingReference>" in dw.document(raised, "ubl")
     _valid_documents(dw, raised)
+
+
+def test_a_euro_contract_issues_a_valid_euro_e_invoice(make_api):
+    dw = build_documents(make_api, currency="EUR")
+    issued = dw.issue("4")
+    assert (issued["currency"], issued["total_amount"]) == ("EUR", "1200.00")
+    assert b'currencyID="EUR"' in dw.document(issued, "ubl")
+    _valid_documents(dw, issued)

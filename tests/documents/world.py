@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tests.builders import make_world
 from tests.conftest import Api
-from tests.scenario.proposal_world import ProposalWorld, build, post_journal
+from tests.scenario.proposal_world import ACCOUNTS, ProposalWorld, build, post_journal
 
 SELLER = {
     "registered_name": "Contoso Consulting Ltd",
@@ -74,9 +75,29 @@ class DocumentWorld:
         return response.content if expect == 200 else response.json()
 
 
-def build_documents(make_api: Any, **fields: Any) -> DocumentWorld:
-    """Seed 003's world with complete seller and buyer details."""
-    pw = build(make_api, **fields)
+def _world_in(make_api: Any, code: str) -> ProposalWorld:
+    """Seed 003's world with the contract in ``code`` (no fixed rate): its accounts,
+    posting profile, VAT 20 % in UK / SERV, and a rate from ``code`` to USD."""
+    accountant = make_api("accountant")
+    world = make_world(make_api("project_manager"), currency=code)
+    world.line(["time"])
+    entries = []
+    for number, name, kind, posting_type in ACCOUNTS:
+        accountant.post("/ledger-accounts", {"number": number, "name": name, "kind": kind})
+        entries.append({"posting_type": posting_type, "account": number})
+    accountant.request("PUT", "/posting-profiles", 200, json={"entries": entries})
+    accountant.post("/tax-codes", {"code": "VAT20", "name": "VAT 20 %", "rate": "20"})
+    accountant.post("/sales-tax-groups", {"code": "UK", "tax_codes": ["VAT20"]})
+    accountant.post("/item-sales-tax-groups", {"code": "SERV", "tax_codes": ["VAT20"]})
+    rate = {"from_currency": code, "to_currency": "USD", "rate": "1.1", "valid_from": "2026-01-01"}
+    accountant.post("/exchange-rates", rate)
+    return ProposalWorld(world, accountant)
+
+
+def build_documents(make_api: Any, currency: str = "GBP", **fields: Any) -> DocumentWorld:
+    """Seed 003's world (GBP at a fixed 1.25; another ``currency`` at a floating rate)
+    with complete seller and buyer details."""
+    pw = build(make_api, **fields) if currency == "GBP" else _world_in(make_api, currency)
     accountant = pw.accountant
     [entity] = accountant.get("/legal-entities")["items"]
     entity = accountant.patch(f"/legal-entities/{entity['id']}", SELLER)
