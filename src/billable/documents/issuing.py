@@ -8,13 +8,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from billable.documents import content, store
+from billable.documents import content, delivery, store
 from billable.domain.documents import (
     DocumentFormat,
     IssuedDocument,
     Problem,
     problems,
 )
+from billable.erp.print_management import resolved
 from billable.persistence.lookups import next_number
 from billable.persistence.tables import CustomerInvoice, Invoice, InvoiceProposal
 
@@ -93,6 +94,7 @@ def issue(session: Session, proposal: InvoiceProposal) -> CustomerInvoice:
     for fmt in AT_ISSUE:
         if not problems(doc, fmt):
             store.save(session, row, fmt, store.render(doc, fmt))
+    delivery.queue_on_issue(session, row, resolved(session, proposal).values["destination"])
     return row
 
 

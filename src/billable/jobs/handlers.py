@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from billable.billing.bulk_confirm import confirm_in_chunks
 from billable.billing.bulk_create import create_invoices, prepare_chunk
+from billable.documents import delivery
 from billable.domain.errors import DomainError
 from billable.erp import proposal_posting
 from billable.jobs import records as jobs
@@ -117,12 +118,23 @@ def post_invoice_proposals(make_uow: UowFactory, job: Job) -> Outcome:
     )
 
 
+def deliver_outbox(make_uow: UowFactory, job: Job) -> Outcome:
+    """Send every due delivery of the outbox (issued documents by email or archive)."""
+    result = delivery.deliver_due(make_uow)
+    return (
+        {"sent": result.sent, "failed": {str(k): v for k, v in result.failed.items()}},
+        "Customer documents delivered",
+        f"{len(result.sent)} sent, {len(result.failed)} failed (retried later)",
+    )
+
+
 HANDLERS: dict[str, Callable[[UowFactory, Job], Outcome]] = {
     "invoice_run": invoice_run,
     "invoice_run_catch_up": catch_up,
     "bulk_invoice": bulk_invoice,
     "bulk_confirm": bulk_confirm,
     "post_invoice_proposals": post_invoice_proposals,
+    "deliver_outbox": deliver_outbox,
 }
 
 

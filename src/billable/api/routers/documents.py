@@ -8,16 +8,21 @@ definition time.
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import select
 
 from billable.api import present_documents as show
-from billable.api.deps import ReadBilling, ReadLedger, Uow, WriteErpSetup
+from billable.api.deps import PostLedger, ReadBilling, ReadLedger, Uow, WriteErpSetup
 from billable.api.pagination import Page, paginate
 from billable.api.routers.masterdata import collection
 from billable.api.schemas import documents as s
-from billable.documents import customer_invoices, payment_terms, store
+from billable.api.schemas.common import JobAccepted
+from billable.documents import customer_invoices, delivery, payment_terms, store
 from billable.domain.documents import DocumentFormat
-from billable.persistence.tables import CustomerInvoice, PaymentTerms
+from billable.identity.users import Principal
+from billable.jobs import records as jobs
+from billable.persistence.lookups import parse_id
+from billable.persistence.tables import CustomerInvoice, OutboxMessage, PaymentTerms
 from billable.persistence.uow import UnitOfWork
 
 router = APIRouter()
@@ -122,3 +127,44 @@ _document_route(DocumentFormat.FACTURX, "Factur-X (PDF/A-3b with factur-x.xml, E
 )
 def proforma_pdf(ident: str, uow: Uow) -> Response:
     return _file(customer_invoices.proforma_pdf(uow, ident))
+
+
+@router.post(
+    "/customer-invoices/{ident}/send",
+    response_model=JobAccepted,
+    status_code=202,
+    tags=[TAG],
+)
+def send_customer_invoice(
+    ident: str,
+    request: Request,
+    uow: Uow,
+    body: s.SendIn | None = None,
+    caller: Principal = PostLedger,
+) -> dict[str, str]:
+    """Email the issued invoice (PDF, and UBL when the customer takes e-invoices) to
+    ``to`` or its billing email, through the outbox: once per document and recipient."""
+    delivery.request_send(uow, ident, body.to if body else None)
+    job_id = jobs.enqueue(uow, "deliver_outbox", {"customer_invoice_id": ident}, caller.user_id)
+    request.app.state.dispatcher().dispatch(job_id)
+    return {"job_id": str(job_id)}
+
+
+@router.get("/outbox", response_model=Page[s.OutboxOut], tags=[TAG], dependencies=[ReadLedger])
+def list_outbox(
+    uow: Uow,
+    customer_invoice_id: str | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """Deliveries of issued documents, oldest first; filters: customer_invoice_id, status."""
+    stmt = select(OutboxMessage)
+    if customer_invoice_id is not None:
+        stmt = stmt.where(
+            OutboxMessage.customer_invoice_id == (parse_id(customer_invoice_id) or -1)
+        )
+    if status is not None:
+        stmt = stmt.where(OutboxMessage.status == status)
+    with uow:
+        return paginate(uow.session, stmt, OutboxMessage.id, limit, cursor, show.outbox_message)
