@@ -223,4 +223,4 @@ if __name__ == "__main__":
 
 
 # Commands for background work and the general ledger register themselves on ``app``.
-from billable.cli import ledger, proposals, staging, work  # noqa: E402, F401
+from billable.cli import documents, ledger, proposals, staging, work  # noqa: E402, F401

@@ -15,8 +15,10 @@ UNITS = {"hour": "HUR", "hours": "HUR", "day": "DAY", "days": "DAY", "month": "M
 
 
 def amount(value: Decimal, minor_units: int) -> str:
-    """An amount with exactly the currency's decimals (at most 2 on an e-invoice)."""
-    return f"{value.quantize(Decimal(1).scaleb(-min(minor_units, 2))):f}"
+    """An amount with exactly the currency's decimals (at most 2 on an e-invoice); a
+    zero is never written "-0.00"."""
+    exact = value.quantize(Decimal(1).scaleb(-min(minor_units, 2)))
+    return f"{abs(exact) if exact == 0 else exact:f}"
 
 
 def plain(value: Decimal) -> str:

@@ -129,7 +129,7 @@ def _settlement(doc: IssuedDocument, trade: Any, net: Decimal) -> None:
     if doc.period:
         _period(node, doc.period)
     terms = _ram(node, "SpecifiedTradePaymentTerms")
-    text = f"{doc.terms.name} ({doc.terms.net_days} days net)" if doc.terms else "Due on receipt"
+    text = doc.terms.name if doc.terms else "Due on receipt"
     _ram(terms, "Description", text)
     _date(terms, "DueDateDateTime", doc.due_date)
     total = _ram(node, "SpecifiedTradeSettlementHeaderMonetarySummation")

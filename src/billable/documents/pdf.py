@@ -96,9 +96,7 @@ def html(doc: IssuedDocument) -> str:
         else words["credit_note" if doc.kind is DocumentKind.CREDIT_NOTE else "invoice"]
     )
     terms = (
-        f"{doc.terms.name} ({words['days_net'].format(days=doc.terms.net_days)})"
-        if doc.terms
-        else words["due_on_receipt"]
+        words["days_net"].format(days=doc.terms.net_days) if doc.terms else words["due_on_receipt"]
     )
     period = f"{f.date(doc.period[0])} - {f.date(doc.period[1])}" if doc.period else None
     return (

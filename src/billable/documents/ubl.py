@@ -122,7 +122,7 @@ def _payment(b: _Builder, root: Any, credit: bool) -> None:
         if doc.seller.bic:
             b.cbc(b.cac(account, "FinancialInstitutionBranch"), "ID", doc.seller.bic)
     terms = b.cac(root, "PaymentTerms")
-    text = f"{doc.terms.name} ({doc.terms.net_days} days net)" if doc.terms else "Due on receipt"
+    text = doc.terms.name if doc.terms else "Due on receipt"
     b.cbc(terms, "Note", text)
 
 
