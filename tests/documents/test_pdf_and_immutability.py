@@ -52,14 +52,31 @@ def test_the_issued_pdf_reads_back_with_everything_a_customer_expects(make_api):
     assert "PRO FORMA" not in text
 
 
-def test_the_proforma_pdf_is_marked_pro_forma_and_renders_live(make_api):
-    dw = build_documents(make_api)
-    invoice = dw.pw.confirmed_invoice("4")
+def _proforma_text(dw: Any, invoice: dict[str, Any]) -> str:
     response = dw.api.client.get(f"/api/v1/invoices/{invoice['id']}/pdf", headers=dw.api.headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
-    assert "PRO FORMA" in pdf_text(response.content)
-    assert invoice["number"] in pdf_text(response.content)
+    return pdf_text(response.content)
+
+
+def test_the_proforma_pdf_is_marked_pro_forma_and_renders_live(make_api):
+    dw = build_documents(make_api)
+    world = dw.pw.world
+    world.approved_time("4", "2026-08-27")
+    free = world.approved_time("1", "2026-08-28")
+    world.mark_all_ready()
+    draft = world.invoice()
+    [free_actual] = world.sales_actuals(free["id"])
+    [detail] = [
+        d for line in draft["lines"] for d in line["details"] if d["actual_id"] == free_actual["id"]
+    ]
+    dw.api.patch(f"/invoice-line-details/{detail['id']}", {"billing_type": "non_chargeable"})
+    text = _proforma_text(dw, draft)
+    assert "PRO FORMA" in text and draft["number"] in text
+    assert "Total £1,000.00" in text  # 4 h billed; the free hour prints, at zero
+    assert "£0.00" in text
+    _footer(dw.accountant, "Printed live")
+    assert "Printed live" in _proforma_text(dw, draft)
 
 
 def test_a_german_customer_reads_german_labels_and_numbers(make_api):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from billable.documents import content, store
+from billable.documents import proforma, store
 from billable.domain.documents import DocumentFormat, DocumentKind
 from billable.domain.errors import Invalid
 from billable.persistence.lookups import get, parse_id
@@ -17,7 +17,6 @@ from billable.persistence.tables import (
     CustomerInvoice,
     CustomerInvoiceDocument,
     Invoice,
-    InvoiceProposal,
 )
 from billable.persistence.uow import UnitOfWork
 
@@ -74,15 +73,8 @@ def document(uow: UnitOfWork, ident: str, fmt: DocumentFormat) -> store.Rendered
 
 
 def proforma_pdf(uow: UnitOfWork, invoice_id: str) -> store.Rendered:
-    """The PDF of a proforma invoice, marked PRO FORMA, rendered live. It needs the
-    invoice's proposal (made when it is confirmed): 404 without one."""
+    """The PDF of a proforma invoice (draft, in review or confirmed), marked PRO FORMA
+    and rendered live: it is the project manager's document and may still change."""
     with uow:
         invoice = get(uow.session, Invoice, invoice_id, "invoice")
-        proposal = uow.session.scalars(
-            select(InvoiceProposal).where(InvoiceProposal.invoice_id == invoice.id)
-        ).first()
-        if proposal is None:
-            raise Invalid.field(
-                "invoice_id", "the invoice has no invoice proposal yet: confirm it first"
-            )
-        return store.proforma_document(content.from_proposal(uow.session, proposal))
+        return store.proforma_document(proforma.from_invoice(uow.session, invoice))

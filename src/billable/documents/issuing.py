@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from billable.documents import content, delivery, store
+from billable.documents import content, delivery, snapshot, store
 from billable.domain.documents import (
     DocumentFormat,
     IssuedDocument,
@@ -75,13 +75,13 @@ def issue(session: Session, proposal: InvoiceProposal) -> CustomerInvoice:
         ),
         currency=doc.currency,
         language=doc.language,
-        seller=content.party_json(doc.seller),
-        buyer=content.party_json(doc.buyer),
+        seller=snapshot.party_json(doc.seller),
+        buyer=snapshot.party_json(doc.buyer),
         corrects_customer_invoice_id=corrected.id if corrected else None,
         period_start=doc.period[0] if doc.period else None,
         period_end=doc.period[1] if doc.period else None,
-        lines=[content.line_json(line, doc.minor_units) for line in doc.lines],
-        tax_breakdown=[content.subtotal_json(s, doc.minor_units) for s in doc.breakdown],
+        lines=[snapshot.line_json(line, doc.minor_units) for line in doc.lines],
+        tax_breakdown=[snapshot.subtotal_json(s, doc.minor_units) for s in doc.breakdown],
         total_net=doc.total_net,
         total_tax=doc.total_tax,
         total_amount=doc.total_amount,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from billable.documents import cii, content, pdf, ubl
+from billable.documents import cii, pdf, snapshot, ubl
 from billable.domain.documents import DocumentFormat, IssuedDocument, problems
 from billable.domain.errors import FieldError, Invalid
 from billable.persistence.tables import CustomerInvoice, CustomerInvoiceDocument
@@ -88,7 +88,7 @@ def issued_document(session: Session, row: CustomerInvoice, fmt: DocumentFormat)
     request; 422 when it cannot be valid. Commits nothing: the caller does."""
     found = stored(session, row.id, fmt)
     if found is None:
-        doc = content.from_row(session, row)
+        doc = snapshot.from_row(session, row)
         refuse_invalid(doc, fmt)
         try:
             with session.begin_nested():
