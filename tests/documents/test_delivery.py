@@ -155,6 +155,18 @@ def test_a_run_killed_mid_send_is_taken_over_once_without_a_second_message(
     assert len(inbox.messages) == 1
 
 
+def test_print_management_email_sends_the_invoice_when_it_is_issued(make_api, uow_factory, inbox):
+    dw = build_documents(make_api)
+    body = {"level": "customer", "target_id": dw.pw.world.customer["id"], "destination": "email"}
+    dw.accountant.request("PUT", "/print-management", 200, json=body)
+    issued = dw.issue("4")
+    _wait_for_jobs(dw)
+    delivery.deliver_due(uow_factory)  # PostgreSQL: the worker's job; run here instead
+    [message] = inbox.messages
+    assert message["To"] == "ap@coho.example"
+    assert issued["number"] in message["Subject"]
+
+
 def test_the_archive_destination_writes_the_files_to_the_folder(
     make_api, uow_factory, monkeypatch, tmp_path
 ):

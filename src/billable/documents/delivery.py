@@ -101,6 +101,16 @@ def request_send(uow: UnitOfWork, ident: str, to: str | None) -> int:
         return ident_out
 
 
+def has_queued(uow: UnitOfWork, customer_invoice_id: int) -> bool:
+    """Whether the customer invoice has deliveries waiting to be sent."""
+    with uow:
+        stmt = select(OutboxMessage.id).where(
+            OutboxMessage.customer_invoice_id == customer_invoice_id,
+            OutboxMessage.status == QUEUED,
+        )
+        return uow.session.scalars(stmt).first() is not None
+
+
 class Sender(Protocol):
     """Sends one email message."""
 

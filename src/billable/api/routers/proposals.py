@@ -15,6 +15,7 @@ from billable.api.pagination import Page, paginate
 from billable.api.present import money, num, sid
 from billable.api.schemas import proposals as s
 from billable.api.schemas.common import JobAccepted
+from billable.documents import delivery
 from billable.domain.errors import Invalid
 from billable.domain.lifecycle import PROPOSAL
 from billable.erp import proposal_import, proposal_posting, proposals
@@ -160,10 +161,16 @@ def import_one(ident: str, uow: Uow, _: Principal = PostLedger) -> dict[str, Any
 
 
 @router.post(f"{PATH}/{{ident}}/post", response_model=s.ProposalOut)
-def post_one(ident: str, body: s.PostIn, uow: Uow, _: Principal = PostLedger) -> dict[str, Any]:
+def post_one(
+    ident: str, body: s.PostIn, request: Request, uow: Uow, caller: Principal = PostLedger
+) -> dict[str, Any]:
     """Post a ready proposal (`posting: true`), or show it as a pro forma that writes
-    nothing (`posting: false`). Waiting or already posted: 409."""
+    nothing (`posting: false`). Waiting or already posted: 409. The customer invoice it
+    issues goes where print management sends it (`email`, `archive`) in a job."""
     outcome = proposal_posting.post_proposal(uow, ident, body.posting, body.print_)
+    if outcome.customer_invoice_id and delivery.has_queued(uow, outcome.customer_invoice_id):
+        job_id = jobs.enqueue(uow, "deliver_outbox", {}, caller.user_id)
+        request.app.state.dispatcher().dispatch(job_id)
     shown = _read(uow, outcome.proposal_id, pro_forma=outcome.pro_forma, printed=outcome.printed)
     issued = outcome.customer_invoice_id
     return {
