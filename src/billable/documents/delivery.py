@@ -126,6 +126,7 @@ class SmtpSender:
     timeout: float = 30.0
 
     def send(self, message: EmailMessage) -> None:
+        """Connect, authenticate when the URL names a user, and send ``message``."""
         parts = urlsplit(self.url)
         secure = parts.scheme == "smtps"
         port = parts.port or (465 if secure else 25)

@@ -36,16 +36,19 @@ class _Format:
         self.doc = doc
 
     def money(self, value: Decimal) -> str:
+        """An amount as credited or charged (a credit note's turn positive)."""
         from babel.numbers import format_currency
 
         return format_currency(value * self.doc.sign, self.doc.currency, locale=self.locale)
 
     def number(self, value: Decimal) -> str:
+        """A quantity or rate in the customer's notation."""
         from babel.numbers import format_decimal
 
         return format_decimal(value.normalize(), locale=self.locale)
 
     def date(self, value: Any) -> str:
+        """A date in the customer's notation."""
         from babel.dates import format_date
 
         return format_date(value, format="medium", locale=self.locale)

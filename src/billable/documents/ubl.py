@@ -34,6 +34,7 @@ class _Builder:
         self.doc = doc
 
     def cbc(self, parent: Any, tag: str, value: str | None, **attrs: str) -> Any:
+        """A basic component ``tag`` with ``value``; nothing when the value is empty."""
         if value is None or value == "":
             return None
         node = etree.SubElement(parent, f"{{{CBC}}}{tag}", attrs)
@@ -41,9 +42,11 @@ class _Builder:
         return node
 
     def cac(self, parent: Any, name: str) -> Any:
+        """An aggregate component ``name``."""
         return etree.SubElement(parent, f"{{{CAC}}}{name}")
 
     def money(self, parent: Any, name: str, value: Decimal) -> Any:
+        """An amount in the document's currency, at its decimals."""
         text = amount(value, self.doc.minor_units)
         return self.cbc(parent, name, text, currencyID=self.doc.currency)
 

@@ -80,6 +80,7 @@ def list_customer_invoices(
         session = uow.session
 
         def present(row: Any) -> dict[str, Any]:
+            """One customer invoice of the page."""
             return show.customer_invoice(row, customer_invoices.documents_of(session, row))
 
         return paginate(session, stmt, CustomerInvoice.id, limit, cursor, present)
@@ -108,6 +109,7 @@ def _document_route(fmt: DocumentFormat, summary: str) -> None:
         responses={200: {"content": {media: {}}}},
     )
     def fetch(ident: str, uow: Uow) -> Response:
+        """The stored document; 422 naming what it lacks when it cannot be valid."""
         return _file(customer_invoices.document(uow, ident, fmt))
 
 
@@ -126,6 +128,7 @@ _document_route(DocumentFormat.FACTURX, "Factur-X (PDF/A-3b with factur-x.xml, E
     responses={200: {"content": {"application/pdf": {}}}},
 )
 def proforma_pdf(ident: str, uow: Uow) -> Response:
+    """The proforma invoice's PDF (draft, in review or confirmed), marked PRO FORMA."""
     return _file(customer_invoices.proforma_pdf(uow, ident))
 
 
