@@ -175,10 +175,11 @@ def test_the_archive_destination_writes_the_files_to_the_folder(
     dw = build_documents(make_api)
     body = {"level": "module", "destination": "archive"}
     dw.accountant.request("PUT", "/print-management", 200, json=body)
-    issued = dw.issue("4")
+    issued = dw.issue("4")  # posting starts the delivery job
+    _wait_for_jobs(dw)
+    delivery.deliver_due(uow_factory)  # PostgreSQL: the worker's job; run here instead
     [row] = dw.accountant.get("/outbox")["items"]
-    assert (row["destination"], row["status"]) == ("archive", "queued")
-    delivery.deliver_due(uow_factory)
+    assert (row["destination"], row["status"], row["attempts"]) == ("archive", "sent", 1)
     assert (folder / f"{issued['number']}.pdf").read_bytes() == dw.document(issued, "pdf")
     assert (folder / f"{issued['number']}.ubl.xml").read_bytes() == dw.document(issued, "ubl")
 

@@ -27,14 +27,15 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from billable.documents import store
-from billable.domain.documents import DocumentFormat
+from billable.domain.documents import Destination, DocumentFormat, OutboxState
 from billable.domain.errors import Invalid
 from billable.persistence.lookups import get
 from billable.persistence.tables import CustomerInvoice, Notification, OutboxMessage
 from billable.persistence.uow import UnitOfWork
 
-QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
-EMAIL, ARCHIVE = "email", "archive"
+QUEUED, SENDING = OutboxState.QUEUED, OutboxState.SENDING
+SENT, FAILED = OutboxState.SENT, OutboxState.FAILED
+EMAIL, ARCHIVE = Destination.EMAIL, Destination.ARCHIVE
 MAX_ATTEMPTS = 5
 BACKOFF = dt.timedelta(minutes=1)
 #: How long a claim protects a message being sent; after it, a later run may retry.

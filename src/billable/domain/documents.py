@@ -57,6 +57,23 @@ class DocumentFormat(StrEnum):
     FACTURX = "facturx"
 
 
+class OutboxState(StrEnum):
+    """A delivery's lifecycle: queued (again after a failure, until it gives up), being
+    sent under a claim, sent; failed once it has given up."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Destination(StrEnum):
+    """Where an issued document is delivered."""
+
+    EMAIL = "email"
+    ARCHIVE = "archive"
+
+
 #: The formats that are EN 16931 e-invoices (PDF is for people; Factur-X carries CII).
 E_INVOICE_FORMATS = frozenset({DocumentFormat.UBL, DocumentFormat.CII, DocumentFormat.FACTURX})
 
