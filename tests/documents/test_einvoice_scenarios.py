@@ -16,8 +16,8 @@ def _valid_documents(dw: DocumentWorld, issued: dict[str, Any]) -> None:
 
 
 def _everything(dw: DocumentWorld) -> dict[str, Any]:
-    """Time at 20 %, an exempt expense, a complimentary hour, a fixed-price milestone
-    and a product line at 5 %, on one proforma, confirmed."""
+    """Time at 20 %, an exempt expense, a complimentary hour, two non-chargeable hours,
+    a fixed-price milestone and a product line at 5 %, on one proforma, confirmed."""
     world, api = dw.pw.world, dw.api
     dw.accountant.request(
         "PUT",
@@ -45,16 +45,19 @@ def _everything(dw: DocumentWorld) -> dict[str, Any]:
     )  # fmt: skip
     world.approved_time("4", date="2026-08-24")
     free = world.approved_time("1", date="2026-08-25")
+    internal = world.approved_time("2", date="2026-08-25")
     world.approved_expense("1", "100.00", date="2026-08-26")
     world.mark_all_ready()
     invoice = world.invoice("2026-08-31")
-    [free_actual] = world.sales_actuals(free["id"])
+    billing_types = {
+        world.sales_actuals(free["id"])[0]["id"]: "complimentary",
+        world.sales_actuals(internal["id"])[0]["id"]: "non_chargeable",
+    }
     for line in invoice["lines"]:
         for detail in line["details"]:
-            if detail.get("actual_id") == free_actual["id"]:
-                api.patch(
-                    f"/invoice-line-details/{detail['id']}", {"billing_type": "complimentary"}
-                )
+            if detail.get("actual_id") in billing_types:
+                change = {"billing_type": billing_types[detail["actual_id"]]}
+                api.patch(f"/invoice-line-details/{detail['id']}", change)
     return api.action(f"/invoices/{invoice['id']}/confirm")
 
 
@@ -67,7 +70,7 @@ def test_several_rates_an_exempt_line_a_milestone_and_a_product_make_a_valid_e_i
     assert set(rows) == {("S", "20"), ("S", "5"), ("E", "0")}
     assert rows["E", "0"]["exemption_reason"] == "Exempt education services"
     assert rows["E", "0"]["taxable_amount"] == "110.00"  # the expense sells at cost + 10 %
-    # The complimentary hour is not billed: 4 h of time, not 5.
+    # The complimentary and non-chargeable hours are not billed: 4 h of time, not 7.
     time_lines = [ln for ln in issued["lines"] if ln["unit"] == "hour"]
     assert [ln["quantity"] for ln in time_lines] == ["4"]
     assert issued["problems"] == []
