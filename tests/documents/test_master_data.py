@@ -56,12 +56,12 @@ def test_payment_terms_sit_on_customers_and_a_contract_overrides_them(make_api, 
             "payment_terms": "NET30",
             "billing_email": "ap@fabrikam.example",
             "language": "de",
-            "endpoint": {"scheme": "EM", "id": "ap@fabrikam.example"},
+            "endpoint": {"scheme": "9930", "id": "DE811907980"},
         },
     )
     assert customer["payment_terms"] == "NET30"
     assert customer["language"] == "de"
-    assert customer["endpoint"] == {"scheme": "EM", "id": "ap@fabrikam.example"}
+    assert customer["endpoint"] == {"scheme": "9930", "id": "DE811907980"}
     contract = api.patch(f"/contracts/{world.contract['id']}", {"payment_terms": "NET10"})
     assert contract["payment_terms"] == "NET10"
     cleared = api.patch(f"/contracts/{world.contract['id']}", {"payment_terms": None})
@@ -105,3 +105,14 @@ def test_a_standard_rate_of_zero_and_an_exempt_rate_above_zero_are_refused(accou
     exempt["exemption_reason"] = "Exempt"
     assert accountant.post("/tax-codes", exempt, expect=422)["errors"][0]["field"] == "rate"
     assert accountant.get("/tax-codes")["items"] == []
+
+
+def test_an_electronic_address_needs_a_known_scheme(make_api):
+    world = make_world(make_api("project_manager"))
+    path = f"/customers/{world.customer['id']}"
+    body = {"endpoint": {"scheme": "EM", "id": "ap@fabrikam.example"}}
+    problem = world.api.patch(path, body, expect=422)
+    assert problem["errors"][0]["field"] == "endpoint.scheme"
+    assert world.api.get(path)["endpoint"] is None
+    fine = world.api.patch(path, {"endpoint": {"scheme": "9930", "id": "DE811907980"}})
+    assert fine["endpoint"] == {"scheme": "9930", "id": "DE811907980"}

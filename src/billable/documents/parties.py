@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billable.domain.documents import VatCategory, tax_code_problems
+from billable.domain.eas import is_eas
 from billable.domain.errors import FieldError, Invalid
 from billable.persistence.tables import PaymentTerms, TaxCode
 
@@ -24,6 +25,10 @@ SELLER_FIELDS = ("registered_name", "vat_id", "company_id", "iban", "bic", "emai
 def _endpoint(row: Any, fields: Fields) -> None:
     if "endpoint" in fields:
         endpoint = fields["endpoint"] or {}
+        scheme = endpoint.get("scheme")
+        if scheme is not None and not is_eas(scheme):
+            reason = f"{scheme} is not an electronic address scheme (EAS code such as 0088)"
+            raise Invalid.field("endpoint.scheme", reason)
         row.endpoint_scheme = endpoint.get("scheme")
         row.endpoint_id = endpoint.get("id")
 
