@@ -20,7 +20,8 @@ from billable.persistence.tables import Base
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "billable"
 DOMAIN = PACKAGE / "domain"
 USE_CASE_PACKAGES = [
-    PACKAGE / name for name in ("billing", "demo", "erp", "identity", "masterdata", "runs")
+    PACKAGE / name
+    for name in ("billing", "demo", "documents", "erp", "identity", "masterdata", "runs")
 ]
 MIGRATIONS = PACKAGE / "migrations"
 UOW = PACKAGE / "persistence" / "uow.py"

@@ -13,6 +13,7 @@ from billable.api import problems
 from billable.api.routers import (
     billing,
     contracts,
+    documents,
     entries,
     erp,
     invoices,
@@ -77,4 +78,5 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     ):
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(formatting.router, prefix="/api/v1")
+    app.include_router(documents.router, prefix="/api/v1")
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from billable.api import present_documents as documents
 from billable.api.present import money, num
 from billable.erp.ledger import TrialBalance
 from billable.views.records import Record
@@ -12,7 +13,12 @@ from billable.views.records import Record
 
 def legal_entity(row: Record) -> dict[str, Any]:
     """A legal entity."""
-    return {"id": str(row.id), "name": row.name, "accounting_currency": row.accounting_currency}
+    return {
+        "id": str(row.id),
+        "name": row.name,
+        "accounting_currency": row.accounting_currency,
+        **documents.seller_fields(row),
+    }
 
 
 def ledger_account(row: Record) -> dict[str, Any]:
@@ -43,7 +49,13 @@ def fixed_rate_agreement(row: Record) -> dict[str, Any]:
 
 def tax_code(row: Record) -> dict[str, Any]:
     """A tax code; ``rate`` in percent."""
-    return {"id": str(row.id), "code": row.code, "name": row.name, "rate": num(row.rate)}
+    return {
+        "id": str(row.id),
+        "code": row.code,
+        "name": row.name,
+        "rate": num(row.rate),
+        **documents.tax_category(row),
+    }
 
 
 def tax_group(row: Record) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from billable.api import present_documents
 from billable.api.present import bill_to, money, num, sid
 from billable.currencies import currency
 from billable.domain.schedule import LineKind
@@ -22,6 +23,7 @@ def customer(row: Record) -> dict[str, Any]:
         "bill_to": bill_to(row),
         "vat_id": row.vat_id,
         "sales_tax_group": row.sales_tax_group,
+        **present_documents.buyer_fields(row),
     }
 
 
@@ -110,6 +112,7 @@ def contract(row: Record) -> dict[str, Any]:
         "line_ids": [sid(ident) for ident in row.line_ids],
         "legal_entity_id": sid(row.legal_entity_id),
         "sales_tax_group": row.sales_tax_group,
+        **present_documents.contract_terms(row),
     }
 
 

@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from rich.markup import escape
 from rich.table import Table
 
-from billable.cli import ledger, proposals, staging, work
+from billable.cli import documents, ledger, proposals, staging, work
 from billable.cli.shell import LogLevelOption, check_level, console, database, refusals, uow_factory
 from billable.cli.shell import exit_code as exit_code  # the refusal's exit code, re-exported
 from billable.demo import dataset as demo_data
@@ -37,6 +37,8 @@ app.add_typer(users_app, name="users")
 # The command modules build their own groups; assembling them here (they never import
 # this module) keeps the package free of import circles.
 app.add_typer(ledger.ledger_app, name="ledger")
+app.add_typer(documents.invoices_app, name="invoices")
+app.add_typer(documents.customer_app, name="customer-invoices")
 app.add_typer(proposals.proposals_app, name="proposals")
 app.add_typer(staging.staging_app, name="staging")
 app.add_typer(work.work_app)  # no name: its commands sit at the top level

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from billable.demo import activity as demo_activity
+from billable.demo import documents as demo_documents
 from billable.demo import erp as demo_erp
 from billable.demo.catalogue import UowFactory, build_catalogue
 from billable.domain.errors import Conflict
@@ -144,8 +145,10 @@ def load_demo(uow_factory: UowFactory) -> DemoSummary:
     """
     rng = random.Random(SEED)
     demo_erp.set_up_ledger(uow_factory)  # first: approvals then carry sales tax
+    demo_documents.set_up_documents(uow_factory)
     catalogue = build_catalogue(uow_factory)
     demo_erp.tag_catalogue(uow_factory, catalogue)
+    demo_documents.tag_customers(uow_factory, catalogue)
     demo_activity.record_entries(uow_factory, catalogue, rng)
     for project in catalogue.projects.values():
         demo_activity.set_ready(uow_factory, project, demo_activity.READY_UNTIL, True)

@@ -30,8 +30,9 @@ class Level(StrEnum):
 #: Report formats of the printout: ``standard`` (every column), ``detailed`` (standard
 #: plus the tax per code under the totals), ``compact`` (no date and unit columns).
 REPORT_FORMATS = ("standard", "detailed", "compact")
-#: Where a print goes: shown on screen, downloaded as a file, or meant for email.
-DESTINATIONS = ("screen", "file", "email")
+#: Where a print goes: shown on screen, downloaded as a file, emailed to the customer's
+#: billing email, or written to the archive folder (issued invoices, issue 10).
+DESTINATIONS = ("screen", "file", "email", "archive")
 #: The print setting fields and their built-in values when no level sets them.
 DEFAULTS: Mapping[str, str] = {
     "report_format": "standard",

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
+from billable.documents import issuing
 from billable.domain.errors import DomainError, Invalid
 from billable.domain.invoice_posting import WipReversal, invoice_posting, voucher_totals
 from billable.domain.lifecycle import PROPOSAL
@@ -41,6 +42,9 @@ class PostOutcome:
     proposal_id: int
     pro_forma: bool
     printout: str | None = None
+    #: Why the customer invoice it issues (or would issue) cannot be a valid e-invoice.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    customer_invoice_id: int | None = None
 
     @property
     def printed(self) -> bool:
@@ -115,13 +119,18 @@ def post_proposal(uow: UnitOfWork, ident: str | int, posting: bool, print_: bool
         session = uow.session
         proposal = get(session, InvoiceProposal, str(ident), "invoice proposal", lock=True)
         target = PROPOSAL.next_state(proposal.status, "post")
+        issued = None
         if posting:
             _post(session, proposal, target)
+            issued = issuing.issue(session, proposal)
+        # A pro forma says beforehand what the invoice it would issue lacks.
+        warnings = issued.problems if issued else issuing.warnings(session, proposal)
         # Printed after posting, inside the transaction: the printout shows what was posted.
         printout = render_printout(session, proposal, pro_forma=not posting) if print_ else None
         if posting:
             uow.commit()
-        return PostOutcome(proposal.id, pro_forma=not posting, printout=printout)
+        ident_issued = issued.id if issued else None
+        return PostOutcome(proposal.id, not posting, printout, warnings, ident_issued)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
+from billable.documents import parties
 from billable.domain.errors import Conflict, Invalid
 from billable.erp.fixed_rates import remove_fixed_rate_agreement, set_fixed_rate_agreement
 from billable.erp.legal_entities import (
@@ -74,6 +75,7 @@ def _taken(session: Session, row: Any, column: str, value: Any, what: str) -> No
 
 
 def _write_legal_entity(session: Session, row: LegalEntity, fields: Fields) -> None:
+    parties.write_seller(session, row, fields)
     if "accounting_currency" not in fields:
         return
     currency(fields["accounting_currency"], "accounting_currency")
@@ -114,6 +116,7 @@ def _write_rate(session: Session, row: ExchangeRate, fields: Fields) -> None:
 def _write_tax_code(session: Session, row: TaxCode, fields: Fields) -> None:
     if "code" in fields:
         _taken(session, row, "code", fields["code"], "tax code")
+    parties.check_tax_code(row, fields)
 
 
 def _distinct(values: Sequence[str], field: str) -> None:

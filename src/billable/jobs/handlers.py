@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from sqlalchemy.exc import OperationalError
 
+from billable.documents import delivery
 from billable.domain.errors import DomainError
 from billable.jobs import records as jobs
 from billable.jobs.bulk import bulk_confirm, bulk_invoice
@@ -29,12 +30,25 @@ from billable.persistence.tables import Job
 log = logging.getLogger("billable.jobs")
 __all__ = ["HANDLERS", "Outcome", "bulk_confirm", "bulk_invoice", "execute"]
 
+
+def deliver_outbox(make_uow: UowFactory, job: Job) -> Outcome:
+    """Send every due delivery of the outbox (issued documents by email or archive)."""
+    result = delivery.deliver_due(make_uow)
+    return Outcome(
+        {"sent": result.sent, "failed": {str(k): v for k, v in result.failed.items()}},
+        "Customer documents delivered",
+        f"{len(result.sent)} sent, {len(result.failed)} failed (retried later)",
+        "error" if result.failed else "info",
+    )
+
+
 HANDLERS: dict[str, Handler] = {
     "invoice_run": invoice_run,
     "invoice_run_catch_up": catch_up,
     "bulk_invoice": bulk_invoice,
     "bulk_confirm": bulk_confirm,
     "post_invoice_proposals": post_invoice_proposals,
+    "deliver_outbox": deliver_outbox,
 }
 
 

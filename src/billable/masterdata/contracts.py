@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
+from billable.documents import parties
 from billable.domain.errors import Invalid
 from billable.erp import fields as erp_fields
 from billable.masterdata.contract_lines import create_line, update_line
@@ -83,6 +84,7 @@ def create_contract(uow: UnitOfWork, fields: Fields) -> int:
         _set_bill_to(contract, fields.get("bill_to"))
         _check_contract(session, contract)
         erp_fields.write(session, contract, fields)
+        parties.write_contract_terms(session, contract, fields)
         session.add(contract)
         session.flush()
         ident = contract.id
@@ -101,6 +103,7 @@ def update_contract(uow: UnitOfWork, ident: str, fields: Fields) -> int:
     with uow:
         contract = get(uow.session, Contract, ident, "contract")
         erp_fields.write(uow.session, contract, fields)
+        parties.write_contract_terms(uow.session, contract, fields)
         for name in ("name", "description", "opportunity"):
             if name in fields:
                 setattr(contract, name, fields[name])

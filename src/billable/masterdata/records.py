@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
+from billable.documents import parties
 from billable.domain.errors import Invalid
 from billable.erp import fields as erp_fields
 from billable.persistence.lookups import get, ref
@@ -49,6 +50,7 @@ def _write_customer(session: Session, row: Customer, fields: Fields) -> None:
         currency(fields["currency"])
     _write_bill_to(row, fields.get("bill_to"))
     erp_fields.write(session, row, fields)
+    parties.write_buyer(session, row, fields)
 
 
 def _write_bill_to(row: Any, bill_to: Mapping[str, Any] | None) -> None:
@@ -154,6 +156,7 @@ _NESTED = {
     "item_sales_tax_group",
     "legal_entity_id",
     "dimensions",
+    *parties.NESTED,
 }
 
 

@@ -22,6 +22,19 @@ class LegalEntity(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     accounting_currency: Mapped[str] = mapped_column(String(3))
+    # What a seller must print on a customer invoice (issue 10).
+    registered_name: Mapped[str | None] = mapped_column(String(200))
+    address_street: Mapped[str] = mapped_column(String(200), default="")
+    address_city: Mapped[str] = mapped_column(String(100), default="")
+    address_postal_code: Mapped[str] = mapped_column(String(20), default="")
+    address_country: Mapped[str] = mapped_column(String(2), default="")
+    vat_id: Mapped[str | None] = mapped_column(String(40))
+    company_id: Mapped[str | None] = mapped_column(String(40))
+    iban: Mapped[str | None] = mapped_column(String(34))
+    bic: Mapped[str | None] = mapped_column(String(11))
+    email: Mapped[str | None] = mapped_column(String(320))
+    endpoint_scheme: Mapped[str | None] = mapped_column(String(10))
+    endpoint_id: Mapped[str | None] = mapped_column(String(100))
 
 
 class LedgerAccount(Base):
@@ -75,6 +88,10 @@ class TaxCode(Base):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     rate: Mapped[Decimal] = mapped_column(Price())
+    #: The EN 16931 VAT category (S, Z, E, AE, K, G, O) and, where it needs one, why
+    #: the supply is exempt (issue 10).
+    vat_category: Mapped[str] = mapped_column(String(2), default="S")
+    exemption_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class SalesTaxGroup(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from billable.domain.vocabulary import MilestoneState
 from billable.persistence.base import Base
 from billable.persistence.types import Amount, Price, Quantity
+
+if TYPE_CHECKING:
+    from billable.persistence.documents import PaymentTerms
 
 
 class Customer(Base):
@@ -28,6 +31,13 @@ class Customer(Base):
     vat_id: Mapped[str | None] = mapped_column(String(40))
     #: Billing sales tax group (ERP side): who is billed.
     sales_tax_group: Mapped[str | None] = mapped_column(String(20))
+    # Where and how the customer receives its invoices (issue 10).
+    billing_email: Mapped[str | None] = mapped_column(String(320))
+    endpoint_scheme: Mapped[str | None] = mapped_column(String(10))
+    endpoint_id: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    payment_terms_id: Mapped[int | None] = mapped_column(ForeignKey("payment_terms.id"))
+    payment_terms: Mapped[PaymentTerms | None] = relationship()
 
 
 class Role(Base):
@@ -144,6 +154,9 @@ class Contract(Base):
     bill_to_city: Mapped[str] = mapped_column(String(100), default="")
     bill_to_postal_code: Mapped[str] = mapped_column(String(20), default="")
     bill_to_country: Mapped[str] = mapped_column(String(2), default="")
+    #: Overrides the customer's payment terms (issue 10).
+    payment_terms_id: Mapped[int | None] = mapped_column(ForeignKey("payment_terms.id"))
+    payment_terms: Mapped[PaymentTerms | None] = relationship()
     lines: Mapped[list[ContractLine]] = relationship(order_by="ContractLine.id")
 
 

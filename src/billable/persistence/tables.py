@@ -10,6 +10,12 @@ from billable.persistence.accounting import (
     PrintSetting,
 )
 from billable.persistence.base import Base
+from billable.persistence.documents import (
+    CustomerInvoice,
+    CustomerInvoiceDocument,
+    OutboxMessage,
+    PaymentTerms,
+)
 from billable.persistence.erp import (
     ErpParameters,
     ExchangeRate,
@@ -60,6 +66,8 @@ __all__ = [
     "ContractLine",
     "ContractLineClass",
     "Customer",
+    "CustomerInvoice",
+    "CustomerInvoiceDocument",
     "Entry",
     "ErpParameters",
     "ExchangeRate",
@@ -82,6 +90,8 @@ __all__ = [
     "LegalEntity",
     "Milestone",
     "Notification",
+    "OutboxMessage",
+    "PaymentTerms",
     "PostedTransaction",
     "PostingProfileEntry",
     "PriceList",

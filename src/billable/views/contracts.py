@@ -22,14 +22,23 @@ RUN_DATES_SHOWN = 6
 
 
 def _contracts(rows: Sequence[Contract]) -> list[Record]:
-    return [record(row, line_ids=[line.id for line in row.lines]) for row in rows]
+    return [
+        record(
+            row,
+            line_ids=[line.id for line in row.lines],
+            payment_terms=record(row.payment_terms) if row.payment_terms else None,
+        )
+        for row in rows
+    ]
 
 
 def contracts(
     session: Session, limit: int, cursor: str | None, customer_id: str | None = None
 ) -> Window[Record]:
     """A page of contracts, each with its line ids; filter: customer."""
-    stmt = select(Contract).options(selectinload(Contract.lines))
+    stmt = select(Contract).options(
+        selectinload(Contract.lines), selectinload(Contract.payment_terms)
+    )
     if customer_id is not None:
         stmt = stmt.where(Contract.customer_id == (parse_id(customer_id) or -1))
     return window(session, stmt, Contract.id, limit, cursor, _contracts)

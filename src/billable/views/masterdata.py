@@ -18,6 +18,7 @@ from billable.views.records import Record, nested, records
 #: Kinds whose rows carry lists of child rows, by relation name.
 _CHILDREN: dict[str, tuple[str, ...]] = {
     "price_list": ("role_prices", "category_prices", "product_prices"),
+    "customer": ("payment_terms",),
 }
 
 

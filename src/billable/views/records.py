@@ -36,5 +36,14 @@ def records(rows: Iterable[Any]) -> list[Record]:
 
 def nested(row: Any, *relations: str) -> Record:
     """``row``'s columns and, for each relation named, its rows' columns (loaded already:
-    the view asked for them with the rows, in one query per relation for the page)."""
-    return record(row, **{name: records(getattr(row, name)) for name in relations})
+    the view asked for them with the rows, in one query per relation for the page): a
+    list of records for a one-to-many relation, one record (or None) for a many-to-one."""
+    return record(row, **{name: _related(getattr(row, name)) for name in relations})
+
+
+def _related(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return records(value)
+    return record(value)

@@ -12,6 +12,7 @@ from billable.api.deps import PostLedger, ReadLedger, Uow
 from billable.api.pagination import Page, page
 from billable.api.schemas import proposals as s
 from billable.api.schemas.common import JobAccepted
+from billable.documents import delivery
 from billable.erp import proposal_import, proposal_posting
 from billable.identity.users import Principal
 from billable.views import proposals as views
@@ -76,9 +77,20 @@ def import_one(ident: str, uow: Uow, _: Principal = PostLedger) -> dict[str, Any
 
 
 @router.post(f"{PATH}/{{ident}}/post", response_model=s.ProposalOut)
-def post_one(ident: str, body: s.PostIn, uow: Uow, _: Principal = PostLedger) -> dict[str, Any]:
+def post_one(
+    ident: str, body: s.PostIn, request: Request, uow: Uow, caller: Principal = PostLedger
+) -> dict[str, Any]:
     """Post a ready proposal (`posting: true`), or show it as a pro forma that writes
-    nothing (`posting: false`). Waiting or already posted: 409."""
+    nothing (`posting: false`). Waiting or already posted: 409. The customer invoice it
+    issues goes where print management sends it (`email`, `archive`) in a job."""
     outcome = proposal_posting.post_proposal(uow, ident, body.posting, body.print_)
+    if outcome.customer_invoice_id and delivery.has_queued(uow, outcome.customer_invoice_id):
+        request.app.state.dispatcher().start(uow, "deliver_outbox", {}, caller.user_id, 0)
     shown = _read(uow, outcome.proposal_id, pro_forma=outcome.pro_forma, printed=outcome.printed)
-    return {**shown, "printout": outcome.printout}
+    issued = outcome.customer_invoice_id
+    return {
+        **shown,
+        "printout": outcome.printout,
+        "warnings": outcome.warnings,
+        "customer_invoice_id": str(issued) if issued else None,
+    }

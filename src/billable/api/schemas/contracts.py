@@ -22,11 +22,12 @@ from billable.api.schemas.common import (
     Quantity,
     Text,
 )
+from billable.api.schemas.documents import ContractTermsIn, ContractTermsOut
 from billable.api.schemas.erp import Code
 from billable.api.schemas.masterdata import ERP_NULLABLE, Dimensions, TransactionClassIn
 
 
-class ContractIn(Input):
+class ContractIn(Input, ContractTermsIn):
     name: Name
     customer_id: Id
     currency: CurrencyCode
@@ -38,8 +39,10 @@ class ContractIn(Input):
     sales_tax_group: Code | None = None
 
 
-class ContractPatch(Patch):
-    nullable = frozenset(["description", "opportunity", "legal_entity_id"]) | ERP_NULLABLE
+class ContractPatch(Patch, ContractTermsIn):
+    nullable = (
+        frozenset(["description", "opportunity", "legal_entity_id", "payment_terms"]) | ERP_NULLABLE
+    )
 
     name: Name | None = None
     opportunity: str | None = Field(default=None, max_length=200)
@@ -49,7 +52,7 @@ class ContractPatch(Patch):
     sales_tax_group: Code | None = None
 
 
-class ContractOut(BaseModel):
+class ContractOut(ContractTermsOut):
     id: str
     name: str
     customer_id: str

@@ -10,6 +10,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from billable.api.schemas.common import CurrencyCode, DecimalText, Id, Input, Name, Patch
+from billable.api.schemas.documents import (
+    SELLER_NULLABLE,
+    SellerFieldsIn,
+    SellerFieldsOut,
+    TaxCategoryIn,
+    TaxCategoryOut,
+)
 from billable.domain.postings import PostingType
 
 TransactionClassIn = Literal["time", "expense", "material", "fee"]
@@ -26,17 +33,19 @@ TaxRate = Annotated[
 DimensionValue = Annotated[str, Field(min_length=1, max_length=100)]
 
 
-class LegalEntityIn(Input):
+class LegalEntityIn(Input, SellerFieldsIn):
     name: Name
     accounting_currency: CurrencyCode
 
 
-class LegalEntityPatch(Patch):
+class LegalEntityPatch(Patch, SellerFieldsIn):
+    nullable = SELLER_NULLABLE
+
     name: Name | None = None
     accounting_currency: CurrencyCode | None = None
 
 
-class LegalEntityOut(BaseModel):
+class LegalEntityOut(SellerFieldsOut):
     id: str
     name: str
     accounting_currency: str
@@ -114,18 +123,20 @@ class FixedRateAgreementOut(BaseModel):
     reference: str | None
 
 
-class TaxCodeIn(Input):
+class TaxCodeIn(Input, TaxCategoryIn):
     code: Code
     name: Name
     rate: TaxRate
 
 
-class TaxCodePatch(Patch):
+class TaxCodePatch(Patch, TaxCategoryIn):
+    nullable = frozenset(["exemption_reason"])
+
     name: Name | None = None
     rate: TaxRate | None = None
 
 
-class TaxCodeOut(BaseModel):
+class TaxCodeOut(TaxCategoryOut):
     id: str
     code: str
     name: str

@@ -19,6 +19,7 @@ from billable.api.schemas.common import (
     Patch,
     Price,
 )
+from billable.api.schemas.documents import BUYER_NULLABLE, BuyerFieldsIn, BuyerFieldsOut
 from billable.api.schemas.erp import Code, DimensionValue
 
 TransactionClassIn = Literal["time", "expense", "material", "fee"]
@@ -28,7 +29,7 @@ Dimensions = dict[Annotated[str, Field(min_length=1, max_length=100)], Dimension
 ERP_NULLABLE = frozenset(["sales_tax_group", "item_sales_tax_group", "dimensions"])
 
 
-class CustomerIn(Input):
+class CustomerIn(Input, BuyerFieldsIn):
     name: Name
     currency: CurrencyCode
     bill_to: BillTo
@@ -36,8 +37,8 @@ class CustomerIn(Input):
     sales_tax_group: Code | None = None
 
 
-class CustomerPatch(Patch):
-    nullable = frozenset(["vat_id"]) | ERP_NULLABLE
+class CustomerPatch(Patch, BuyerFieldsIn):
+    nullable = frozenset(["vat_id"]) | ERP_NULLABLE | BUYER_NULLABLE
 
     name: Name | None = None
     currency: CurrencyCode | None = None
@@ -46,7 +47,7 @@ class CustomerPatch(Patch):
     sales_tax_group: Code | None = None
 
 
-class CustomerOut(BaseModel):
+class CustomerOut(BuyerFieldsOut):
     id: str
     name: str
     currency: str

@@ -11,7 +11,7 @@ from billable.api.schemas.common import DecimalText, Id, Input, Name, Patch
 Mode = Literal["detail", "summary"]
 LevelName = Literal["module", "customer", "contract", "proposal"]
 ReportFormat = Literal["standard", "detailed", "compact"]
-Destination = Literal["screen", "file", "email"]
+Destination = Literal["screen", "file", "email", "archive"]
 LineIds = Annotated[list[Id], Field(max_length=10000)]
 FooterText = Annotated[str, Field(max_length=2000)]
 

@@ -9,6 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from billable.api.schemas.common import Input
 
 
+class ProblemOut(BaseModel):
+    field: str
+    reason: str
+    formats: list[str]
+
+
 class PostIn(Input):
     """``posting`` off: a pro forma (nothing written); ``print``: a printout is asked for."""
 
@@ -71,6 +77,10 @@ class ProposalOut(BaseModel):
     printed: bool = False
     #: The printed invoice (HTML) when ``print`` was asked for; PRO FORMA when not posted.
     printout: str | None = None
+    #: Posting: what the customer invoice it issues (or would issue) lacks to be a valid
+    #: e-invoice, per format; and the customer invoice it issued.
+    warnings: list[ProblemOut] = []
+    customer_invoice_id: str | None = None
 
 
 class ImportOut(BaseModel):

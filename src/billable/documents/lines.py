@@ -1,0 +1,145 @@
+"""The lines of a customer document, as the proposal's format sections print them
+(seed 003, "Format invoice proposals"): a detail section gives one line per transaction,
+a summary section one line per tax (an e-invoice line carries one VAT category and
+rate); lines in no section follow the proposal's invoice format, summed per
+transaction class when it is summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from billable.domain.documents import DocumentLine, LineTax, VatCategory, period
+from billable.domain.money import ZERO
+from billable.domain.proposal_format import PrintMode
+from billable.persistence.tables import (
+    InvoiceProposal,
+    InvoiceProposalLine,
+    InvoiceProposalSection,
+    TaxCode,
+)
+
+TaxCodes = Mapping[str, TaxCode]
+
+
+def _taxes(line: InvoiceProposalLine, codes: TaxCodes) -> tuple[LineTax, ...]:
+    out = []
+    for tax in line.taxes or []:
+        row = codes.get(tax["code"])
+        out.append(
+            LineTax(
+                code=tax["code"],
+                category=VatCategory(row.vat_category if row else VatCategory.STANDARD),
+                rate=Decimal(str(tax["rate"])),
+                amount=Decimal(str(tax["amount"])),
+                exemption_reason=row.exemption_reason if row else None,
+            )
+        )
+    return tuple(out)
+
+
+def _detail(section: str, line: InvoiceProposalLine, codes: TaxCodes) -> DocumentLine:
+    return DocumentLine(
+        description=line.description or line.transaction_class.capitalize(),
+        quantity=line.quantity,
+        unit=line.unit,
+        price=line.price,
+        amount=line.amount,
+        taxes=_taxes(line, codes),
+        section=section,
+        period=(line.date, line.date),
+    )
+
+
+def _summed(title: str, lines: Sequence[InvoiceProposalLine], codes: TaxCodes) -> DocumentLine:
+    """One summed line: quantity 1 at the total, so price times quantity is the amount."""
+    amount = sum((line.amount for line in lines), ZERO)
+    taxes: dict[str, LineTax] = {}
+    for line in lines:
+        for tax in _taxes(line, codes):
+            seen = taxes.get(tax.code)
+            taxes[tax.code] = (
+                tax
+                if seen is None
+                else LineTax(
+                    tax.code, tax.category, tax.rate, seen.amount + tax.amount, tax.exemption_reason
+                )
+            )
+    return DocumentLine(
+        description=title,
+        quantity=Decimal(1),
+        unit="each",
+        price=amount,
+        amount=amount,
+        taxes=tuple(taxes.values()),
+        section=title,
+        period=period(line.date for line in lines),
+    )
+
+
+def _summary(
+    title: str, lines: Sequence[InvoiceProposalLine], codes: TaxCodes
+) -> list[DocumentLine]:
+    # Lines taxed alike sum together; each tax signature gets its own line.
+    groups: dict[tuple[tuple[str, str], ...], list[InvoiceProposalLine]] = {}
+    for line in lines:
+        key = tuple(sorted((t["code"], str(t["rate"])) for t in line.taxes or []))
+        groups.setdefault(key, []).append(line)
+    return [_summed(title, group, codes) for group in groups.values()]
+
+
+def _block(
+    title: str, mode: str, lines: Sequence[InvoiceProposalLine], codes: TaxCodes
+) -> list[DocumentLine]:
+    if not lines:
+        return []
+    if mode == PrintMode.DETAIL:
+        return [_detail(title, line, codes) for line in lines]
+    return _summary(title, lines, codes)
+
+
+def document_lines(session: Session, proposal: InvoiceProposal) -> list[DocumentLine]:
+    """The proposal's lines as its customer document prints them, sections first."""
+    lines = list(
+        session.scalars(
+            select(InvoiceProposalLine)
+            .where(InvoiceProposalLine.proposal_id == proposal.id)
+            .order_by(InvoiceProposalLine.id)
+        )
+    )
+    used = {t["code"] for line in lines for t in line.taxes or []}
+    codes = {
+        row.code: row for row in session.scalars(select(TaxCode).where(TaxCode.code.in_(used)))
+    }
+    sections = session.scalars(
+        select(InvoiceProposalSection)
+        .where(InvoiceProposalSection.proposal_id == proposal.id)
+        .order_by(InvoiceProposalSection.position, InvoiceProposalSection.id)
+    )
+    out: list[DocumentLine] = []
+    for section in sections:
+        chosen = [line for line in lines if line.section_id == section.id]
+        out += _block(section.name, section.mode, chosen, codes)
+    rest = [line for line in lines if line.section_id is None]
+    if proposal.invoice_format == PrintMode.DETAIL:
+        out += _block("", PrintMode.DETAIL, rest, codes)
+    else:
+        by_class: dict[str, list[InvoiceProposalLine]] = {}
+        for line in rest:
+            by_class.setdefault(line.transaction_class, []).append(line)
+        for cls, group in by_class.items():
+            out += _block(cls.capitalize(), PrintMode.SUMMARY, group, codes)
+    return out
+
+
+def transaction_dates(session: Session, proposal: InvoiceProposal) -> list[dt.date]:
+    """Every transaction date on the proposal (for the invoice period)."""
+    return list(
+        session.scalars(
+            select(InvoiceProposalLine.date).where(InvoiceProposalLine.proposal_id == proposal.id)
+        )
+    )
