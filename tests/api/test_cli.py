@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, inspect, select
@@ -273,8 +273,8 @@ def test_serve_migrates_an_empty_database_and_answers_health(tmp_path: Path) -> 
 
     def health() -> object | None:
         try:
-            return httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).json()
-        except httpx.HTTPError:
+            return httpx2.get(f"http://127.0.0.1:{port}/health", timeout=5).json()
+        except httpx2.HTTPError:
             return None  # not listening yet
 
     try:
