@@ -15,6 +15,7 @@ from billable.domain.pricing import TransactionClass
 
 __all__ = [
     "ActualType",
+    "AttemptOutcome",
     "BillingType",
     "DetailSource",
     "EntryState",
@@ -109,3 +110,12 @@ class JobState(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+
+
+class AttemptOutcome(StrEnum):
+    """How one attempt of a job ended (null while it runs, or when its process died)."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    #: the database went away mid-job: the queue runs the job again
+    INTERRUPTED = "interrupted"

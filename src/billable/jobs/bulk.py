@@ -13,7 +13,7 @@ from typing import Any
 from billable.billing.bulk_confirm import EMPTY, confirm_in_chunks, empty_invoices
 from billable.billing.bulk_create import create_invoices, prepare_chunk
 from billable.jobs import records as jobs
-from billable.jobs.outcome import Outcome, UowFactory
+from billable.jobs.outcome import CONFIRMED, Outcome, UowFactory
 from billable.persistence.tables import Job
 from billable.persistence.uow import UnitOfWork
 
@@ -88,21 +88,21 @@ def bulk_confirm(make_uow: UowFactory, job: Job) -> Outcome:
     def progress(done: int, total: int, confirmed: int) -> None:
         session = holder[0].session
         current = session.get(Job, job.id, with_for_update=True)
-        before = int(((current.result if current else None) or {}).get("confirmed", 0))
+        before = int(((current.result if current else None) or {}).get(CONFIRMED, 0))
         added, seen[0] = confirmed - seen[0], confirmed
-        jobs.record_progress(holder[0], job.id, done, total, {"confirmed": before + added})
+        jobs.record_progress(holder[0], job.id, done, total, {CONFIRMED: before + added})
 
     confirm_in_chunks(make, ids, CHUNK, progress)
     with make_uow() as uow:
         current = uow.session.get(Job, job.id)
-        count = int(((current.result if current else None) or {}).get("confirmed", 0))
+        count = int(((current.result if current else None) or {}).get(CONFIRMED, 0))
         # Read back, not counted: an invoice with nothing on it stays a draft, whichever
         # attempt of the job saw it (rules.md "Nothing empty goes out").
         empty: dict[int, str] = {}
         for start in range(0, len(ids), CHUNK):
             empty.update(empty_invoices(uow.session, ids[start : start + CHUNK]))
     skipped = {str(i): f"{number} {EMPTY}" for i, number in empty.items()}
-    result: dict[str, Any] = {"confirmed": count}
+    result: dict[str, Any] = {CONFIRMED: count}
     message = f"{count} invoices confirmed"
     if skipped:
         result["skipped"] = skipped

@@ -20,7 +20,7 @@ from billable.documents import delivery
 from billable.domain.errors import DomainError
 from billable.jobs import records as jobs
 from billable.jobs.bulk import bulk_confirm, bulk_invoice
-from billable.jobs.outcome import Handler, Outcome, UowFactory
+from billable.jobs.outcome import FAILED, Handler, Outcome, UowFactory
 from billable.jobs.posting import post_invoice_proposals
 from billable.jobs.run_jobs import catch_up, invoice_run
 from billable.observability.metrics import JOB_SECONDS, JOBS
@@ -35,7 +35,7 @@ def deliver_outbox(make_uow: UowFactory, job: Job) -> Outcome:
     """Send every due delivery of the outbox (issued documents by email or archive)."""
     result = delivery.deliver_due(make_uow)
     return Outcome(
-        {"sent": result.sent, "failed": {str(k): v for k, v in result.failed.items()}},
+        {"sent": result.sent, FAILED: {str(k): v for k, v in result.failed.items()}},
         "Customer documents delivered",
         f"{len(result.sent)} sent, {len(result.failed)} failed (retried later)",
         "error" if result.failed else "info",

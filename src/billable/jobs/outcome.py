@@ -10,6 +10,11 @@ from billable.persistence.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
 
+#: Keys of job results as the API reports them: counts and lists, not states.
+CONFIRMED = "confirmed"  # not vocabulary: a job result's key, how many were confirmed
+POSTED = "posted"  # not vocabulary: a job result's key, the proposals posted
+FAILED = "failed"  # not vocabulary: a job result's key, what failed and why
+
 
 class Outcome(NamedTuple):
     """A finished job: its result, and the notification's title, message and level

@@ -15,7 +15,7 @@ from billable.domain.errors import DomainError
 from billable.domain.vocabulary import ProposalState
 from billable.erp.proposal_posting import post_proposal, ready_proposals
 from billable.jobs import records as jobs
-from billable.jobs.outcome import Outcome, UowFactory
+from billable.jobs.outcome import FAILED, POSTED, Outcome, UowFactory
 from billable.persistence.tables import InvoiceProposal, Job
 
 
@@ -34,7 +34,7 @@ def _targets(make_uow: UowFactory, job_id: int) -> list[tuple[int, str]]:
         state = (current.result if current else None) or {}
         if "targets" in state:
             return [(int(i), str(n)) for i, n in state["targets"]]
-        state = {"targets": ready, "posted": [], "failed": {}, "posted_meanwhile": []}
+        state = {"targets": ready, POSTED: [], FAILED: {}, "posted_meanwhile": []}
         jobs.record_progress(uow, job_id, 0, len(ready), state)
         uow.commit()
     return ready
@@ -46,16 +46,16 @@ def _status(make_uow: UowFactory, ident: int) -> str | None:
 
 
 def _post_one(make_uow: UowFactory, ident: int, number: str) -> tuple[str, str | None]:
-    """("posted" | "posted_meanwhile" | "failed", reason) for one proposal."""
+    """(POSTED | "posted_meanwhile" | FAILED, reason) for one proposal."""
     if _status(make_uow, ident) == ProposalState.POSTED:
-        return "posted", None  # an interrupted attempt of this job posted it
+        return POSTED, None  # an interrupted attempt of this job posted it
     try:
         post_proposal(make_uow(), ident, posting=True, print_=False)
     except DomainError as exc:
         if _status(make_uow, ident) == ProposalState.POSTED:  # posted by hand meanwhile
             return "posted_meanwhile", None
-        return "failed", exc.detail
-    return "posted", None
+        return FAILED, exc.detail
+    return POSTED, None
 
 
 def _record(make_uow: UowFactory, job_id: int, number: str, how: str, why: str | None) -> None:
@@ -63,11 +63,11 @@ def _record(make_uow: UowFactory, job_id: int, number: str, how: str, why: str |
     with uow:
         current = uow.session.get(Job, job_id, with_for_update=True)
         state = dict((current.result if current else None) or {})
-        if how == "failed":
-            state["failed"] = {**state["failed"], number: why}
+        if how == FAILED:
+            state[FAILED] = {**state[FAILED], number: why}
         elif number not in state[how]:
             state[how] = [*state[how], number]
-        done = len(state["posted"]) + len(state["failed"]) + len(state["posted_meanwhile"])
+        done = len(state[POSTED]) + len(state[FAILED]) + len(state["posted_meanwhile"])
         jobs.record_progress(uow, job_id, done, len(state["targets"]), state)
         uow.commit()
 
@@ -77,16 +77,16 @@ def post_invoice_proposals(make_uow: UowFactory, job: Job) -> Outcome:
     reported in the result and the notification (level error), the others stay posted."""
     for ident, number in _targets(make_uow, job.id):
         state = _result(make_uow, job.id)
-        handled = {*state["posted"], *state["failed"], *state["posted_meanwhile"]}
+        handled = {*state[POSTED], *state[FAILED], *state["posted_meanwhile"]}
         if number not in handled:
             how, why = _post_one(make_uow, ident, number)
             _record(make_uow, job.id, number, how, why)
     state = _result(make_uow, job.id)
-    result = {key: state[key] for key in ("posted", "failed", "posted_meanwhile")}
-    failed = "".join(f"; {number}: {why}" for number, why in result["failed"].items())
+    result = {key: state[key] for key in (POSTED, FAILED, "posted_meanwhile")}
+    failed = "".join(f"; {number}: {why}" for number, why in result[FAILED].items())
     return Outcome(
         result,
         "Invoice proposals posted",
-        f"{len(result['posted'])} invoice proposals posted, {len(result['failed'])} failed{failed}",
-        "error" if result["failed"] else "info",
+        f"{len(result[POSTED])} invoice proposals posted, {len(result[FAILED])} failed{failed}",
+        "error" if result[FAILED] else "info",
     )

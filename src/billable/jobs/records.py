@@ -18,14 +18,13 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from billable.domain.errors import Conflict
-from billable.domain.vocabulary import JobState
+from billable.domain.vocabulary import AttemptOutcome, JobState
 from billable.persistence.tables import Job, JobAttempt, Notification
 from billable.persistence.uow import UnitOfWork
 
@@ -41,15 +40,6 @@ HEARTBEAT_SECONDS = 5.0
 STALE_AFTER_SECONDS = 30.0
 #: A job that has started this often without ending is failed, not retried again.
 MAX_ATTEMPTS = 20
-
-
-class AttemptOutcome(StrEnum):
-    """How one attempt of a job ended (null while it runs, or when its process died)."""
-
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    #: the database went away mid-job: the queue runs the job again
-    INTERRUPTED = "interrupted"
 
 
 def _now() -> dt.datetime:
