@@ -24,6 +24,7 @@ from billable.api.schemas.common import (
 )
 from billable.api.schemas.erp import Code
 from billable.api.schemas.masterdata import ERP_NULLABLE, Dimensions, TransactionClassIn
+from billable.domain.schedule import LineKind
 
 
 class ContractIn(Input):
@@ -70,7 +71,7 @@ class ScheduleIn(Input):
 
 class ContractLineIn(Input):
     name: Name
-    kind: Literal["project", "product"]
+    kind: LineKind
     billing_method: Literal["time_and_material", "fixed_price"] | None = None
     project_id: Id | None = None
     transaction_classes: list[TransactionClassIn] = []
