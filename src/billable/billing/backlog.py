@@ -66,7 +66,7 @@ def backlog(session: Session, contract_id: int) -> tuple[list[Actual], list[Mile
 
 
 def _backlog_actuals(session: Session, ids: Sequence[str]) -> list[Actual]:
-    rows = refs(session, Actual, ids, "actual_ids", "actual", lock=True)
+    rows = refs(session, Actual, ids, "actual_ids", "actual", lock=True)  # not vocabulary: a noun
     found = [a.id for a in rows]
     in_backlog = set(
         session.scalars(select(Actual.id).where(Actual.id.in_(found), open_backlog_condition()))
@@ -115,7 +115,7 @@ def set_billing_type(uow: UnitOfWork, actual_id: str, billing_type: BillingType)
     """Set the billing type of an unbilled sales actual not yet on an invoice."""
     with uow:
         session = uow.session
-        actual = get(session, Actual, actual_id, "actual", lock=True)
+        actual = get(session, Actual, actual_id, "actual", lock=True)  # not vocabulary: a noun
         if actual.transaction_type != ActualType.UNBILLED_SALES:
             raise Conflict("only an unbilled sales actual has a billing type to set")
         _backlog_actuals(session, [str(actual.id)])

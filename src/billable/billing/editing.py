@@ -21,6 +21,9 @@ from billable.domain.errors import Conflict, Invalid
 from billable.domain.invoice import DetailSource, check_detail_edit, check_status_change
 from billable.domain.lifecycle import INVOICE, INVOICE_PAYMENT, MILESTONE, PRODUCT_LINE
 from billable.domain.money import ZERO, extend, prorate, round_amount
+from billable.domain.pricing import TransactionClass
+from billable.domain.schedule import LineKind
+from billable.domain.vocabulary import ActualType, BillingType, InvoiceState
 from billable.masterdata.contracts import task_of
 from billable.persistence import rows
 from billable.persistence.lookups import get, ref
@@ -64,7 +67,7 @@ def update_invoice(uow: UnitOfWork, ident: str, fields: Fields) -> int:
         session = uow.session
         invoice = get(session, Invoice, ident, "invoice", lock=True)
         wanted = fields.get("project_invoice_status")
-        if wanted == "confirmed":
+        if wanted == InvoiceState.CONFIRMED:
             raise Invalid.field(
                 "project_invoice_status", "confirm with POST /invoices/{id}/confirm"
             )
@@ -75,7 +78,7 @@ def update_invoice(uow: UnitOfWork, ident: str, fields: Fields) -> int:
         if edits or (wanted is not None and wanted != invoice.project_invoice_status):
             INVOICE.next_state(invoice.project_invoice_status, "edit")
         if wanted is not None and wanted != invoice.project_invoice_status:
-            action = "review" if wanted == "in_review" else "reopen"
+            action = "review" if wanted == InvoiceState.IN_REVIEW else "reopen"
             invoice.project_invoice_status = INVOICE.next_state(
                 invoice.project_invoice_status, action
             )
@@ -108,13 +111,13 @@ def update_detail(uow: UnitOfWork, ident: str, fields: Fields) -> int:
         ):
             if name in fields and fields[name] is not None:
                 setattr(detail, name, fields[name])
-        if detail.source == "manual":
+        if detail.source == DetailSource.MANUAL:
             _manual_references(session, detail, fields)
         if "price" in fields and fields["price"] is not None:
             detail.price = fields["price"]
         if "quantity" in fields and fields["quantity"] is not None:
             detail.quantity = fields["quantity"]
-        if detail.source == "correction":
+        if detail.source == DetailSource.CORRECTION:
             assert detail.original_billed_actual_id is not None
             original = _posted(session, detail.original_billed_actual_id)
             figures = correction_figures(detail.quantity, detail.price, original, cur)
@@ -125,7 +128,7 @@ def update_detail(uow: UnitOfWork, ident: str, fields: Fields) -> int:
                 detail.tax = fields["tax"]
             elif "quantity" in fields or "price" in fields:
                 detail.tax = figures.tax
-        elif detail.source in ("actual", "manual"):
+        elif detail.source in (DetailSource.ACTUAL, DetailSource.MANUAL):
             backing = _posted(session, detail.actual_id) if detail.actual_id else None
             if backing is not None and detail.quantity == backing.quantity:
                 # The actual's own figures: a remainder's amount is an exact difference that
@@ -162,9 +165,9 @@ def delete_detail(uow: UnitOfWork, ident: str) -> None:
         session = uow.session
         detail = get(session, InvoiceLineDetail, ident, "invoice line detail")
         invoice = _editable(session, detail.invoice_id)
-        if detail.source == "product":
+        if detail.source == DetailSource.PRODUCT:
             raise Conflict("a product-based line is deleted whole: DELETE /invoice-lines/{id}")
-        if detail.source == "milestone" and detail.milestone_id is not None:
+        if detail.source == DetailSource.MILESTONE and detail.milestone_id is not None:
             milestone = session.get(Milestone, detail.milestone_id, with_for_update=True)
             assert milestone is not None
             milestone.status = MILESTONE.next_state(milestone.status, "uninvoice")
@@ -179,9 +182,9 @@ def delete_line(uow: UnitOfWork, ident: str) -> None:
         session = uow.session
         line = get(session, InvoiceLine, ident, "invoice line")
         invoice = _editable(session, line.invoice_id)
-        if line.kind != "product":
+        if line.kind != LineKind.PRODUCT:
             raise Invalid.field("invoice_line_id", "only product-based lines can be deleted")
-        if line.details and any(d.source == "product" for d in line.details):
+        if line.details and any(d.source == DetailSource.PRODUCT for d in line.details):
             contract_line = session.get(ContractLine, line.contract_line_id, with_for_update=True)
             assert contract_line is not None and contract_line.product_status is not None
             contract_line.product_status = PRODUCT_LINE.next_state(
@@ -220,17 +223,17 @@ def add_detail(uow: UnitOfWork, line_id: str, fields: Fields) -> int:
         detail = InvoiceLineDetail(
             invoice_id=invoice.id,
             invoice_line_id=line.id,
-            source="manual",
+            source=DetailSource.MANUAL,
             transaction_class=cls,
-            transaction_type="billed_sales",
+            transaction_type=ActualType.BILLED_SALES,
             description=fields.get("description") or "",
             external_description=fields.get("external_description") or "",
             date=fields.get("date") or invoice.invoice_date,
             project_id=line.project_id,
             quantity=fields["quantity"],
-            unit=fields.get("unit") or ("hour" if cls == "time" else "each"),
+            unit=fields.get("unit") or ("hour" if cls == TransactionClass.TIME else "each"),
             currency=invoice.currency,
-            billing_type=fields.get("billing_type") or "chargeable",
+            billing_type=fields.get("billing_type") or BillingType.CHARGEABLE,
             write_in_description=fields.get("write_in_description"),
         )
         _manual_references(session, detail, fields)
@@ -267,7 +270,13 @@ def _manual_references(session: Session, detail: InvoiceLineDetail, fields: Fiel
             "transaction category",
         ).id
     if fields.get("product_id") is not None:
-        product = ref(session, Product, fields["product_id"], "product_id", "product")
+        product = ref(
+            session,
+            Product,
+            fields["product_id"],
+            "product_id",
+            "product",  # not vocabulary: the noun of its 404
+        )
         detail.product_id, detail.product_name, detail.unit = product.id, product.name, product.unit
 
 
@@ -278,9 +287,9 @@ def _list_price(session: Session, invoice: Invoice, detail: InvoiceLineDetail) -
     price_list = session.get(PriceList, contract.price_list_id)
     assert price_list is not None
     price: Decimal | None = None
-    if detail.transaction_class == "time":
+    if detail.transaction_class == TransactionClass.TIME:
         price = role_price(session, price_list.id, detail.role_id)
-    elif detail.transaction_class == "material":
+    elif detail.transaction_class == TransactionClass.MATERIAL:
         price = product_price(session, price_list.id, detail.product_id)
         if price is None and detail.product_id is not None:
             product = session.get(Product, detail.product_id)

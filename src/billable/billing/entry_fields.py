@@ -173,7 +173,7 @@ def resolve(kind: str, fields: Fields, refs: References) -> dict[str, Any]:
                 "category_id", f"the category is for {category.transaction_class}, not {kind}"
             )
         )
-    known("product_id", refs.products, "product")
+    known("product_id", refs.products, "product")  # not vocabulary: the noun of its 422
     if errors:
         raise Invalid("; ".join(f"{e.field}: {e.message}" for e in errors), tuple(errors))
     return out

@@ -27,6 +27,8 @@ from billable.billing.invoice_rows import (
 from billable.domain.invoice import DetailSource
 from billable.domain.lifecycle import MILESTONE, PRODUCT_LINE
 from billable.domain.money import ZERO
+from billable.domain.pricing import TransactionClass
+from billable.domain.schedule import LineKind
 from billable.erp import defaults as erp_defaults
 from billable.persistence.tables import (
     Actual,
@@ -41,7 +43,6 @@ from billable.persistence.tables import (
 from billable.persistence.transitions import allows, moved
 
 D, IL = InvoiceLineDetail, InvoiceLine
-PRODUCT_KIND = "product"
 
 
 def add_details(
@@ -59,7 +60,7 @@ def add_details(
 def _product_details(session: Session, ids: Sequence[int], invoice_date: dt.date) -> None:
     CL = ContractLine
     product_lines = select(IL.contract_line_id).where(
-        IL.invoice_id.in_(ids), IL.kind == PRODUCT_KIND
+        IL.invoice_id.in_(ids), IL.kind == LineKind.PRODUCT
     )
     # Claimed in one statement: a concurrent creation that claimed a line first wins it.
     claimed = list(
@@ -94,7 +95,9 @@ def product_tax(session: Session, contract_line: ContractLine, currency_code: st
         contract_line.amount or ZERO,
         currency_code,
         erp_defaults.billing_sales_tax_group(session, None, contract_line.contract_id),
-        erp_defaults.billing_item_tax_group(session, "product", None, contract_line.product_id),
+        erp_defaults.billing_item_tax_group(
+            session, TransactionClass.PRODUCT, None, contract_line.product_id
+        ),
     )
 
 

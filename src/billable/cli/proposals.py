@@ -44,8 +44,9 @@ def post_ready() -> None:
     if status != JobState.SUCCEEDED:
         error_console.print(f"[bold red]Failed:[/] {escape(error or status)}")
         raise typer.Exit(1)
-    console.print(f"{len(result['posted'])} invoice proposals posted.")
-    for number, why in result["failed"].items():
+    posted, failed = result["posted"], result["failed"]  # not vocabulary: the result's keys
+    console.print(f"{len(posted)} invoice proposals posted.")
+    for number, why in failed.items():
         error_console.print(f"[red]Not posted {escape(number)}:[/] {escape(why)}")
-    if result["failed"]:
+    if failed:
         raise typer.Exit(3)

@@ -19,6 +19,7 @@ from billable.domain.errors import DomainError, Invalid
 from billable.domain.invoice_posting import WipReversal, invoice_posting, voucher_totals
 from billable.domain.lifecycle import PROPOSAL
 from billable.domain.pricing import TransactionClass
+from billable.domain.vocabulary import ProposalState
 from billable.erp import defaults as erp_defaults
 from billable.erp import ledger as general_ledger
 from billable.erp.printout import render_printout
@@ -145,8 +146,8 @@ class PostReadyResult:
     def as_dict(self) -> dict[str, Any]:
         """The job's result."""
         return {
-            "posted": self.posted,
-            "failed": self.failed,
+            "posted": self.posted,  # not vocabulary: a key of the job's result
+            "failed": self.failed,  # not vocabulary: a key of the job's result
             "posted_meanwhile": self.posted_meanwhile,
         }
 
@@ -180,7 +181,8 @@ def post_ready(
             post_proposal(make_uow(), ident, posting=True, print_=False)
             result.posted.append(number)
         except DomainError as exc:
-            if _status(make_uow(), ident) == "posted":  # posted by hand since the list was read
+            # Posted by hand since the list was read.
+            if _status(make_uow(), ident) == ProposalState.POSTED:
                 result.posted_meanwhile.append(number)
             else:
                 result.failed[number] = exc.detail

@@ -13,6 +13,7 @@ from billable.currencies import currency
 from billable.domain.errors import Invalid
 from billable.domain.lifecycle import PRODUCT_LINE
 from billable.domain.money import exact_amount, round_amount
+from billable.domain.schedule import LineKind
 from billable.domain.vocabulary import ProductLineState
 from billable.erp import defaults as erp_defaults
 from billable.erp import fields as erp_fields
@@ -118,7 +119,13 @@ def _product_line(session: Session, contract: Contract, line: ContractLine, f: F
     line.quantity = f["quantity"]
     price = f.get("unit_price")
     if f.get("product_id") is not None:
-        product = ref(session, Product, f["product_id"], "product_id", "product")
+        product = ref(
+            session,
+            Product,
+            f["product_id"],
+            "product_id",
+            "product",  # not vocabulary: the noun of its 404
+        )
         line.product_id = product.id
         if price is None:
             listed = session.scalars(
@@ -136,7 +143,7 @@ def _product_line(session: Session, contract: Contract, line: ContractLine, f: F
     line.amount = round_amount(line.quantity * price, currency(contract.currency))
     line.product_status = (
         ProductLineState.READY_TO_INVOICE
-        if f.get("ready_to_invoice")
+        if f.get("ready_to_invoice")  # not vocabulary: the request field
         else ProductLineState.NOT_READY
     )
     line.date = f.get("date")
@@ -167,16 +174,13 @@ def update_line(uow: UnitOfWork, ident: str, fields: Fields) -> int:
                 _set_schedule(line, fields["invoice_schedule"])
             if fields.get("transaction_classes") is not None:
                 _claim_classes(session, line, list(fields["transaction_classes"]))
-        if line.kind == "product" and "date" in fields:
+        if line.kind == LineKind.PRODUCT and "date" in fields:
             line.date = fields["date"]
-        if line.kind == "product" and fields.get("ready_to_invoice") is not None:
-            wanted = (
-                ProductLineState.READY_TO_INVOICE
-                if fields["ready_to_invoice"]
-                else ProductLineState.NOT_READY
-            )
+        ready = fields.get("ready_to_invoice")  # not vocabulary: the request field
+        if line.kind == LineKind.PRODUCT and ready is not None:
+            wanted = ProductLineState.READY_TO_INVOICE if ready else ProductLineState.NOT_READY
             if line.product_status != wanted:  # asking for the current state changes nothing
-                action = "mark_ready" if fields["ready_to_invoice"] else "mark_not_ready"
+                action = "mark_ready" if ready else "mark_not_ready"
                 line.product_status = PRODUCT_LINE.next_state(line.product_status or "", action)
         uow.commit()
     return line.id

@@ -88,7 +88,7 @@ def mark_milestone_ready(uow: UnitOfWork, ident: str, amount: Decimal | None) ->
     """Make a milestone ready to invoice; a progress milestone takes the part to bill now."""
     with uow:
         session = uow.session
-        milestone = get(session, Milestone, ident, "milestone", lock=True)
+        milestone = get(session, Milestone, ident, "milestone", lock=True)  # not vocabulary: a noun
         remaining = milestone.amount - milestone.invoiced_amount
         if milestone.kind == "progress":
             if amount is None:

@@ -66,7 +66,7 @@ ACTUAL_FROM_DETAIL = Copying(
         "amount",
         "tax",
         "billing_type",
-        "ready_to_invoice",
+        "ready_to_invoice",  # not vocabulary: a column
         "reverses_actual_id",
         "invoice_id",
         "invoice_line_detail_id",
@@ -84,7 +84,7 @@ REVERSAL_OF_ACTUAL = Copying(
             "quantity",
             "amount",
             "tax",
-            "ready_to_invoice",
+            "ready_to_invoice",  # not vocabulary: a column
             "reverses_actual_id",
             "invoice_id",
             "invoice_line_detail_id",
@@ -95,7 +95,7 @@ REVERSAL_OF_ACTUAL = Copying(
         "quantity",
         "amount",
         "tax",
-        "ready_to_invoice",
+        "ready_to_invoice",  # not vocabulary: a column
         "reverses_actual_id",
         "invoice_id",
         "invoice_line_detail_id",

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from billable.billing.bulk_create import create_invoices, prepare_chunk
 from billable.domain.errors import Invalid
 from billable.domain.schedule import BillingMethod, LineDue, LineKind, is_due
-from billable.domain.vocabulary import MilestoneState, ProductLineState
+from billable.domain.vocabulary import JobState, MilestoneState, ProductLineState
 from billable.persistence.tables import (
     Contract,
     ContractLine,
@@ -139,7 +139,7 @@ def _run_chunk(
         finished = session.scalars(
             select(InvoiceRun.status).where(InvoiceRun.run_date == run_date)
         ).first()
-        if finished == "succeeded":
+        if finished == JobState.SUCCEEDED:
             return  # a concurrent run closed the date while this one was on its way
         done = _done(uow, run_date, ids)
         todo = {cid: lines for cid, lines in chunk.items() if cid not in done}
@@ -164,7 +164,7 @@ def run_date(
     """Process ``date`` (idempotent, safe to run many times at once). A date already
     processed creates nothing: work that became ready since waits for the next date."""
     result = RunResult(date)
-    if _open_run(make_uow(), date, job_id) == "succeeded":
+    if _open_run(make_uow(), date, job_id) == JobState.SUCCEEDED:
         return result
     plan = due_plan(make_uow(), date)
     contract_ids = list(plan)
@@ -208,7 +208,7 @@ def _open_run(uow: UnitOfWork, date: dt.date, job_id: int | None) -> str:
         uow.session.add(
             InvoiceRun(
                 run_date=date,
-                status="running",
+                status=JobState.RUNNING,
                 job_id=job_id,
                 invoices_created=0,
                 contracts_skipped=0,
@@ -216,7 +216,7 @@ def _open_run(uow: UnitOfWork, date: dt.date, job_id: int | None) -> str:
         )
         with contextlib.suppress(IntegrityError):  # another run of the date opened it
             uow.commit()
-        return "running"
+        return JobState.RUNNING
 
 
 def _close_run(uow: UnitOfWork, date: dt.date, result: RunResult) -> None:
@@ -235,7 +235,7 @@ def _close_run(uow: UnitOfWork, date: dt.date, result: RunResult) -> None:
         )
         run.invoices_created = sum(1 for r in rows if r is not None)
         run.contracts_skipped = sum(1 for r in rows if r is None)
-        run.status = "succeeded"
+        run.status = JobState.SUCCEEDED
         run.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         uow.commit()
 
@@ -258,13 +258,13 @@ def missed_dates(uow: UnitOfWork, today: dt.date) -> list[dt.date]:
     with uow:
         last = uow.session.scalars(
             select(InvoiceRun.run_date)
-            .where(InvoiceRun.status == "succeeded", InvoiceRun.run_date <= today)
+            .where(InvoiceRun.status == JobState.SUCCEEDED, InvoiceRun.run_date <= today)
             .order_by(InvoiceRun.run_date.desc())
         ).first()
         pending = list(
             uow.session.scalars(
                 select(InvoiceRun.run_date).where(
-                    InvoiceRun.status != "succeeded", InvoiceRun.run_date <= today
+                    InvoiceRun.status != JobState.SUCCEEDED, InvoiceRun.run_date <= today
                 )
             )
         )

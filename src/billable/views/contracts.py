@@ -129,7 +129,8 @@ def milestones(session: Session, line_id: str, limit: int, cursor: str | None) -
 
 def milestone(session: Session, ident: int | str) -> Record:
     """One milestone as shown, or 404."""
-    return _milestones(session, [get(session, Milestone, ident, "milestone")])[0]
+    found = get(session, Milestone, ident, "milestone")  # not vocabulary: the noun of its 404
+    return _milestones(session, [found])[0]
 
 
 def milestone_records(session: Session, rows: Sequence[Milestone]) -> list[Record]:

@@ -95,4 +95,5 @@ def actuals(
 
 def actual(session: Session, ident: int | str) -> Record:
     """One actual as shown, or 404."""
-    return actual_records(session, [get(session, Actual, ident, "actual")])[0]
+    found = get(session, Actual, ident, "actual")  # not vocabulary: the noun of its 404
+    return actual_records(session, [found])[0]

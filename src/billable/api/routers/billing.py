@@ -1,6 +1,6 @@
 """Actuals, the billing backlog and milestone readiness."""
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
 
@@ -12,6 +12,7 @@ from billable.api.schemas import entries as s
 from billable.api.schemas.contracts import MilestoneOut, MilestoneReadyIn
 from billable.billing import backlog
 from billable.domain.invoice import BillingType
+from billable.domain.vocabulary import ActualType
 from billable.masterdata import contracts
 from billable.views import backlog as backlog_view
 from billable.views import contracts as contract_views
@@ -28,7 +29,7 @@ def list_actuals(
     contract_id: str | None = None,
     contract_line_id: str | None = None,
     project_id: str | None = None,
-    transaction_type: Literal["cost", "unbilled_sales", "billed_sales"] | None = None,
+    transaction_type: ActualType | None = None,
     source_id: str | None = None,
 ) -> dict[str, Any]:
     given = {

@@ -1,6 +1,6 @@
 """Invoice routes: create, read, edit, refresh, confirm and correct."""
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Response
 
@@ -9,6 +9,7 @@ from billable.api.deps import ReadBilling, Uow, WriteBilling
 from billable.api.pagination import Page, page
 from billable.api.schemas import invoices as s
 from billable.billing import confirming, editing, invoicing
+from billable.domain.vocabulary import InvoiceState
 from billable.persistence.uow import UnitOfWork
 from billable.views import invoices as views
 
@@ -38,7 +39,7 @@ def list_invoices(
     limit: int = 50,
     cursor: str | None = None,
     contract_id: str | None = None,
-    project_invoice_status: Literal["draft", "in_review", "confirmed"] | None = None,
+    project_invoice_status: InvoiceState | None = None,
     corrects_invoice_id: str | None = None,
 ) -> dict[str, Any]:
     with uow:

@@ -156,7 +156,7 @@ collection(
 collection(
     "/products",
     "master data",
-    "product",
+    "product",  # not vocabulary: the noun of its 404
     s.ProductIn,
     s.ProductPatch,
     s.ProductOut,

@@ -48,7 +48,7 @@ def import_all(uow: Uow, _: Principal = PostLedger) -> dict[str, Any]:
     result = proposal_import.import_all(uow)
     return {
         "imported": len(result.imported),
-        "waiting": len(result.waiting),
+        "waiting": len(result.waiting),  # not vocabulary: a field of ImportOut
         "imported_ids": [str(i) for i in result.imported],
         "waiting_ids": [str(i) for i in result.waiting],
     }

@@ -23,8 +23,9 @@ from billable.api.schemas.common import (
     Text,
 )
 from billable.api.schemas.documents import ContractTermsIn, ContractTermsOut
-from billable.api.schemas.erp import Code
-from billable.api.schemas.masterdata import ERP_NULLABLE, Dimensions, TransactionClassIn
+from billable.api.schemas.erp import Code, TransactionClassIn
+from billable.api.schemas.masterdata import ERP_NULLABLE, Dimensions
+from billable.domain.schedule import LineKind
 
 
 class ContractIn(Input, ContractTermsIn):
@@ -73,7 +74,7 @@ class ScheduleIn(Input):
 
 class ContractLineIn(Input):
     name: Name
-    kind: Literal["project", "product"]
+    kind: LineKind
     billing_method: Literal["time_and_material", "fixed_price"] | None = None
     project_id: Id | None = None
     transaction_classes: list[TransactionClassIn] = []

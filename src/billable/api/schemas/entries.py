@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 from billable.api.schemas.common import DecimalText, Id, Input, Patch, Price, Quantity, Text
 from billable.api.schemas.contracts import MilestoneOut
-from billable.domain.vocabulary import BillingType
+from billable.domain.vocabulary import BillingType, EntryState
 
-#: The wire spelling of the states a new entry may take (EntryState.DRAFT, SUBMITTED).
-EntryStatusIn = Literal["draft", "submitted"]
+
+class EntryStatusIn(StrEnum):
+    """The states a new entry may take."""
+
+    DRAFT = EntryState.DRAFT
+    SUBMITTED = EntryState.SUBMITTED
+
+
 #: The most rows one bulk request takes; more go in several requests.
 BULK_MAX = 10_000
 
@@ -27,7 +33,7 @@ class TimeEntryIn(Input):
     quantity: Quantity = Field(description="Hours, not negative.")
     internal_comment: Text = ""
     external_comment: Text = ""
-    status: EntryStatusIn = "draft"
+    status: EntryStatusIn = EntryStatusIn.DRAFT
 
 
 class TimeEntryPatch(Patch):
@@ -51,7 +57,7 @@ class ExpenseEntryIn(Input):
     quantity: Quantity
     unit_price: Price
     description: Text = ""
-    status: EntryStatusIn = "draft"
+    status: EntryStatusIn = EntryStatusIn.DRAFT
 
 
 class ExpenseEntryPatch(Patch):
@@ -74,7 +80,7 @@ class MaterialUsageIn(Input):
     )
     date: dt.date
     quantity: Quantity
-    status: EntryStatusIn = "draft"
+    status: EntryStatusIn = EntryStatusIn.DRAFT
 
 
 class MaterialUsagePatch(Patch):
@@ -95,7 +101,7 @@ class FeeEntryIn(Input):
     quantity: Quantity
     unit_price: Price
     description: Text = ""
-    status: EntryStatusIn = "draft"
+    status: EntryStatusIn = EntryStatusIn.DRAFT
 
 
 class FeeEntryPatch(Patch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
@@ -18,9 +19,21 @@ from billable.api.schemas.documents import (
     TaxCategoryOut,
 )
 from billable.domain.postings import PostingType
+from billable.domain.pricing import TransactionClass
 
-TransactionClassIn = Literal["time", "expense", "material", "fee"]
-AccountKind = Literal["asset", "liability", "equity", "revenue", "expense"]
+
+class TransactionClassIn(StrEnum):
+    """The classes a user puts on entries, categories and project lines (ENTRY_CLASSES)."""
+
+    TIME = TransactionClass.TIME
+    EXPENSE = TransactionClass.EXPENSE
+    MATERIAL = TransactionClass.MATERIAL
+    FEE = TransactionClass.FEE
+
+
+AccountKind = Literal[
+    "asset", "liability", "equity", "revenue", "expense"  # not vocabulary: a ledger account kind
+]
 Code = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")]
 AccountNumber = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")]
 ExchangeRateValue = Annotated[

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -20,8 +19,8 @@ from billable.api.schemas.common import (
     Quantity,
     Text,
 )
-
-BillingTypeIn = Literal["chargeable", "non_chargeable", "complimentary"]
+from billable.api.schemas.erp import TransactionClassIn
+from billable.domain.vocabulary import BillingType, InvoiceState
 
 
 class InvoiceCreate(Input):
@@ -37,7 +36,7 @@ class InvoicePatch(Patch):
     status: str | None = Field(
         default=None, description="active or paid; closed and canceled are refused as unsupported."
     )
-    project_invoice_status: Literal["draft", "in_review", "confirmed"] | None = None
+    project_invoice_status: InvoiceState | None = None
     discount_percent: Amount | None = None
     discount_amount: Amount | None = None
     freight_amount: Amount | None = None
@@ -49,7 +48,7 @@ class DetailPatch(Patch):
     )
 
     quantity: Quantity | None = None
-    billing_type: BillingTypeIn | None = None
+    billing_type: BillingType | None = None
     description: Text | None = None
     external_description: Text | None = None
     tax: Amount | None = None
@@ -65,7 +64,7 @@ class DetailPatch(Patch):
 
 
 class DetailCreate(Input):
-    transaction_class: Literal["time", "expense", "material", "fee"]
+    transaction_class: TransactionClassIn
     quantity: Quantity
     price: Price | None = None
     date: dt.date | None = None
@@ -79,7 +78,7 @@ class DetailCreate(Input):
     write_in_description: Name | None = None
     unit: str | None = Field(default=None, max_length=20)
     tax: Amount | None = None
-    billing_type: BillingTypeIn = "chargeable"
+    billing_type: BillingType = BillingType.CHARGEABLE
 
 
 class CorrectIn(Input):

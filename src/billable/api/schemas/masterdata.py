@@ -20,9 +20,8 @@ from billable.api.schemas.common import (
     Price,
 )
 from billable.api.schemas.documents import BUYER_NULLABLE, BuyerFieldsIn, BuyerFieldsOut
-from billable.api.schemas.erp import Code, DimensionValue
+from billable.api.schemas.erp import Code, DimensionValue, TransactionClassIn
 
-TransactionClassIn = Literal["time", "expense", "material", "fee"]
 #: Financial dimensions ``{name: value}`` (names of /financial-dimensions, their values).
 Dimensions = dict[Annotated[str, Field(min_length=1, max_length=100)], DimensionValue]
 #: The ERP fields PATCH may clear with null.
@@ -148,7 +147,7 @@ class ProductPriceIn(Input):
 class PriceListIn(Input):
     name: Name
     currency: CurrencyCode
-    context: Literal["sales", "cost"]
+    context: Literal["sales", "cost"]  # not vocabulary: a price list's context
     role_prices: list[RolePriceIn] = []
     category_prices: list[CategoryPriceIn] = []
     product_prices: list[ProductPriceIn] = []
