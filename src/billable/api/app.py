@@ -7,7 +7,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from billable import __version__
-from billable.api import problems
+from billable.api import openapi, problems
 from billable.api.routers import (
     billing,
     contracts,
@@ -48,6 +48,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine or make_engine()
     app.state.session_factory = session_factory(app.state.engine)
     problems.install(app)
+    openapi.install(app)
     app.state.dispatcher = _lazy_dispatcher(app.state.engine)
     # Bulk routes first: /invoices/bulk must not be read as /invoices/{id}.
     for module in (

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from billable.domain.errors import (
@@ -27,6 +28,23 @@ STATUS: dict[type[DomainError], int] = {
     Forbidden: 403,
 }
 MEDIA_TYPE = "application/problem+json"
+
+
+class ProblemField(BaseModel):
+    """One refused field and why."""
+
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """The body of every error answer (RFC 9457 problem details)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemField]
 
 
 def problem(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
@@ -10,7 +11,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -50,6 +53,20 @@ Amount = Annotated[
         decimal_places=4,
         description="An amount of money.",
     ),
+]
+
+
+def _utc_text(value: dt.datetime) -> str:
+    # The database keeps UTC; SQLite gives it back without an offset, so say it.
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+#: A moment in responses: always timezone-aware, in UTC, e.g. ``2026-12-01T16:45:50Z``.
+Timestamp = Annotated[
+    dt.datetime,
+    PlainSerializer(_utc_text, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time", "example": "2026-12-01T16:45:50Z"}),
 ]
 Text = Annotated[str, Field(max_length=2000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]

@@ -19,6 +19,7 @@ from billable.api.schemas.common import (
     Price,
     Quantity,
     Text,
+    Timestamp,
 )
 
 BillingTypeIn = Literal["chargeable", "non_chargeable", "complimentary"]
@@ -200,8 +201,8 @@ class JobOut(BaseModel):
     progress: Progress
     result: dict[str, Any] | None
     error: str | None
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
+    created_at: Timestamp
+    finished_at: Timestamp | None
 
 
 class NotificationOut(BaseModel):
@@ -210,7 +211,7 @@ class NotificationOut(BaseModel):
     level: str
     title: str
     message: str
-    created_at: dt.datetime
+    created_at: Timestamp
 
 
 class RunOut(BaseModel):
@@ -220,5 +221,5 @@ class RunOut(BaseModel):
     job_id: str | None
     invoices_created: int
     contracts_skipped: int
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
+    started_at: Timestamp
+    finished_at: Timestamp | None

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, Field
 
-from billable.api.schemas.common import DecimalText, Id, Input, Patch
+from billable.api.schemas.common import DecimalText, Id, Input, Patch, Timestamp
 from billable.api.schemas.erp import Code
 
 DimensionName = Annotated[str, Field(min_length=1, max_length=100)]
@@ -78,7 +78,7 @@ class JournalOut(BaseModel):
     id: str
     legal_entity_id: str
     status: str
-    posted_at: dt.datetime | None
+    posted_at: Timestamp | None
     lines: list[JournalLineOut]
 
 
@@ -86,7 +86,7 @@ class JournalSummaryOut(BaseModel):
     id: str
     legal_entity_id: str
     status: str
-    posted_at: dt.datetime | None
+    posted_at: Timestamp | None
     line_count: int
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from billable.api.schemas.common import Input
+from billable.api.schemas.common import Input, Timestamp
 
 
 class PostIn(Input):
@@ -64,8 +64,8 @@ class ProposalOut(BaseModel):
     totals: TotalsOut
     accounting_totals: TotalsOut | None
     voucher_id: str | None
-    imported_at: dt.datetime | None
-    posted_at: dt.datetime | None
+    imported_at: Timestamp | None
+    posted_at: Timestamp | None
     lines: list[ProposalLineOut]
     pro_forma: bool = False
     printed: bool = False
