@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -13,12 +13,14 @@ from starlette.exceptions import HTTPException
 from billable.domain.errors import (
     Conflict,
     DomainError,
+    FieldError,
     Forbidden,
     Invalid,
     NotFound,
     Unauthorized,
 )
 from billable.persistence.errors import DatabaseError, Failure, meaning
+from billable.persistence.lookups import parse_id
 
 STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
@@ -70,8 +72,22 @@ def _field(loc: tuple[Any, ...]) -> str:
     return out or "body"
 
 
+def strict_query_ids(request: Request) -> None:
+    """Refuse (422) a query filter ``*_id`` that is not an id, instead of reading it as
+    "no such row" or, for other scripts' digits, as another row."""
+    errors = [
+        FieldError(name, "is not an id: ASCII digits 0-9 only, at most 18")
+        for name, value in request.query_params.multi_items()
+        if name.endswith("_id") and parse_id(value) is None
+    ]
+    if errors:
+        raise Invalid("; ".join(f"{e.field}: {e.message}" for e in errors), tuple(errors))
+
+
 def install(app: FastAPI) -> None:
-    """Register handlers that turn every refusal into problem+json."""
+    """Register handlers that turn every refusal into problem+json, and the id check
+    every route's query runs (call before the routers are included)."""
+    app.router.dependencies.append(Depends(strict_query_ids))
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
@@ -12,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    Strict,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -26,8 +28,30 @@ def _id_text(value: Any) -> Any:
 Id = Annotated[
     str, BeforeValidator(_id_text), Field(min_length=1, max_length=18, pattern=r"^[0-9]+$")
 ]
-Quantity = Annotated[
+#: How a decimal is written on the wire: ASCII digits, an optional minus and point.
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _plain_decimal(value: Any) -> Any:
+    # Decimal() also reads "1_000", "1e3", " 5", "+5", ".5" and other scripts' digits;
+    # a JSON number may have lost digits before it got here.
+    if isinstance(value, Decimal) and value.is_finite():
+        return value  # Python callers (the CLI, the demo) pass exact values
+    if isinstance(value, str) and PLAIN_DECIMAL.fullmatch(value):
+        return value
+    raise ValueError('must be a decimal string of digits 0-9, such as "8" or "-250.00"')
+
+
+#: A decimal in a request: a plain decimal string, refused (422) in any other form.
+PlainDecimal = Annotated[
     Decimal,
+    BeforeValidator(_plain_decimal),
+    WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}),
+]
+#: A boolean in a request: JSON ``true`` or ``false`` only ("yes", 1 and "true" are 422).
+StrictBool = Annotated[bool, Strict()]
+Quantity = Annotated[
+    PlainDecimal,
     Field(
         ge=0,
         le=Decimal("999999999"),
@@ -36,7 +60,7 @@ Quantity = Annotated[
     ),
 ]
 Price = Annotated[
-    Decimal,
+    PlainDecimal,
     Field(
         ge=0,
         le=Decimal("999999999999"),
@@ -44,9 +68,9 @@ Price = Annotated[
         description="A unit price, up to 6 decimals.",
     ),
 ]
-Rate = Annotated[Decimal, Field(ge=-100, le=Decimal("100000"), decimal_places=6)]
+Rate = Annotated[PlainDecimal, Field(ge=-100, le=Decimal("100000"), decimal_places=6)]
 Amount = Annotated[
-    Decimal,
+    PlainDecimal,
     Field(
         ge=Decimal("-99999999999999"),
         le=Decimal("99999999999999"),

@@ -6,15 +6,15 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from billable.api.schemas.common import Input, Timestamp
+from billable.api.schemas.common import Input, StrictBool, Timestamp
 
 
 class PostIn(Input):
     """``posting`` off: a pro forma (nothing written); ``print``: a printout is asked for."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    posting: bool = True
-    print_: bool = Field(False, alias="print")
+    posting: StrictBool = True
+    print_: StrictBool = Field(False, alias="print")
 
 
 class TaxOut(BaseModel):
