@@ -110,11 +110,14 @@ def install(app: FastAPI) -> None:
         found = meaning(exc)
         if found is None:
             raise exc
-        return _database_problem(found.failure, found.reason)
+        return _database_problem(found.failure, found.reason, found.field)
 
 
-def _database_problem(failure: Failure, reason: str) -> JSONResponse:
+def _database_problem(failure: Failure, reason: str, field: str = "") -> JSONResponse:
     """The answer to a database failure: nothing was changed, and what to do."""
+    if failure is Failure.DUPLICATE_NAME:
+        errors = [{"field": field, "message": reason}]
+        return problem(409, "Conflict with an existing name", reason, errors)
     if failure is Failure.CONCURRENT_INSERT:
         # A concurrent request took the same actual, milestone or number first.
         return problem(

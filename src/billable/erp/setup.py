@@ -14,7 +14,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
-from billable.domain.errors import Conflict, Invalid, NotFound
+from billable.domain.errors import Conflict, FieldError, Invalid, NotFound
 from billable.domain.postings import PostingProfile, PostingRule, PostingType
 from billable.domain.pricing import TransactionClass
 from billable.domain.tax import MaterialTaxGroupMethod, SalesTaxGroupMethod
@@ -68,7 +68,9 @@ def _taken(session: Session, row: Any, column: str, value: Any, what: str) -> No
         if row.id is not None:
             stmt = stmt.where(model.id != row.id)
         if session.scalars(stmt).first() is not None:
-            raise Conflict(f"a {what} with {column} {value} exists already")
+            said = f"named {value}" if column == "name" else f"with {column} {value}"
+            reason = f"a {what} {said} exists already"
+            raise Conflict(reason, (FieldError(column, reason),))
 
 
 def _write_legal_entity(session: Session, row: LegalEntity, fields: Fields) -> None:
