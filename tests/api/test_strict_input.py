@@ -5,10 +5,17 @@ refusal names the field and the reason, and changes nothing."""
 from __future__ import annotations
 
 import base64
+import importlib
+import pkgutil
+import typing
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from pydantic import BeforeValidator, Strict
 
+from billable.api import schemas
+from billable.api.schemas.common import Input, _plain_decimal
 from tests.builders import make_world
 from tests.conftest import Api
 from tests.scenario.support import fields_of, problem
@@ -166,3 +173,41 @@ def test_renaming_to_a_taken_name_is_a_conflict_that_says_so(api: Api) -> None:
     refused = problem(api, "PATCH", f"/roles/{engineer['id']}", 409, {"name": "Architect"})
     assert refused["detail"] == "a role named Architect exists already"
     assert api.get(f"/roles/{engineer['id']}")["name"] == "Engineer"
+
+
+def _request_models() -> list[type[Input]]:
+    for module in pkgutil.iter_modules(schemas.__path__):
+        importlib.import_module(f"{schemas.__name__}.{module.name}")
+    found, todo = [], [Input]
+    while todo:
+        model = todo.pop()
+        found.append(model)
+        todo.extend(model.__subclasses__())
+    return found
+
+
+def _loose(annotation: Any, metadata: list[Any]) -> str | None:
+    """``bool`` without ``Strict`` or ``Decimal`` without the plain-string check."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        inner, *more = typing.get_args(annotation)
+        return _loose(inner, [*metadata, *more])
+    if annotation is bool and not any(isinstance(m, Strict) for m in metadata):
+        return "bool"
+    if annotation is Decimal and not any(
+        isinstance(m, BeforeValidator) and m.func is _plain_decimal for m in metadata
+    ):
+        return "Decimal"
+    for arg in typing.get_args(annotation):
+        if (kind := _loose(arg, [])) is not None:
+            return kind
+    return None
+
+
+def test_every_request_boolean_is_strict_and_every_request_decimal_plain() -> None:
+    loose = [
+        f"{model.__name__}.{name}: use common.{'StrictBool' if kind == 'bool' else 'PlainDecimal'}"
+        for model in _request_models()
+        for name, field in model.model_fields.items()
+        if (kind := _loose(field.annotation, list(field.metadata))) is not None
+    ]
+    assert loose == []
