@@ -211,3 +211,22 @@ def test_every_request_boolean_is_strict_and_every_request_decimal_plain() -> No
         if (kind := _loose(field.annotation, list(field.metadata))) is not None
     ]
     assert loose == []
+
+
+def test_an_expense_whose_amount_a_column_cannot_keep_is_refused_at_the_request(
+    api: Api,
+) -> None:
+    world = make_world(api)
+    before = api.get("/expense-entries", limit=500)
+    expense = {
+        "resource_id": world.resource["id"],
+        "project_id": world.project["id"],
+        "category_id": world.categories["expense"]["id"],
+        "date": "2026-08-28",
+        "quantity": "999999999",
+        "unit_price": "999999999999",
+    }
+    body = problem(api, "POST", "/expense-entries", 422, expense)
+    assert fields_of(body) == ["unit_price"]
+    assert "beyond the largest amount" in body["errors"][0]["message"]
+    assert api.get("/expense-entries", limit=500) == before

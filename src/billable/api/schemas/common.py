@@ -69,11 +69,14 @@ Price = Annotated[
     ),
 ]
 Rate = Annotated[PlainDecimal, Field(ge=-100, le=Decimal("100000"), decimal_places=6)]
+#: The largest amount a request may give or lead to; an amount column keeps 4 decimals
+#: in a signed 64-bit scaled integer (persistence.types.ExactDecimal), up to ~9.2e14.
+AMOUNT_MAX = Decimal("99999999999999")
 Amount = Annotated[
     PlainDecimal,
     Field(
-        ge=Decimal("-99999999999999"),
-        le=Decimal("99999999999999"),
+        ge=-AMOUNT_MAX,
+        le=AMOUNT_MAX,
         decimal_places=4,
         description="An amount of money.",
     ),
@@ -103,6 +106,20 @@ class Input(BaseModel):
     """Base of request bodies: unknown fields are refused, not ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class PricedInput(Input):
+    """A request body with ``quantity`` and ``unit_price``: their product is an amount
+    later, so it must be one a column keeps; refused here, naming ``unit_price``, rather
+    than when the entry is priced or invoiced."""
+
+    @field_validator("unit_price", check_fields=False)
+    @classmethod
+    def _amount_fits(cls, value: Any, info: ValidationInfo) -> Any:
+        quantity = info.data.get("quantity")
+        if value is not None and quantity is not None and quantity * value > AMOUNT_MAX:
+            raise ValueError(f"quantity times unit_price is beyond the largest amount {AMOUNT_MAX}")
+        return value
 
 
 class Patch(Input):

@@ -7,7 +7,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from billable.api.schemas.common import DecimalText, Id, Input, Patch, Price, Quantity, Text
+from billable.api.schemas.common import (
+    DecimalText,
+    Id,
+    Input,
+    Patch,
+    Price,
+    PricedInput,
+    Quantity,
+    Text,
+)
 from billable.api.schemas.contracts import MilestoneOut
 
 EntryStatusIn = Literal["draft", "submitted"]
@@ -38,7 +47,7 @@ class TimeEntryPatch(Patch):
     external_comment: Text | None = None
 
 
-class ExpenseEntryIn(Input):
+class ExpenseEntryIn(PricedInput):
     resource_id: Id
     project_id: Id
     task_id: Id | None = None
@@ -83,7 +92,7 @@ class MaterialUsagePatch(Patch):
     quantity: Quantity | None = None
 
 
-class FeeEntryIn(Input):
+class FeeEntryIn(PricedInput):
     project_id: Id
     task_id: Id | None = None
     category_id: Id
