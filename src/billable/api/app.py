@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from billable import __version__
-from billable.api import problems
+from billable.api import openapi, problems
 from billable.api.routers import (
     billing,
     contracts,
@@ -64,6 +64,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     problems.install(app)
     http.install(app)
     app.state.dispatcher = _one_dispatcher(app.state.engine)
+    openapi.install(app)
     # Bulk routes first: /invoices/bulk must not be read as /invoices/{id}.
     for module in (
         jobs,

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from billable.domain.errors import (
     Conflict,
     DomainError,
+    FieldError,
     Forbidden,
     Invalid,
     NotFound,
     Unauthorized,
 )
 from billable.persistence.errors import DatabaseError, Failure, meaning
+from billable.persistence.lookups import parse_id
 
 STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
@@ -27,6 +30,23 @@ STATUS: dict[type[DomainError], int] = {
     Forbidden: 403,
 }
 MEDIA_TYPE = "application/problem+json"
+
+
+class ProblemField(BaseModel):
+    """One refused field and why."""
+
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """The body of every error answer (RFC 9457 problem details)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemField]
 
 
 def problem(
@@ -52,8 +72,22 @@ def _field(loc: tuple[Any, ...]) -> str:
     return out or "body"
 
 
+def strict_query_ids(request: Request) -> None:
+    """Refuse (422) a query filter ``*_id`` that is not an id, instead of reading it as
+    "no such row" or, for other scripts' digits, as another row."""
+    errors = [
+        FieldError(name, "is not an id: ASCII digits 0-9 only, at most 18")
+        for name, value in request.query_params.multi_items()
+        if name.endswith("_id") and parse_id(value) is None
+    ]
+    if errors:
+        raise Invalid("; ".join(f"{e.field}: {e.message}" for e in errors), tuple(errors))
+
+
 def install(app: FastAPI) -> None:
-    """Register handlers that turn every refusal into problem+json."""
+    """Register handlers that turn every refusal into problem+json, and the id check
+    every route's query runs (call before the routers are included)."""
+    app.router.dependencies.append(Depends(strict_query_ids))
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
@@ -76,11 +110,14 @@ def install(app: FastAPI) -> None:
         found = meaning(exc)
         if found is None:
             raise exc
-        return _database_problem(found.failure, found.reason)
+        return _database_problem(found.failure, found.reason, found.field)
 
 
-def _database_problem(failure: Failure, reason: str) -> JSONResponse:
+def _database_problem(failure: Failure, reason: str, field: str = "") -> JSONResponse:
     """The answer to a database failure: nothing was changed, and what to do."""
+    if failure is Failure.DUPLICATE_NAME:
+        errors = [{"field": field, "message": reason}]
+        return problem(409, "Conflict with an existing name", reason, errors)
     if failure is Failure.CONCURRENT_INSERT:
         # A concurrent request took the same actual, milestone or number first.
         return problem(

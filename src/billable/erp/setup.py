@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from billable.currencies import currency
 from billable.documents import parties
-from billable.domain.errors import Conflict, Invalid
+from billable.domain.errors import Conflict, FieldError, Invalid
 from billable.erp.fixed_rates import remove_fixed_rate_agreement, set_fixed_rate_agreement
 from billable.erp.legal_entities import (
     DEFAULT_LEGAL_ENTITY,
@@ -71,7 +71,9 @@ def _taken(session: Session, row: Any, column: str, value: Any, what: str) -> No
         if row.id is not None:
             stmt = stmt.where(model.id != row.id)
         if session.scalars(stmt).first() is not None:
-            raise Conflict(f"a {what} with {column} {value} exists already")
+            said = f"named {value}" if column == "name" else f"with {column} {value}"
+            reason = f"a {what} {said} exists already"
+            raise Conflict(reason, (FieldError(column, reason),))
 
 
 def _write_legal_entity(session: Session, row: LegalEntity, fields: Fields) -> None:

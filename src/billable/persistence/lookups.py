@@ -60,11 +60,19 @@ def refs(
     return rows
 
 
+#: The digits an id is written with. ``str.isdigit`` and ``int`` also take "²", "①"
+#: and other scripts' digits ("٣" is 3), which would name another row.
+ID_DIGITS = frozenset("0123456789")
+
+
 def parse_id(ident: Any) -> int | None:
-    """Ids are strings of digits on the wire; anything else names nothing."""
+    """Ids are strings of ASCII digits on the wire (at most 18); anything else names
+    nothing."""
+    if isinstance(ident, bool):
+        return None
     if isinstance(ident, int):
         return ident
-    if isinstance(ident, str) and ident.isdigit() and len(ident) < 19:
+    if isinstance(ident, str) and 0 < len(ident) < 19 and ID_DIGITS.issuperset(ident):
         return int(ident)
     return None
 

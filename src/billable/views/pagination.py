@@ -13,6 +13,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from billable.domain.errors import Invalid
+from billable.persistence.lookups import parse_id
 
 T = TypeVar("T")
 MAX_LIMIT = 500
@@ -29,10 +30,10 @@ class Window(Generic[T]):
 def decode_cursor(cursor: str) -> int:
     """The id a cursor stands for; a cursor this API did not issue is refused (422)."""
     try:
-        value = int(base64.urlsafe_b64decode(cursor.encode()).decode())
+        value = parse_id(base64.urlsafe_b64decode(cursor.encode()).decode())
     except (ValueError, UnicodeDecodeError):
-        value = -1
-    if not 0 <= value < 2**63:
+        value = None
+    if value is None:
         raise Invalid.field("cursor", "is not a cursor this API issued")
     return value
 

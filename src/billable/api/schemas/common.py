@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
@@ -10,7 +12,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
+    Strict,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -23,8 +28,30 @@ def _id_text(value: Any) -> Any:
 Id = Annotated[
     str, BeforeValidator(_id_text), Field(min_length=1, max_length=18, pattern=r"^[0-9]+$")
 ]
-Quantity = Annotated[
+#: How a decimal is written on the wire: ASCII digits, an optional minus and point.
+PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _plain_decimal(value: Any) -> Any:
+    # Decimal() also reads "1_000", "1e3", " 5", "+5", ".5" and other scripts' digits;
+    # a JSON number may have lost digits before it got here.
+    if isinstance(value, Decimal) and value.is_finite():
+        return value  # Python callers (the CLI, the demo) pass exact values
+    if isinstance(value, str) and PLAIN_DECIMAL.fullmatch(value):
+        return value
+    raise ValueError('must be a decimal string of digits 0-9, such as "8" or "-250.00"')
+
+
+#: A decimal in a request: a plain decimal string, refused (422) in any other form.
+PlainDecimal = Annotated[
     Decimal,
+    BeforeValidator(_plain_decimal),
+    WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}),
+]
+#: A boolean in a request: JSON ``true`` or ``false`` only ("yes", 1 and "true" are 422).
+StrictBool = Annotated[bool, Strict()]
+Quantity = Annotated[
+    PlainDecimal,
     Field(
         ge=0,
         le=Decimal("999999999"),
@@ -33,7 +60,7 @@ Quantity = Annotated[
     ),
 ]
 Price = Annotated[
-    Decimal,
+    PlainDecimal,
     Field(
         ge=0,
         le=Decimal("999999999999"),
@@ -41,15 +68,32 @@ Price = Annotated[
         description="A unit price, up to 6 decimals.",
     ),
 ]
-Rate = Annotated[Decimal, Field(ge=-100, le=Decimal("100000"), decimal_places=6)]
+Rate = Annotated[PlainDecimal, Field(ge=-100, le=Decimal("100000"), decimal_places=6)]
+#: The largest amount a request may give or lead to; an amount column keeps 4 decimals
+#: in a signed 64-bit scaled integer (persistence.types.ExactDecimal), up to ~9.2e14.
+AMOUNT_MAX = Decimal("99999999999999")
 Amount = Annotated[
-    Decimal,
+    PlainDecimal,
     Field(
-        ge=Decimal("-99999999999999"),
-        le=Decimal("99999999999999"),
+        ge=-AMOUNT_MAX,
+        le=AMOUNT_MAX,
         decimal_places=4,
         description="An amount of money.",
     ),
+]
+
+
+def _utc_text(value: dt.datetime) -> str:
+    # The database keeps UTC; SQLite gives it back without an offset, so say it.
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+#: A moment in responses: always timezone-aware, in UTC, e.g. ``2026-12-01T16:45:50Z``.
+Timestamp = Annotated[
+    dt.datetime,
+    PlainSerializer(_utc_text, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time", "example": "2026-12-01T16:45:50Z"}),
 ]
 Text = Annotated[str, Field(max_length=2000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -62,6 +106,20 @@ class Input(BaseModel):
     """Base of request bodies: unknown fields are refused, not ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class PricedInput(Input):
+    """A request body with ``quantity`` and ``unit_price``: their product is an amount
+    later, so it must be one a column keeps; refused here, naming ``unit_price``, rather
+    than when the entry is priced or invoiced."""
+
+    @field_validator("unit_price", check_fields=False)
+    @classmethod
+    def _amount_fits(cls, value: Any, info: ValidationInfo) -> Any:
+        quantity = info.data.get("quantity")
+        if value is not None and quantity is not None and quantity * value > AMOUNT_MAX:
+            raise ValueError(f"quantity times unit_price is beyond the largest amount {AMOUNT_MAX}")
+        return value
 
 
 class Patch(Input):

@@ -20,6 +20,7 @@ from billable.api.schemas.common import (
     Patch,
     Price,
     Quantity,
+    StrictBool,
     Text,
 )
 from billable.api.schemas.documents import ContractTermsIn, ContractTermsOut
@@ -84,7 +85,7 @@ class ContractLineIn(Input):
     write_in_name: Name | None = None
     quantity: Quantity | None = None
     unit_price: Price | None = None
-    ready_to_invoice: bool = False
+    ready_to_invoice: StrictBool = False
     date: dt.date | None = Field(
         default=None, description="A product line's own invoice date (automated runs)."
     )
@@ -98,7 +99,7 @@ class ContractLinePatch(Patch):
     transaction_classes: list[TransactionClassIn] | None = None
     amount: Amount | None = None
     invoice_schedule: ScheduleIn | None = None
-    ready_to_invoice: bool | None = None
+    ready_to_invoice: StrictBool | None = None
     date: dt.date | None = None
     dimensions: Dimensions | None = None
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from billable.api.schemas.common import DecimalText, Input, Name, Patch
+from billable.api.schemas.common import DecimalText, Input, Name, Patch, Timestamp
 
 Code = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")]
 Country = Annotated[str, Field(pattern=r"^([A-Z]{2})?$")]
@@ -228,4 +228,4 @@ class OutboxOut(BaseModel):
     status: str
     attempts: int
     last_error: str | None
-    sent_at: dt.datetime | None
+    sent_at: Timestamp | None

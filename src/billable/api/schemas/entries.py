@@ -7,7 +7,16 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from billable.api.schemas.common import DecimalText, Id, Input, Patch, Price, Quantity, Text
+from billable.api.schemas.common import (
+    DecimalText,
+    Id,
+    Input,
+    Patch,
+    Price,
+    PricedInput,
+    Quantity,
+    Text,
+)
 from billable.api.schemas.contracts import MilestoneOut
 from billable.domain.vocabulary import BillingType, EntryState
 
@@ -48,7 +57,7 @@ class TimeEntryPatch(Patch):
     external_comment: Text | None = None
 
 
-class ExpenseEntryIn(Input):
+class ExpenseEntryIn(PricedInput):
     resource_id: Id
     project_id: Id
     task_id: Id | None = None
@@ -93,7 +102,7 @@ class MaterialUsagePatch(Patch):
     quantity: Quantity | None = None
 
 
-class FeeEntryIn(Input):
+class FeeEntryIn(PricedInput):
     project_id: Id
     task_id: Id | None = None
     category_id: Id

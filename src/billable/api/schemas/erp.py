@@ -10,7 +10,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from billable.api.schemas.common import CurrencyCode, DecimalText, Id, Input, Name, Patch
+from billable.api.schemas.common import (
+    CurrencyCode,
+    DecimalText,
+    Id,
+    Input,
+    Name,
+    Patch,
+    PlainDecimal,
+)
 from billable.api.schemas.documents import (
     SELLER_NULLABLE,
     SellerFieldsIn,
@@ -37,11 +45,11 @@ AccountKind = Literal[
 Code = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")]
 AccountNumber = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_.\-]+$")]
 ExchangeRateValue = Annotated[
-    Decimal,
+    PlainDecimal,
     Field(gt=0, le=Decimal("999999999999"), decimal_places=6, description="Per one unit."),
 ]
 TaxRate = Annotated[
-    Decimal, Field(ge=0, le=100, decimal_places=6, description="A rate in percent.")
+    PlainDecimal, Field(ge=0, le=100, decimal_places=6, description="A rate in percent.")
 ]
 DimensionValue = Annotated[str, Field(min_length=1, max_length=100)]
 

@@ -18,6 +18,7 @@ from billable.api.schemas.common import (
     Price,
     Quantity,
     Text,
+    Timestamp,
 )
 from billable.api.schemas.erp import TransactionClassIn
 from billable.domain.vocabulary import BillingType, InvoiceState
@@ -193,7 +194,7 @@ class NotificationOut(BaseModel):
     level: str
     title: str
     message: str
-    created_at: dt.datetime
+    created_at: Timestamp
 
 
 class RunOut(BaseModel):
@@ -203,5 +204,5 @@ class RunOut(BaseModel):
     job_id: str | None
     invoices_created: int
     contracts_skipped: int
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
+    started_at: Timestamp
+    finished_at: Timestamp | None

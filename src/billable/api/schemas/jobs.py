@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel
+
+from billable.api.schemas.common import Timestamp
 
 
 class Progress(BaseModel):
@@ -19,9 +20,9 @@ class AttemptOut(BaseModel):
     died (a later attempt carried on)."""
 
     attempt: int
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
-    heartbeat_at: dt.datetime
+    started_at: Timestamp
+    finished_at: Timestamp | None
+    heartbeat_at: Timestamp
     host: str
     pid: int
     worker: str
@@ -38,9 +39,9 @@ class JobOut(BaseModel):
     error: str | None
     attempt_count: int
     attempts: list[AttemptOut]
-    created_at: dt.datetime
-    started_at: dt.datetime | None
-    finished_at: dt.datetime | None
+    created_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
 
 
 class JobSummary(BaseModel):
@@ -52,6 +53,6 @@ class JobSummary(BaseModel):
     progress: Progress
     error: str | None
     attempt_count: int
-    created_at: dt.datetime
-    started_at: dt.datetime | None
-    finished_at: dt.datetime | None
+    created_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None

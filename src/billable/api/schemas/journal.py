@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, Field
 
-from billable.api.schemas.common import DecimalText, Id, Input, Patch
+from billable.api.schemas.common import DecimalText, Id, Input, Patch, PlainDecimal, Timestamp
 from billable.api.schemas.erp import Code
 
 DimensionName = Annotated[str, Field(min_length=1, max_length=100)]
 DimensionValue = Annotated[str, Field(min_length=1, max_length=100)]
 DimensionSet = Annotated[dict[DimensionName, DimensionValue], Field(max_length=50)]
-Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=6)]
+Percent = Annotated[PlainDecimal, Field(ge=0, le=100, decimal_places=6)]
 
 
 class ImportIn(Input):
@@ -78,7 +77,7 @@ class JournalOut(BaseModel):
     id: str
     legal_entity_id: str
     status: str
-    posted_at: dt.datetime | None
+    posted_at: Timestamp | None
     lines: list[JournalLineOut]
 
 
@@ -86,7 +85,7 @@ class JournalSummaryOut(BaseModel):
     id: str
     legal_entity_id: str
     status: str
-    posted_at: dt.datetime | None
+    posted_at: Timestamp | None
     line_count: int
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from billable.api.schemas.common import Input
+from billable.api.schemas.common import Input, StrictBool, Timestamp
 
 
 class ProblemOut(BaseModel):
@@ -19,8 +19,8 @@ class PostIn(Input):
     """``posting`` off: a pro forma (nothing written); ``print``: a printout is asked for."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    posting: bool = True
-    print_: bool = Field(False, alias="print")
+    posting: StrictBool = True
+    print_: StrictBool = Field(False, alias="print")
 
 
 class TaxOut(BaseModel):
@@ -70,8 +70,8 @@ class ProposalOut(BaseModel):
     totals: TotalsOut
     accounting_totals: TotalsOut | None
     voucher_id: str | None
-    imported_at: dt.datetime | None
-    posted_at: dt.datetime | None
+    imported_at: Timestamp | None
+    posted_at: Timestamp | None
     lines: list[ProposalLineOut]
     pro_forma: bool = False
     printed: bool = False
