@@ -23,6 +23,7 @@ from billable.identity.users import Principal
 from billable.persistence.lookups import parse_id
 from billable.persistence.tables import CustomerInvoice, OutboxMessage
 from billable.persistence.uow import UnitOfWork
+from billable.views import documents as views
 from billable.views.pagination import window
 
 router = APIRouter()
@@ -84,7 +85,7 @@ def list_customer_invoices(
 ) -> dict[str, Any]:
     """Issued customer invoices and credit notes, oldest first."""
     ids = {"legal_entity_id": legal_entity_id, "customer_id": customer_id}
-    stmt = customer_invoices.query({**ids, "contract_id": contract_id}, kind, date_from, date_to)
+    stmt = views.query({**ids, "contract_id": contract_id}, kind, date_from, date_to)
     with uow:
         session = uow.session
 
