@@ -3,34 +3,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billable.documents import proforma, store
 from billable.domain.documents import DocumentFormat
 from billable.persistence.lookups import get
-from billable.persistence.tables import (
-    CustomerInvoice,
-    CustomerInvoiceDocument,
-    Invoice,
-)
+from billable.persistence.tables import CustomerInvoice, Invoice
 from billable.persistence.uow import UnitOfWork
 
 
 def customer_invoice(session: Session, ident: str | int) -> CustomerInvoice:
     """The customer invoice ``ident`` or a 404."""
     return get(session, CustomerInvoice, ident, "customer invoice")
-
-
-def documents_of(session: Session, row: CustomerInvoice) -> list[CustomerInvoiceDocument]:
-    """The renderings stored so far, by format."""
-    return list(
-        session.scalars(
-            select(CustomerInvoiceDocument)
-            .where(CustomerInvoiceDocument.customer_invoice_id == row.id)
-            .order_by(CustomerInvoiceDocument.format)
-        )
-    )
 
 
 def document(uow: UnitOfWork, ident: str, fmt: DocumentFormat) -> store.Rendered:
