@@ -1,6 +1,7 @@
 """No query per row: every list reads a page of 500 in as many SQL statements as a page
-of 5, and the invoice view, a journal and the backlog read as many for 500 lines as
-for a handful. Rows are multiplied by copying one real row of each kind in SQL."""
+of 5 (the customer documents' lists too), and the invoice view, a journal and the
+backlog read as many for 500 lines as for a handful. Rows are multiplied by copying
+one real row of each kind in SQL."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any
 
 from sqlalchemy import Engine, event, func, insert, select
 
+from billable.documents import delivery
 from billable.persistence.tables import Base
 from tests.conftest import Api
+from tests.documents.world import build_documents
 from tests.scenario import proposal_world
 from tests.scenario.proposal_world import ProposalWorld
 
@@ -149,18 +152,26 @@ def _statements(engine: Engine, api: Api, path: str, **params: Any) -> int:
     return len(seen)
 
 
-def test_every_list_reads_500_rows_in_as_many_statements_as_5(
-    engine: Engine, make_api: Any
-) -> None:
-    pw, made = _world(make_api)
-    _multiply(engine, pw, made)
+def _counts(
+    engine: Engine, lists: dict[str, tuple[Api, str, dict[str, Any]]]
+) -> dict[str, tuple[int, int]]:
+    """List name -> statements for a page of 5 and of 500, each list holding over 500."""
     counts = {}
-    for name, (api, path, params) in _lists(pw, made).items():
+    for name, (api, path, params) in lists.items():
         page = api.get(path, limit=500, **params)
         assert len(page["items"]) == 500 and page["next_cursor"], name
         small = _statements(engine, api, path, limit=5, **params)
         large = _statements(engine, api, path, limit=500, **params)
         counts[name] = (small, large)
+    return counts
+
+
+def test_every_list_reads_500_rows_in_as_many_statements_as_5(
+    engine: Engine, make_api: Any
+) -> None:
+    pw, made = _world(make_api)
+    _multiply(engine, pw, made)
+    counts = _counts(engine, _lists(pw, made))
     per_row = {name: c for name, c in counts.items() if c[0] != c[1]}
     assert not per_row, f"statements for 5 vs 500 rows: {per_row}"
     too_many = {name: c for name, c in counts.items() if c[1] > 12}
@@ -191,3 +202,64 @@ def test_an_invoice_a_journal_and_the_backlog_read_500_lines_in_as_few_statement
         for name, (api, path, params) in views.items()
     }
     assert after == before
+
+
+def _issued_copies(engine: Engine, dw: Any, issued: dict[str, Any]) -> None:
+    """Copy the issued invoice (each copy on its own proposal and invoice, so numbers
+    and proposals stay unique), its stored documents onto every copy, and its outbox row."""
+    proposal = dw.pw.proposal_of({"id": issued["invoice_id"]})
+    invoices = clone(engine, "invoices", issued["invoice_id"], number=lambda i: f"C{i:05}")
+    proposals = clone(
+        engine,
+        "invoice_proposals",
+        proposal["id"],
+        invoice_id=lambda i: invoices[i],
+        number=lambda i: f"C{i:05}",
+    )
+    copies = clone(
+        engine,
+        "customer_invoices",
+        issued["id"],
+        proposal_id=lambda i: proposals[i],
+        invoice_id=lambda i: invoices[i],
+        sequence=lambda i: 1000 + i,
+        number=lambda i: f"CI{i:05}",
+    )
+    for document in dw.accountant.get(f"/customer-invoices/{issued['id']}")["documents"]:
+        stored = _stored_document_id(engine, issued["id"], document["format"])
+        clone(engine, "customer_invoice_documents", stored, customer_invoice_id=lambda i: copies[i])
+    [message] = dw.accountant.get("/outbox")["items"]
+    clone(engine, "outbox", message["id"], idempotency_key=lambda i: f"copy-{i}")
+
+
+def _stored_document_id(engine: Engine, customer_invoice_id: str, fmt: str) -> int:
+    table = Base.metadata.tables["customer_invoice_documents"]
+    with engine.begin() as conn:
+        found: int = conn.execute(
+            select(table.c.id).where(
+                table.c.customer_invoice_id == int(customer_invoice_id), table.c.format == fmt
+            )
+        ).scalar_one()
+        return found
+
+
+def test_the_customer_invoice_list_and_the_outbox_read_500_rows_in_as_many_statements_as_5(
+    engine: Engine, make_api: Any, uow_factory: Any
+) -> None:
+    dw = build_documents(make_api)
+    issued = dw.issue()
+    dw.document(issued, "ubl")  # stored: every copy has documents to list
+    delivery.request_send(uow_factory(), issued["id"], "ap@coho.example")
+    _issued_copies(engine, dw, issued)
+    lists = {
+        "customer invoices": (dw.accountant, "/customer-invoices", {}),
+        "outbox": (dw.accountant, "/outbox", {}),
+    }
+    counts = _counts(engine, lists)
+    page = dw.accountant.get("/customer-invoices", limit=500)["items"]
+    stored = dw.accountant.get(f"/customer-invoices/{issued['id']}")["documents"]
+    assert stored and all(item["documents"] == stored for item in page)
+    per_row = {name: c for name, c in counts.items() if c[0] != c[1]}
+    assert not per_row, f"statements for 5 vs 500 rows: {per_row}"
+    too_many = {name: c for name, c in counts.items() if c[1] > 12}
+    assert not too_many, f"more than a dozen statements for a page: {too_many}"

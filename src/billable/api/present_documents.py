@@ -8,12 +8,7 @@ from typing import Any
 
 from billable.currencies import currency
 from billable.domain.money import format_decimal
-from billable.persistence.tables import (
-    CustomerInvoice,
-    CustomerInvoiceDocument,
-    OutboxMessage,
-    PaymentTerms,
-)
+from billable.views.records import Record
 
 
 def _endpoint(row: Any) -> dict[str, str] | None:
@@ -59,15 +54,14 @@ def tax_category(row: Any) -> dict[str, Any]:
     return {"vat_category": row.vat_category, "exemption_reason": row.exemption_reason}
 
 
-def payment_terms(row: PaymentTerms) -> dict[str, Any]:
+def payment_terms(row: Record) -> dict[str, Any]:
     """Payment terms."""
     return {"id": str(row.id), "code": row.code, "name": row.name, "net_days": row.net_days}
 
 
-def customer_invoice(
-    row: CustomerInvoice, documents: list[CustomerInvoiceDocument]
-) -> dict[str, Any]:
-    """An issued customer invoice or credit note, with its stored documents."""
+def customer_invoice(row: Record) -> dict[str, Any]:
+    """An issued customer invoice or credit note, with its stored documents (the view's
+    ``documents``)."""
     period = (
         {"start": row.period_start, "end": row.period_end}
         if row.period_start and row.period_end
@@ -99,7 +93,7 @@ def customer_invoice(
         "total_tax": money(row.total_tax, row.currency),
         "total_amount": money(row.total_amount, row.currency),
         "problems": row.problems,
-        "documents": [{"format": d.format, "sha256": d.sha256} for d in documents],
+        "documents": [{"format": d.format, "sha256": d.sha256} for d in row.documents],
     }
 
 
@@ -108,7 +102,7 @@ def money(value: Decimal, code: str) -> str:
     return format_decimal(value, currency(code).minor_units)
 
 
-def outbox_message(row: OutboxMessage) -> dict[str, Any]:
+def outbox_message(row: Record) -> dict[str, Any]:
     """One delivery in the outbox."""
     return {
         "id": str(row.id),

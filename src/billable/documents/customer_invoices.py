@@ -1,66 +1,20 @@
-"""Use cases for issued customer invoices: list and read them, and fetch their documents
+"""Use cases for issued customer invoices: find one, and fetch its documents
 (``GET /customer-invoices/{id}/pdf|ubl|cii|facturx``) and the proforma's PDF."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from billable.documents import proforma, store
-from billable.domain.documents import DocumentFormat, DocumentKind
-from billable.domain.errors import Invalid
-from billable.persistence.lookups import get, parse_id
-from billable.persistence.tables import (
-    CustomerInvoice,
-    CustomerInvoiceDocument,
-    Invoice,
-)
+from billable.domain.documents import DocumentFormat
+from billable.persistence.lookups import get
+from billable.persistence.tables import CustomerInvoice, Invoice
 from billable.persistence.uow import UnitOfWork
-
-FILTERS = ("legal_entity_id", "customer_id", "contract_id")
-
-
-def query(
-    ids: dict[str, str | None],
-    kind: str | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> Select[Any]:
-    """Customer invoices, filtered by legal entity, customer, contract, kind and issue
-    dates; an unknown kind is a 422 naming ``kind``."""
-    stmt = select(CustomerInvoice)
-    for name in FILTERS:
-        value = ids.get(name)
-        if value is not None:
-            stmt = stmt.where(getattr(CustomerInvoice, name) == (parse_id(value) or -1))
-    if kind is not None:
-        if kind not in {k.value for k in DocumentKind}:
-            raise Invalid.field("kind", f"'{kind}' is not one of invoice, credit_note")
-        stmt = stmt.where(CustomerInvoice.kind == kind)
-    if date_from is not None:
-        stmt = stmt.where(CustomerInvoice.issue_date >= date_from)
-    if date_to is not None:
-        stmt = stmt.where(CustomerInvoice.issue_date <= date_to)
-    return stmt
 
 
 def customer_invoice(session: Session, ident: str | int) -> CustomerInvoice:
     """The customer invoice ``ident`` or a 404."""
     return get(session, CustomerInvoice, ident, "customer invoice")
-
-
-def documents_of(session: Session, row: CustomerInvoice) -> list[CustomerInvoiceDocument]:
-    """The renderings stored so far, by format."""
-    return list(
-        session.scalars(
-            select(CustomerInvoiceDocument)
-            .where(CustomerInvoiceDocument.customer_invoice_id == row.id)
-            .order_by(CustomerInvoiceDocument.format)
-        )
-    )
 
 
 def document(uow: UnitOfWork, ident: str, fmt: DocumentFormat) -> store.Rendered:

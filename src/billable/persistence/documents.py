@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from billable.domain.documents import OutboxState
 from billable.persistence.base import Base
 from billable.persistence.types import Amount
 
@@ -107,7 +108,7 @@ class OutboxMessage(Base):
     destination: Mapped[str] = mapped_column(String(10))  # email | archive
     recipient: Mapped[str] = mapped_column(String(320))
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=OutboxState.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(2000))
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

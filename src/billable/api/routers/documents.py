@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import select
 
 from billable.api import present_documents as show
 from billable.api.deps import PostLedger, ReadBilling, ReadLedger, Uow, WriteErpSetup
@@ -20,20 +19,10 @@ from billable.api.schemas.common import JobAccepted
 from billable.documents import customer_invoices, delivery, payment_terms, store
 from billable.domain.documents import DocumentFormat
 from billable.identity.users import Principal
-from billable.persistence.lookups import parse_id
-from billable.persistence.tables import CustomerInvoice, OutboxMessage
 from billable.persistence.uow import UnitOfWork
-from billable.views.pagination import window
+from billable.views import documents as views
 
 router = APIRouter()
-
-
-def paginate(
-    session: Any, stmt: Any, id_column: Any, limit: int, cursor: str | None, present: Any
-) -> dict[str, Any]:
-    """A page of ``stmt``'s rows, each presented inside the session."""
-    found = window(session, stmt, id_column, limit, cursor, lambda rows: [present(r) for r in rows])
-    return page(found, lambda item: item)
 
 
 TAG = "customer documents"
@@ -61,8 +50,8 @@ def _file(rendered: store.Rendered) -> Response:
 
 def _show(uow: UnitOfWork, ident: str) -> dict[str, Any]:
     with uow:
-        row = customer_invoices.customer_invoice(uow.session, ident)
-        return show.customer_invoice(row, customer_invoices.documents_of(uow.session, row))
+        found = views.customer_invoice(uow.session, ident)
+    return show.customer_invoice(found)
 
 
 @router.get(
@@ -84,15 +73,17 @@ def list_customer_invoices(
 ) -> dict[str, Any]:
     """Issued customer invoices and credit notes, oldest first."""
     ids = {"legal_entity_id": legal_entity_id, "customer_id": customer_id}
-    stmt = customer_invoices.query({**ids, "contract_id": contract_id}, kind, date_from, date_to)
     with uow:
-        session = uow.session
-
-        def present(row: Any) -> dict[str, Any]:
-            """One customer invoice of the page."""
-            return show.customer_invoice(row, customer_invoices.documents_of(session, row))
-
-        return paginate(session, stmt, CustomerInvoice.id, limit, cursor, present)
+        found = views.customer_invoices(
+            uow.session,
+            {**ids, "contract_id": contract_id},
+            limit,
+            cursor,
+            kind,
+            date_from,
+            date_to,
+        )
+    return page(found, show.customer_invoice)
 
 
 @router.get(
@@ -173,12 +164,6 @@ def list_outbox(
     cursor: str | None = None,
 ) -> dict[str, Any]:
     """Deliveries of issued documents, oldest first; filters: customer_invoice_id, status."""
-    stmt = select(OutboxMessage)
-    if customer_invoice_id is not None:
-        stmt = stmt.where(
-            OutboxMessage.customer_invoice_id == (parse_id(customer_invoice_id) or -1)
-        )
-    if status is not None:
-        stmt = stmt.where(OutboxMessage.status == status)
     with uow:
-        return paginate(uow.session, stmt, OutboxMessage.id, limit, cursor, show.outbox_message)
+        found = views.outbox(uow.session, limit, cursor, customer_invoice_id, status)
+    return page(found, show.outbox_message)
