@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete, select, text
 
 from billable.api.app import create_app
+from billable.domain.vocabulary import JobState
 from billable.jobs import records as jobs
 from billable.jobs.dispatch import ProcrastinateDispatcher
 from billable.jobs.handlers import execute
@@ -26,6 +27,7 @@ from billable.persistence.tables import Actual, Job, Notification
 from tests.api.test_cli_work import seed_contracts
 from tests.builders import scheduled_world
 from tests.conftest import Api
+from tests.waiting import wait_until
 
 RUN = "2026-09-07"
 
@@ -56,45 +58,40 @@ def drain(app_client: TestClient, engine: Engine) -> None:
 
 def wait_job(api: Api, app_client: TestClient, engine: Engine, job_id: str) -> dict[str, Any]:
     drain(app_client, engine)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        job = api.get(f"/jobs/{job_id}")
-        if job["status"] in ("succeeded", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} did not finish: {job}")
+
+    def finished() -> dict[str, Any] | None:
+        job: dict[str, Any] = api.get(f"/jobs/{job_id}")
+        return job if job["status"] in ("succeeded", "failed") else None
+
+    return wait_until(finished, f"job {job_id} to finish")
 
 
-def test_fifty_job_starts_at_once_are_each_accepted_within_a_second_and_all_finish(
+def test_fifty_job_starts_at_once_are_each_accepted_and_all_finish(
     api: Api, app_client: TestClient, engine: Engine
 ) -> None:
     clean_queue(engine)
     scheduled_world(api)
 
-    def start(_: int) -> tuple[int, float, str]:
-        began = time.perf_counter()
+    def start(_: int) -> tuple[int, str]:
         response = app_client.post(
             "/api/v1/invoice-runs", json={"run_date": RUN}, headers=api.headers
         )
-        return response.status_code, time.perf_counter() - began, response.json()["job_id"]
+        return response.status_code, response.json()["job_id"]
 
     with ThreadPoolExecutor(max_workers=50) as pool:
         answers = list(pool.map(start, range(50)))
 
-    assert [status for status, _, _ in answers] == [202] * 50
-    seconds = sorted(s for _, s, _ in answers)
-    # Within a second each, the target; the bound on all 50 leaves room for a loaded
-    # machine (two shared cores): before, one in six answered 500 after 30 s.
-    assert seconds[44] < 1.0, f"the 45th fastest start took {seconds[44]:.2f} s"
-    assert seconds[-1] < 3.0, f"the slowest start took {seconds[-1]:.2f} s"
+    # How fast they are answered is measured by benchmarks/job_starts.py, not asserted
+    # here: before, one in six answered 500 after 30 s.
+    assert [status for status, _ in answers] == [202] * 50
     if engine.dialect.name == "postgresql":  # each job row has its queue entry, no more
         with engine.connect() as conn:
             queued = conn.execute(
                 text("SELECT (args->>'job_id')::int FROM procrastinate_jobs WHERE task_name = :t"),
                 {"t": "billable.run_job"},
             ).scalars()
-            assert sorted(queued) == sorted(int(j) for _, _, j in answers)
-    finished = [wait_job(api, app_client, engine, job_id) for _, _, job_id in answers]
+            assert sorted(queued) == sorted(int(j) for _, j in answers)
+    finished = [wait_job(api, app_client, engine, job_id) for _, job_id in answers]
     assert {job["status"] for job in finished} == {"succeeded"}
     # the date was done once: one job reports the invoice, the other 49 nothing new
     assert sorted(len(job["result"]["invoices_created"]) for job in finished) == [0] * 49 + [1]
@@ -330,12 +327,12 @@ def test_the_job_thread_is_started_by_the_app_not_by_a_first_request(
     if engine.dialect.name == "postgresql":
         return  # PostgreSQL: workers run jobs (see the worker tests)
     job_id = jobs.enqueue(uow_factory(), "bulk_confirm", {"invoice_ids": []}, None)
+
+    def succeeded() -> bool | None:
+        with uow_factory() as uow:
+            return uow.session.get(Job, job_id).status == JobState.SUCCEEDED or None
+
     with TestClient(create_app(engine)):  # start-up only: no request at all
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with uow_factory() as uow:
-                if uow.session.get(Job, job_id).status == "succeeded":
-                    break
-            time.sleep(0.05)
+        wait_until(succeeded, "the job left queued to be run by the app's own thread")
     with uow_factory() as uow:
         assert uow.session.get(Job, job_id).status == "succeeded"
