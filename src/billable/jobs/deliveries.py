@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -16,15 +16,22 @@ from billable.jobs import records as jobs
 from billable.persistence.tables import Job
 from billable.persistence.uow import UnitOfWork
 
-if TYPE_CHECKING:  # dispatch sweeps with this module: a type only, no import cycle
-    from billable.jobs.dispatch import Dispatcher
-
 log = logging.getLogger(__name__)
 UowFactory = Callable[[], UnitOfWork]
 DELIVER = "deliver_outbox"
 
 
-def deliver_if_due(make_uow: UowFactory, dispatcher: Dispatcher) -> int | None:
+class Starter(Protocol):
+    """What starts a job: every dispatcher (``jobs/dispatch.py`` sweeps with this
+    module, so it is named by what it does, not imported)."""
+
+    def start(
+        self, uow: UnitOfWork, kind: str, params: dict[str, Any], user_id: int | None, total: int
+    ) -> int:
+        """Record a job and have it run (now or soon); its id."""
+
+
+def deliver_if_due(make_uow: UowFactory, dispatcher: Starter) -> int | None:
     """Start a delivery job when messages are due and none is unfinished; its id, or
     None. Two sweeps racing may both start one; the outbox claim still sends once."""
     with make_uow() as uow:
