@@ -1,22 +1,32 @@
 """Delivery (issue 10, item 6): issued documents go out through the outbox to a real
 SMTP server on loopback (aiosmtpd), once per document and recipient even when the
 delivery runs twice or is killed mid-send; a failing server leaves a retry with
-backoff and an error notification, never a lost document; ``archive`` writes files."""
+backoff and an error notification, never a lost document, and the background sweep
+retries it by itself; ``archive`` writes files."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email
+import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from billable.documents import delivery
+from billable.jobs.dispatch import InProcessDispatcher
+from billable.persistence.tables import OutboxMessage
 from tests.documents.world import build_documents
+from tests.waiting import wait_until
 
 aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed")
 
@@ -27,9 +37,13 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.refuse = False
+        self.refuse_next = 0  # how many messages to refuse before accepting again
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refuse_next:
+            self.refuse_next -= 1
+            return "451 4.3.0 mailbox busy, try again later"
         if self.refuse:
             return "451 4.3.0 mailbox busy, try again later"
         with self.lock:
@@ -191,3 +205,76 @@ def test_sending_without_a_billing_email_or_recipient_is_refused(make_api):
     problem = dw.accountant.action(f"/customer-invoices/{issued['id']}/send", {}, expect=422)
     assert problem["errors"][0]["field"] == "to"
     assert dw.accountant.get("/outbox")["items"] == []
+
+
+@contextlib.contextmanager
+def _background(engine: Any, uow_factory: Any, tmp_path: Path) -> Iterator[None]:
+    """What sweeps in production, sweeping often: on SQLite the in-process dispatcher,
+    on PostgreSQL ``billable worker`` (it sweeps every ``--stalled-after`` / 2 s)."""
+    if engine.dialect.name != "postgresql":
+        dispatcher = InProcessDispatcher(uow_factory, sweep_seconds=0.05)
+        dispatcher.start_up()
+        try:
+            yield
+        finally:
+            dispatcher.shut_down()
+        return
+    with engine.begin() as conn:  # a clean queue: no job left deferred by an earlier test
+        conn.execute(
+            text(
+                "TRUNCATE procrastinate_jobs, procrastinate_events, procrastinate_workers, "
+                "procrastinate_periodic_defers RESTART IDENTITY CASCADE"
+            )
+        )
+    url = engine.url.render_as_string(hide_password=False)
+    binary = str(Path(sys.executable).with_name("billable"))
+    env = {**os.environ, "BILLABLE_DATABASE_URL": url}
+    with (tmp_path / "worker.log").open("ab") as out:
+        proc = subprocess.Popen(
+            [binary, "worker", "--stalled-after", "2"], env=env, stdout=out, stderr=out
+        )
+    try:
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _sent(uow_factory: Any, ident: int) -> tuple[int, str | None] | None:
+    """A sent message's attempts and last error; None while it is not sent."""
+    with uow_factory() as uow:
+        row = uow.session.get(OutboxMessage, ident)
+        assert row is not None
+        return (row.attempts, row.last_error) if row.status == delivery.SENT else None
+
+
+def test_a_failed_delivery_is_retried_and_sent_by_the_background_sweep_by_itself(
+    make_api, uow_factory, engine, inbox, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("BILLABLE_DELIVERY_BACKOFF_SECONDS", "0.5")
+    dw = build_documents(make_api)
+    issued = dw.issue("4")
+    inbox.refuse_next = 1  # the first attempt is refused, the retry accepted
+    with uow_factory() as uow:
+        row = uow.session.get(delivery.CustomerInvoice, int(issued["id"]))
+        ident = delivery.queue(uow.session, row, delivery.EMAIL, "ap@coho.example")
+        uow.commit()
+    with uow_factory() as uow:
+        assert delivery.due_count(uow.session) == 1
+    with _background(engine, uow_factory, tmp_path):
+        attempts, last_error = wait_until(
+            lambda: _sent(uow_factory, ident),
+            f"outbox message {ident} to be sent by the background sweep",
+        )
+    assert attempts == 2  # refused once, retried after the backoff without a request
+    assert last_error is None
+    [message] = inbox.messages
+    assert issued["number"] in message["Subject"]
+    with uow_factory() as uow:
+        assert delivery.due_count(uow.session) == 0
+    notes = dw.accountant.get("/notifications")["items"]
+    assert [n["level"] for n in notes if issued["number"] in n["title"]] == ["error"]

@@ -138,3 +138,30 @@ def test_an_issued_invoice_downloads_byte_for_byte_after_every_change(make_api):
     stored = {d["format"]: d["sha256"] for d in shown["documents"]}
     assert stored == {fmt: hashlib.sha256(data).hexdigest() for fmt, data in first.items()}
     assert shown["seller"]["address"]["street"] == "1 Main St"
+
+
+def test_a_template_change_after_issue_changes_no_issued_pdf_even_before_its_first_download(
+    make_api, monkeypatch
+):
+    from billable.documents import pdf
+
+    dw = build_documents(make_api)
+    issued = dw.issue("4")
+    dw.pw.world.approved_time("2", "2026-08-28")
+    dw.pw.world.mark_all_ready()
+    proforma = dw.pw.world.invoice()
+    original = pdf.labels
+
+    def marked(language: str) -> dict[str, str]:
+        words = dict(original(language))
+        words["invoice"] = f"CHANGED {words['invoice']}"
+        words["pro_forma_title"] = f"CHANGED {words['pro_forma_title']}"
+        return words
+
+    monkeypatch.setattr(pdf, "labels", marked)
+    text = pdf_text(dw.document(issued, "pdf"))
+    facturx = pdf_text(dw.document(issued, "facturx"))
+    assert "CHANGED" not in text and "CHANGED" not in facturx
+    assert f"Invoice {issued['number']}" in text and "£1,200.00" in text
+    assert facturx == text  # one issued HTML, two renderings
+    assert "CHANGED" in _proforma_text(dw, proforma)  # a proforma renders live

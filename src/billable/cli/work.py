@@ -26,6 +26,7 @@ from billable.cli.shell import (
 from billable.domain.errors import Invalid
 from billable.domain.vocabulary import JobState
 from billable.jobs import records as jobs
+from billable.jobs.deliveries import deliver_if_due
 from billable.jobs.handlers import execute
 from billable.jobs.queue import STALLED_AFTER
 from billable.jobs.scheduler import catch_up_if_due
@@ -202,6 +203,7 @@ def _sqlite_worker(engine: Engine, once: bool) -> None:
     make_uow = uow_factory(engine)
     while True:
         catch_up_if_due(make_uow, _TableDispatcher())
+        deliver_if_due(make_uow, _TableDispatcher())  # queued, or due again after a failure
         for job_id in jobs.resumable_jobs(make_uow()):
             execute(make_uow, job_id)
         if once:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from billable.documents import store
@@ -37,6 +37,7 @@ QUEUED, SENDING = OutboxState.QUEUED, OutboxState.SENDING
 SENT, FAILED = OutboxState.SENT, OutboxState.FAILED
 EMAIL, ARCHIVE = Destination.EMAIL, Destination.ARCHIVE
 MAX_ATTEMPTS = 5
+#: The first retry's wait, doubled at each further failure.
 BACKOFF = dt.timedelta(minutes=1)
 #: How long a claim protects a message being sent; after it, a later run may retry.
 LEASE = dt.timedelta(minutes=10)
@@ -45,6 +46,30 @@ UowFactory = Callable[[], UnitOfWork]
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def backoff() -> dt.timedelta:
+    """The first retry's wait: ``BILLABLE_DELIVERY_BACKOFF_SECONDS``, else a minute."""
+    seconds = os.environ.get("BILLABLE_DELIVERY_BACKOFF_SECONDS")
+    return dt.timedelta(seconds=float(seconds)) if seconds else BACKOFF
+
+
+def _due(now: dt.datetime, lease: dt.timedelta) -> ColumnElement[bool]:
+    """Queued and past its backoff, or claimed by a run whose lease has passed."""
+    return or_(
+        and_(
+            OutboxMessage.status == QUEUED,
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+        ),
+        and_(OutboxMessage.status == SENDING, OutboxMessage.sending_since <= now - lease),
+    )
+
+
+def due_count(session: Session, now: dt.datetime | None = None, lease: dt.timedelta = LEASE) -> int:
+    """How many messages a delivery run would send now: the one decision of whether a
+    run is due (the background sweeps start one when this is not zero)."""
+    stmt = select(func.count()).select_from(OutboxMessage).where(_due(now or _now(), lease))
+    return int(session.scalar(stmt) or 0)
 
 
 def idempotency_key(customer_invoice_id: int, destination: str, recipient: str) -> str:
@@ -192,23 +217,18 @@ def _email(row: CustomerInvoice, message: OutboxMessage, files: list[Attachment]
 def _claim(uow: UnitOfWork, ident: int, now: dt.datetime, lease: dt.timedelta) -> bool:
     """Take message ``ident`` for sending if it is due (or its last claim expired)."""
     with uow:
-        due = or_(
-            and_(
-                OutboxMessage.status == QUEUED,
-                or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
-            ),
-            and_(OutboxMessage.status == SENDING, OutboxMessage.sending_since <= now - lease),
-        )
         taken = uow.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == ident, due)
+            .where(OutboxMessage.id == ident, _due(now, lease))
             .values(status=SENDING, sending_since=now, attempts=OutboxMessage.attempts + 1)
         )
         uow.commit()
         return bool(getattr(taken, "rowcount", 0) == 1)
 
 
-def _record(uow: UnitOfWork, ident: int, error: str | None, now: dt.datetime) -> None:
+def _record(
+    uow: UnitOfWork, ident: int, error: str | None, now: dt.datetime, wait: dt.timedelta
+) -> None:
     with uow:
         message = uow.session.get(OutboxMessage, ident)
         assert message is not None
@@ -218,9 +238,7 @@ def _record(uow: UnitOfWork, ident: int, error: str | None, now: dt.datetime) ->
             give_up = message.attempts >= MAX_ATTEMPTS
             message.status = FAILED if give_up else QUEUED
             message.last_error = error[:2000]
-            message.next_attempt_at = (
-                None if give_up else now + BACKOFF * 2 ** (message.attempts - 1)
-            )
+            message.next_attempt_at = None if give_up else now + wait * 2 ** (message.attempts - 1)
             row = uow.session.get(CustomerInvoice, message.customer_invoice_id)
             number = row.number if row else message.customer_invoice_id
             retry = "given up" if give_up else f"retried after {message.next_attempt_at:%H:%M}"
@@ -263,13 +281,8 @@ def _deliver_one(make_uow: UowFactory, ident: int, sender: Sender) -> None:
 def due_messages(uow: UnitOfWork, now: dt.datetime, lease: dt.timedelta = LEASE) -> list[int]:
     """The ids of messages due to be sent, oldest first."""
     with uow:
-        stmt = select(OutboxMessage.id).where(
-            or_(
-                OutboxMessage.status == QUEUED,
-                and_(OutboxMessage.status == SENDING, OutboxMessage.sending_since <= now - lease),
-            )
-        )
-        return list(uow.session.scalars(stmt.order_by(OutboxMessage.id)))
+        stmt = select(OutboxMessage.id).where(_due(now, lease)).order_by(OutboxMessage.id)
+        return list(uow.session.scalars(stmt))
 
 
 def deliver_due(
@@ -277,9 +290,11 @@ def deliver_due(
     sender: Sender | None = None,
     now: dt.datetime | None = None,
     lease: dt.timedelta = LEASE,
+    wait: dt.timedelta | None = None,
 ) -> DeliveryResult:
-    """Send every due message once; failures wait for their backoff and are notified."""
-    when = now or _now()
+    """Send every due message once; failures wait for their backoff (``wait``, default
+    :func:`backoff`, doubled per attempt) and are notified."""
+    when, first_wait = now or _now(), wait or backoff()
     chosen = sender or smtp_sender()
     result = DeliveryResult()
     for ident in due_messages(make_uow(), when, lease):
@@ -289,9 +304,9 @@ def deliver_due(
             _deliver_one(make_uow, ident, chosen)
         except (OSError, smtplib.SMTPException) as exc:
             error = f"{type(exc).__name__}: {exc}"
-            _record(make_uow(), ident, error, when)
+            _record(make_uow(), ident, error, when, first_wait)
             result.failed[ident] = error
             continue
-        _record(make_uow(), ident, None, when)
+        _record(make_uow(), ident, None, when, first_wait)
         result.sent.append(ident)
     return result

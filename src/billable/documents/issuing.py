@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from billable.documents import content, delivery, snapshot, store
+from billable.documents import content, delivery, pdf, snapshot, store
 from billable.domain.documents import (
     DocumentFormat,
     IssuedDocument,
@@ -19,7 +19,8 @@ from billable.erp.print_management import resolved
 from billable.persistence.lookups import next_number
 from billable.persistence.tables import CustomerInvoice, Invoice, InvoiceProposal
 
-#: The e-invoices rendered and stored at issue; the PDF and Factur-X follow on first use.
+#: The e-invoices rendered and stored at issue; the PDF and Factur-X are rendered on
+#: first use from the print HTML stored at issue (``CustomerInvoice.print_html``).
 AT_ISSUE = (DocumentFormat.UBL, DocumentFormat.CII)
 ALL_FORMATS = (DocumentFormat.PDF, DocumentFormat.UBL, DocumentFormat.CII, DocumentFormat.FACTURX)
 
@@ -88,6 +89,9 @@ def issue(session: Session, proposal: InvoiceProposal) -> CustomerInvoice:
         problems=all_problems(doc),
         footer_text=doc.footer_text,
         report_format=doc.report_format,
+        # The PDF's HTML is fixed now, in milliseconds; the PDF itself (seconds) waits
+        # for its first request but can no longer differ from what was issued.
+        print_html=pdf.html(doc),
     )
     session.add(row)
     session.flush()

@@ -138,18 +138,29 @@ def html(doc: IssuedDocument) -> str:
 
 def render_pdf(doc: IssuedDocument, variant: str | None = None) -> bytes:
     """The document as a PDF (``variant`` such as "pdf/a-3b" for Factur-X)."""
+    return pdf_of_html(html(doc), variant)
+
+
+def pdf_of_html(text: str, variant: str | None = None) -> bytes:
+    """A PDF of print HTML ``text`` (an issued invoice's is the one stored at issue)."""
     from weasyprint import HTML
 
-    data = HTML(string=html(doc)).write_pdf(pdf_variant=variant)
+    data = HTML(string=text).write_pdf(pdf_variant=variant)
     assert data is not None
     return bytes(data)
 
 
 def render_facturx(doc: IssuedDocument) -> bytes:
     """Factur-X: the PDF as PDF/A-3b with the CII (EN 16931 level) as factur-x.xml."""
+    return facturx_of(doc, html(doc), cii.render(doc))
+
+
+def facturx_of(doc: IssuedDocument, text: str, cii_xml: bytes) -> bytes:
+    """Factur-X of print HTML ``text`` with ``cii_xml`` embedded: the issued invoice's
+    are those stored at issue, so what it says cannot drift from what was issued."""
     from facturx import generate_from_binary
 
-    pdf = render_pdf(doc, "pdf/a-3b")
+    pdf = pdf_of_html(text, "pdf/a-3b")
     metadata = {
         "author": doc.seller.legal_name,
         "keywords": "Factur-X, Invoice",
@@ -157,6 +168,6 @@ def render_facturx(doc: IssuedDocument) -> bytes:
         "subject": f"Factur-X {doc.kind.value} {doc.number} of {doc.issue_date.isoformat()}",
     }
     out = generate_from_binary(
-        pdf, cii.render(doc), flavor="factur-x", level="en16931", pdf_metadata=metadata
+        pdf, cii_xml, flavor="factur-x", level="en16931", pdf_metadata=metadata
     )
     return bytes(out)

@@ -1,8 +1,12 @@
 """Issued is immutable (rules.md): an issued invoice's documents are rendered once,
 stored with their SHA-256 and served byte for byte ever after; a proforma renders live.
 
-The e-invoices are stored at issue; the PDF and Factur-X at their first request, from
-the snapshot taken at issue, and never again (docs/decisions.md)."""
+The e-invoices and the print HTML are stored at issue (the HTML in milliseconds; a PDF
+takes seconds, too slow for every posting). The PDF is rendered at its first request
+from that stored HTML, and Factur-X from it and the stored CII, then stored and never
+rendered again: a template or label change after issue changes no issued document
+(docs/decisions.md). Invoices issued before the HTML was stored fall back to the
+snapshot taken at issue."""
 
 from __future__ import annotations
 
@@ -79,6 +83,19 @@ def stored(session: Session, row_id: int, fmt: DocumentFormat) -> CustomerInvoic
     ).first()
 
 
+def _render_issued(
+    session: Session, row: CustomerInvoice, doc: IssuedDocument, fmt: DocumentFormat
+) -> bytes:
+    """``fmt`` of an issued invoice: a PDF from the print HTML stored at issue, Factur-X
+    from that and the CII stored at issue; the snapshot only where nothing was stored."""
+    if row.print_html is None or fmt not in (DocumentFormat.PDF, DocumentFormat.FACTURX):
+        return render(doc, fmt)
+    if fmt is DocumentFormat.PDF:
+        return pdf.pdf_of_html(row.print_html)
+    xml = stored(session, row.id, DocumentFormat.CII)
+    return pdf.facturx_of(doc, row.print_html, xml.content if xml else cii.render(doc))
+
+
 def _extension(fmt: DocumentFormat) -> str:
     return {DocumentFormat.UBL: "ubl.xml", DocumentFormat.CII: "cii.xml"}.get(fmt, "pdf")
 
@@ -92,7 +109,7 @@ def issued_document(session: Session, row: CustomerInvoice, fmt: DocumentFormat)
         refuse_invalid(doc, fmt)
         try:
             with session.begin_nested():
-                save(session, row, fmt, render(doc, fmt))
+                save(session, row, fmt, _render_issued(session, row, doc, fmt))
         except IntegrityError:  # rendered by a concurrent request first: serve that one
             pass
         found = stored(session, row.id, fmt)

@@ -2,7 +2,8 @@
 
 SQLite (the embedded default): a thread in this process, no extra service. It starts
 with the process (``serve``'s start-up), resumes in the background every job left
-unfinished by a process that died, and looks again every ``SWEEP_SECONDS``.
+unfinished by a process that died, and looks again every ``SWEEP_SECONDS``, when it
+also starts a delivery job if outbox messages are due (``jobs/deliveries.py``).
 
 PostgreSQL: procrastinate, so any number of ``billable worker`` processes on any number
 of machines share jobs. A job's row and its queue entry are written in one transaction
@@ -23,6 +24,7 @@ from sqlalchemy import Engine, bindparam, text
 from sqlalchemy.orm import Session
 
 from billable.jobs import records as jobs
+from billable.jobs.deliveries import deliver_if_due
 from billable.jobs.handlers import execute
 from billable.persistence.db import session_factory
 from billable.persistence.uow import UnitOfWork
@@ -110,6 +112,10 @@ class InProcessDispatcher:
                 self.dispatch(job_id)  # left behind by a process that stopped
         except Exception:  # the next sweep looks again
             log.exception("looking for unfinished jobs failed", extra={"event": "job.sweep"})
+        try:
+            deliver_if_due(self._make_uow, self)  # queued, or due again after a failure
+        except Exception:  # the next sweep looks again
+            log.exception("looking for due deliveries failed", extra={"event": "job.sweep"})
 
     def _loop(self) -> None:
         self._sweep()

@@ -1,7 +1,8 @@
 """The procrastinate app: the queue of jobs on PostgreSQL, its worker and periodic tasks.
 
 Every minute one worker sweeps: it retries the jobs of workers whose heartbeat stopped,
-deletes those workers' rows and re-queues job rows without a queue entry. Each
+deletes those workers' rows, re-queues job rows without a queue entry and starts a
+delivery job when outbox messages are due. Each
 ``billable worker`` also looks at start and every minute for run dates due, so a worker
 started late, on any day, runs every missed date in order.
 """
@@ -109,11 +110,13 @@ async def retry_stalled_jobs(app: procrastinate.App, seconds: float = STALLED_AF
 
 
 def _reconcile(url: str, catch_up: bool) -> None:
+    from billable.jobs.deliveries import deliver_if_due
     from billable.jobs.dispatch import ProcrastinateDispatcher
     from billable.jobs.scheduler import catch_up_if_due
 
     dispatcher = ProcrastinateDispatcher(_engine(url))
     dispatcher.reconcile()
+    deliver_if_due(_uow_factory(url), dispatcher)  # queued, or due again after a failure
     if catch_up:
         catch_up_if_due(_uow_factory(url), dispatcher)
 
@@ -122,6 +125,7 @@ async def sweep(
     app: procrastinate.App, url: str, stalled_after: float = STALLED_AFTER, catch_up: bool = False
 ) -> None:
     """One look after the queue: stalled jobs, dead workers, job rows without a queue
-    entry, and with ``catch_up`` (``billable worker`` does it) run dates due."""
+    entry, deliveries due (a ``deliver_outbox`` job), and with ``catch_up`` (``billable
+    worker`` does it) run dates due."""
     await retry_stalled_jobs(app, stalled_after)
     await asyncio.to_thread(_reconcile, url, catch_up)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
     UniqueConstraint,
     func,
 )
@@ -80,6 +81,8 @@ class CustomerInvoice(Base):
     problems: Mapped[list[dict[str, str]]] = mapped_column(JSON)
     footer_text: Mapped[str] = mapped_column(String(2000), default="")
     report_format: Mapped[str] = mapped_column(String(40), default="standard")
+    #: The print HTML rendered at issue: the PDF and Factur-X are rendered from it.
+    print_html: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 

@@ -94,6 +94,7 @@ def upgrade() -> None:
     sa.Column('problems', sa.JSON(), nullable=False),
     sa.Column('footer_text', sa.String(length=2000), nullable=False),
     sa.Column('report_format', sa.String(length=40), nullable=False),
+    sa.Column('print_html', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_customer_invoices_contract_id_contracts')),
     sa.ForeignKeyConstraint(['corrects_customer_invoice_id'], ['customer_invoices.id'], name=op.f('fk_customer_invoices_corrects_customer_invoice_id_customer_invoices')),
