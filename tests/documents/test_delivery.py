@@ -115,8 +115,11 @@ def test_another_recipient_gets_its_own_single_message(make_api, uow_factory, in
 
 
 def test_a_failing_server_leaves_a_retry_with_backoff_and_an_error_notification(
-    make_api, uow_factory, inbox
+    make_api, uow_factory, inbox, monkeypatch
 ):
+    # These tests drive deliveries with their own clock: the app's background sweep, which
+    # starts deliveries due by the real clock, must not take part.
+    monkeypatch.setattr("billable.jobs.dispatch.deliver_if_due", lambda *args: None)
     dw = build_documents(make_api)
     issued = dw.issue("4")
     with uow_factory() as uow:
@@ -142,8 +145,11 @@ def test_a_failing_server_leaves_a_retry_with_backoff_and_an_error_notification(
 
 
 def test_a_run_killed_mid_send_is_taken_over_once_without_a_second_message(
-    make_api, uow_factory, inbox
+    make_api, uow_factory, inbox, monkeypatch
 ):
+    # These tests drive deliveries with their own clock: the app's background sweep, which
+    # starts deliveries due by the real clock, must not take part.
+    monkeypatch.setattr("billable.jobs.dispatch.deliver_if_due", lambda *args: None)
     dw = build_documents(make_api)
     issued = dw.issue("4")
     with uow_factory() as uow:
