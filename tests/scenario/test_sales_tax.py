@@ -226,7 +226,7 @@ def test_set_based_creation_carries_the_tax_of_actuals_and_products(api, account
     assert (invoice["total_tax"], invoice["total_amount"]) == ("206.75", "2341.75")
 
 
-def test_the_one_at_a_time_path_taxes_a_product_line_alike(api, accountant):
+def test_the_one_contract_use_case_taxes_a_product_line_alike(api, accountant):
     parameters(accountant, "customer")
     world = _world(api)
     product_line = api.post(
