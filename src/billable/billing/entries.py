@@ -15,12 +15,12 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from billable.billing.approval import insert_actuals, price_entries
-from billable.billing.entry_fields import FIELDS, References, check_new, in_chunks, resolve
+from billable.billing.entry_fields import FIELDS, References, check_new, resolve
 from billable.billing.refusals import Refusals
 from billable.domain.errors import Conflict, DomainError, Invalid, NotFound
 from billable.domain.lifecycle import ENTRY
 from billable.domain.vocabulary import EntryState
-from billable.persistence.lookups import get, parse_id
+from billable.persistence.lookups import get, in_chunks, parse_id
 from billable.persistence.tables import Entry
 from billable.persistence.uow import UnitOfWork
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from billable.domain.errors import FieldError, Invalid
 from billable.domain.vocabulary import EntryState, TransactionClass
-from billable.persistence.lookups import parse_id
+from billable.persistence.lookups import in_chunks, parse_id
 from billable.persistence.tables import (
     Product,
     Project,
@@ -26,9 +26,6 @@ from billable.persistence.tables import (
 )
 
 Fields = Mapping[str, Any]
-
-#: Rows per ``IN (...)`` list: well under every database's bound-parameter limit.
-CHUNK = 5000
 
 _TIME_FIELDS = frozenset(
     {
@@ -68,18 +65,6 @@ FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"project_id", "category_id", "date", "quantity", "unit_price"}),
     ),
 }
-
-
-def in_chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
-    """``values`` in lists of at most ``size``, for ``IN (...)`` queries."""
-    chunk: list[Any] = []
-    for value in values:
-        chunk.append(value)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _keys(rows: Sequence[Fields], name: str) -> set[int]:

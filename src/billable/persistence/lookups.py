@@ -13,6 +13,9 @@ from billable.persistence.tables import Base, Sequence
 
 T = TypeVar("T", bound=Base)
 
+#: Rows per ``IN (...)`` list: well under every database's bound-parameter limit.
+CHUNK = 5000
+
 
 def get(session: Session, model: type[T], ident: int | str, what: str, *, lock: bool = False) -> T:
     """The row ``ident`` of ``model``, or 404 naming ``what``. ``lock`` takes a row lock."""
@@ -101,3 +104,15 @@ def reserve_numbers(session: Session, name: str, count: int) -> int:
         session.flush()
         return 1
     return int(value) - count + 1
+
+
+def in_chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    """``values`` in lists of at most ``size``, for ``IN (...)`` queries."""
+    chunk: list[Any] = []
+    for value in values:
+        chunk.append(value)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

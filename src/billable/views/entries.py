@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from billable.billing.entry_fields import in_chunks
 from billable.domain.vocabulary import ActualType
-from billable.persistence.lookups import get, parse_id
+from billable.persistence.lookups import get, in_chunks, parse_id
 from billable.persistence.tables import Actual, Entry, InvoiceLineDetail
 from billable.views.pagination import Window, window
 from billable.views.records import Record, record, records
