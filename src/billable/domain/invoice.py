@@ -73,6 +73,26 @@ def check_detail_edit(source: DetailSource, fields: Iterable[str]) -> None:
         raise Invalid(f"locked fields on {backing} detail: {', '.join(locked)}", errors)
 
 
+#: Fields a user may change on an invoice line, by its kind (seed 001: a project-based
+#: line's name; rules.md: a product-based line cannot be changed, only deleted).
+EDITABLE_LINE_FIELDS: Mapping[str, frozenset[str]] = {
+    # The kinds of ``schedule.LineKind``, by value: that module imports the vocabulary,
+    # which imports this one.
+    "project": frozenset({"name"}),
+    "product": frozenset(),
+}
+
+
+def check_line_edit(kind: str, fields: Iterable[str]) -> None:
+    """Refuse (422, one error per field) any change to a field locked on a ``kind`` line."""
+    allowed = EDITABLE_LINE_FIELDS.get(kind, frozenset())
+    locked = sorted(set(fields) - allowed)
+    if locked:
+        reason = f"is locked on a {kind}-based invoice line"
+        errors = tuple(Invalid.field(name, reason).errors[0] for name in locked)
+        raise Invalid(f"locked fields on a {kind}-based invoice line: {', '.join(locked)}", errors)
+
+
 UNSUPPORTED_STATUSES = frozenset({"closed", "canceled"})
 
 

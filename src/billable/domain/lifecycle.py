@@ -91,6 +91,10 @@ INVOICE = _table(
     (InvoiceState.DRAFT, "confirm", InvoiceState.CONFIRMED),
     (InvoiceState.IN_REVIEW, "confirm", InvoiceState.CONFIRMED),
     (InvoiceState.CONFIRMED, "correct", InvoiceState.CONFIRMED),
+    # Deleting removes the row: the table names the states it may be removed from, and the
+    # target is never stored. A confirmed invoice is final and is never deleted.
+    (InvoiceState.DRAFT, "delete", InvoiceState.DRAFT),
+    (InvoiceState.IN_REVIEW, "delete", InvoiceState.IN_REVIEW),
 )
 
 #: The customer-facing ``status`` of an invoice; paying needs a confirmed invoice (checked

@@ -83,6 +83,17 @@ def post_journal(ident: str, uow: Uow) -> dict[str, Any]:
     return _journal(uow, ident)
 
 
+@router.get(
+    "/integration-journal-lines/{ident}",
+    response_model=s.JournalLineOut,
+    tags=[JOURNAL],
+    dependencies=[ReadLedger],
+    summary="One integration journal line, with its rate in force while the journal is draft",
+)
+def get_line(ident: str, uow: Uow) -> dict[str, Any]:
+    return _line(uow, ident)
+
+
 @router.patch(
     "/integration-journal-lines/{ident}",
     response_model=s.JournalLineOut,
