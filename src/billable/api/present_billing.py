@@ -134,23 +134,27 @@ def invoice(view: InvoiceView) -> dict[str, Any]:
         "discount_amount": money(row.discount_amount, code),
         "pre_freight_amount": money(row.pre_freight_amount, code),
         "freight_amount": money(row.freight_amount, code),
-        "lines": [_line(item, code) for item in view.lines],
+        "lines": [line(item) for item in view.lines],
     }
 
 
-def _line(item: LineView, code: str) -> dict[str, Any]:
-    line = item.line
+def line(item: LineView) -> dict[str, Any]:
+    """An invoice line with its totals and its first details (the rest by page)."""
+    row, code = item.line, item.currency
     return {
-        "id": sid(line.id),
-        "name": line.name,
-        "kind": line.kind,
-        "contract_line_id": sid(line.contract_line_id),
-        "project_id": sid(line.project_id),
-        "billing_method": line.billing_method,
-        "contract_line_amount": money(line.contract_line_amount, code),
+        "id": sid(row.id),
+        "invoice_id": sid(row.invoice_id),
+        "name": row.name,
+        "kind": row.kind,
+        "contract_line_id": sid(row.contract_line_id),
+        "project_id": sid(row.project_id),
+        "billing_method": row.billing_method,
+        "contract_line_amount": money(row.contract_line_amount, code),
         "invoiced_to_date": money(item.invoiced_to_date, code),
-        "amount": money(line.amount, code),
-        "tax": money(line.tax, code),
-        "extended_amount": money(line.extended_amount, code),
+        "amount": money(row.amount, code),
+        "tax": money(row.tax, code),
+        "extended_amount": money(row.extended_amount, code),
+        "detail_count": item.detail_count,
         "details": [detail(d) for d in item.details],
+        "details_next_cursor": item.details_next_cursor,
     }

@@ -19,6 +19,7 @@ from billable.billing.correction_writes import (
     write_corrective_details,
 )
 from billable.billing.invoicing import INVOICE_SEQUENCE, invoice_number
+from billable.billing.named_corrections import Named, covered, set_quantities
 from billable.billing.totals import recalculate
 from billable.domain.errors import Conflict
 from billable.domain.lifecycle import INVOICE
@@ -44,9 +45,15 @@ def confirm_invoice(uow: UnitOfWork, ident: str) -> int:
     return invoice_id
 
 
-def correct_invoice(uow: UnitOfWork, ident: str, invoice_date: dt.date | None = None) -> int:
+def correct_invoice(
+    uow: UnitOfWork,
+    ident: str,
+    invoice_date: dt.date | None = None,
+    named: Named | None = None,
+) -> int:
     """A draft corrective invoice carrying every billed transaction of ``ident`` (as now in
-    force) at quantity 0, so the user deletes what needs no correction and sets the rest."""
+    force) at quantity 0, so the user deletes what needs no correction and sets the rest.
+    ``named`` (detail id, quantity) puts only those details on it, at those quantities."""
     with uow:
         session = uow.session
         original = get(session, Invoice, ident, "invoice", lock=True)
@@ -54,13 +61,20 @@ def correct_invoice(uow: UnitOfWork, ident: str, invoice_date: dt.date | None = 
         rows = billed_in_force(session, original.id)
         if not rows:
             raise Conflict("nothing billed on this invoice is left to correct")
-        pending = pending_correction(session, original.id)
+        quantities = None
+        if named is not None:
+            quantities = covered(session, original.id, rows, named)
+            rows = [row for row in rows if row.current in quantities]
+        currents = None if named is None else [row.current for row in rows]
+        pending = pending_correction(session, original.id, currents)
         if pending is not None:
             raise Conflict(
                 f"invoice {pending} already corrects these transactions; confirm or edit it first"
             )
         corrective = _corrective_header(session, original, invoice_date or dt.date.today())
-        write_corrective_details(session, corrective, original.id, rows)
+        write_corrective_details(session, corrective, original.id, rows, currents)
+        if quantities is not None:
+            set_quantities(session, corrective, quantities)
         recalculate(session, corrective)
         uow.commit()
     return corrective.id

@@ -82,21 +82,33 @@ def billed_in_force(session: Session, invoice_id: int) -> list[InForce]:
     return [InForce(*row) for row in rows]
 
 
-def pending_correction(session: Session, invoice_id: int) -> int | None:
-    """A corrective invoice already open on billed actuals in force of ``invoice_id``."""
+def pending_correction(
+    session: Session, invoice_id: int, currents: list[int] | None = None
+) -> int | None:
+    """A corrective invoice already open on billed actuals in force of ``invoice_id``;
+    given ``currents``, on one of those only (a correction naming other details of the
+    same invoice may be open beside it)."""
     forced = in_force(invoice_id)
+    open_on = select(forced.c.current)
+    if currents is not None:
+        open_on = open_on.where(forced.c.current.in_(currents))
     return session.scalars(
         select(InvoiceLineDetail.invoice_id)
-        .where(InvoiceLineDetail.original_billed_actual_id.in_(select(forced.c.current)))
+        .where(InvoiceLineDetail.original_billed_actual_id.in_(open_on))
         .limit(1)
     ).first()
 
 
 def write_corrective_details(
-    session: Session, corrective: Invoice, original_id: int, rows: list[InForce]
+    session: Session,
+    corrective: Invoice,
+    original_id: int,
+    rows: list[InForce],
+    currents: list[int] | None = None,
 ) -> None:
     """One line per contract line (first billed first) and one detail at quantity 0 per
-    billed actual in force, crediting it in full until the user sets a quantity."""
+    billed actual in force (of ``currents`` only, when given), crediting it in full until
+    the user sets a quantity."""
     for line_id in dict.fromkeys(r.contract_line_id for r in rows):
         source = session.get(ContractLine, line_id)
         assert source is not None
@@ -139,4 +151,6 @@ def write_corrective_details(
         .join(origin, origin.id == actual.invoice_line_detail_id, isouter=True)
         .order_by(forced.c.origin)
     )
+    if currents is not None:
+        source_rows = source_rows.where(forced.c.current.in_(currents))
     session.execute(insert(InvoiceLineDetail).from_select(list(columns), source_rows))

@@ -1,4 +1,5 @@
-"""Invoice routes: create, read, edit, refresh, confirm and correct."""
+"""Invoice routes: create, read, edit, delete, refresh, confirm and correct; lines and
+their details."""
 
 from typing import Any
 
@@ -8,7 +9,7 @@ from billable.api import present_billing as present
 from billable.api.deps import ReadBilling, Uow, WriteBilling
 from billable.api.pagination import Page, page
 from billable.api.schemas import invoices as s
-from billable.billing import confirming, editing, invoicing
+from billable.billing import confirming, drafts, editing, invoicing
 from billable.domain.vocabulary import InvoiceState
 from billable.persistence.uow import UnitOfWork
 from billable.views import invoices as views
@@ -54,6 +55,20 @@ def get_invoice(ident: str, uow: Uow) -> dict[str, Any]:
     return _show(uow, ident)
 
 
+@router.delete(
+    "/invoices/{ident}",
+    status_code=204,
+    dependencies=[WriteBilling],
+    summary="Delete a draft or in-review invoice",
+)
+def delete_invoice(ident: str, uow: Uow) -> Response:
+    """Delete a draft or in-review invoice: its details go back to the billing backlog
+    (their actuals invoiceable again), its milestones and product lines back to ready
+    to invoice, all in one transaction. A confirmed invoice is 409: correct it."""
+    drafts.delete_invoice(uow, ident)
+    return Response(status_code=204)
+
+
 @router.patch("/invoices/{ident}", response_model=s.InvoiceOut, dependencies=[WriteBilling])
 def patch_invoice(ident: str, body: s.InvoicePatch, uow: Uow) -> dict[str, Any]:
     editing.update_invoice(uow, ident, body.model_dump(exclude_unset=True))
@@ -79,7 +94,14 @@ def confirm(ident: str, uow: Uow) -> dict[str, Any]:
     dependencies=[WriteBilling],
 )
 def correct(ident: str, uow: Uow, body: s.CorrectIn | None = None) -> dict[str, Any]:
-    corrective_id = confirming.correct_invoice(uow, ident, body.invoice_date if body else None)
+    """A draft corrective invoice. Without ``details``, every detail billed now at
+    quantity 0; with them, only those details, at the quantities named."""
+    named = None
+    if body is not None and body.details is not None:
+        named = [(d.detail_id, d.quantity) for d in body.details]
+    corrective_id = confirming.correct_invoice(
+        uow, ident, body.invoice_date if body else None, named
+    )
     return _show(uow, corrective_id)
 
 
@@ -119,3 +141,33 @@ def add_detail(ident: str, body: s.DetailCreate, uow: Uow) -> dict[str, Any]:
 def delete_line(ident: str, uow: Uow) -> Response:
     editing.delete_line(uow, ident)
     return Response(status_code=204)
+
+
+@router.get("/invoice-lines/{ident}", response_model=s.LineOut, dependencies=[ReadBilling])
+def get_line(ident: str, uow: Uow) -> dict[str, Any]:
+    """An invoice line with its totals and its first details; the rest by page from
+    ``GET /invoice-lines/{id}/details``."""
+    with uow:
+        view = views.line(uow.session, ident)
+    return present.line(view)
+
+
+@router.patch("/invoice-lines/{ident}", response_model=s.LineOut, dependencies=[WriteBilling])
+def patch_line(ident: str, body: s.LinePatch, uow: Uow) -> dict[str, Any]:
+    """Rename a project-based line of a draft or in-review invoice (seed 001)."""
+    drafts.update_line(uow, ident, body.model_dump(exclude_unset=True))
+    return get_line(ident, uow)
+
+
+@router.get(
+    "/invoice-lines/{ident}/details",
+    response_model=Page[s.DetailOut],
+    dependencies=[ReadBilling],
+)
+def list_line_details(
+    ident: str, uow: Uow, limit: int = 50, cursor: str | None = None
+) -> dict[str, Any]:
+    """A page of an invoice line's details, in id order."""
+    with uow:
+        found = views.line_details(uow.session, ident, limit, cursor)
+    return page(found, present.detail)

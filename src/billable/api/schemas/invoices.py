@@ -82,8 +82,28 @@ class DetailCreate(Input):
     billing_type: BillingType = BillingType.CHARGEABLE
 
 
+class LinePatch(Patch):
+    name: Name | None = Field(
+        default=None, description="The line's name (a project-based line of a draft only)."
+    )
+
+
+class DetailCorrection(Input):
+    detail_id: Id = Field(description="A detail of the invoice being corrected.")
+    quantity: Quantity = Field(
+        description="The quantity it should have billed: 0 up to the quantity billed now."
+    )
+
+
 class CorrectIn(Input):
     invoice_date: dt.date | None = None
+    details: list[DetailCorrection] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=10_000,
+        description="Only these details go on the corrective, at these quantities; "
+        "left out, every detail billed now goes on it at quantity 0.",
+    )
 
 
 class DetailOut(BaseModel):
@@ -119,6 +139,7 @@ class DetailOut(BaseModel):
 
 class LineOut(BaseModel):
     id: str
+    invoice_id: str
     name: str
     kind: str
     contract_line_id: str
@@ -129,7 +150,14 @@ class LineOut(BaseModel):
     amount: DecimalText
     tax: DecimalText
     extended_amount: DecimalText
-    details: list[DetailOut]
+    detail_count: int = Field(description="How many details the line has in all.")
+    details: list[DetailOut] = Field(
+        description="The line's first details in id order, at most 100; the rest from "
+        "GET /invoice-lines/{id}/details with details_next_cursor."
+    )
+    details_next_cursor: str | None = Field(
+        description="The cursor of the next page of details, null when all are shown."
+    )
 
 
 class InvoiceOut(BaseModel):
