@@ -142,6 +142,11 @@ def _lists(pw: ProposalWorld, made: dict[str, Any]) -> dict[str, tuple[Api, str,
         "vouchers": (accountant, "/vouchers", {}),
         "posted transactions": (accountant, "/posted-transactions", {}),
         "invoice proposals": (accountant, "/invoice-proposals", {}),
+        "invoice line details": (
+            pm,
+            f"/invoice-lines/{made['invoice']['lines'][0]['id']}/details",
+            {},
+        ),
     }
 
 
@@ -194,7 +199,9 @@ def test_an_invoice_a_journal_and_the_backlog_read_500_lines_in_as_few_statement
     }
     _multiply(engine, pw, made)
     body = pm.get(f"/invoices/{made['invoice']['id']}")
-    assert len(body["lines"]) > 500 and len(body["lines"][0]["details"]) > 500
+    first = body["lines"][0]
+    assert len(body["lines"]) > 500 and first["detail_count"] > 500
+    assert len(first["details"]) == 100 and first["details_next_cursor"]  # the rest by page
     assert len(accountant.get(f"/integration-journals/{made['draft']['id']}")["lines"]) > 500
     assert len(pm.get("/billing-backlog", contract_id=pw.world.contract["id"])["actuals"]) > 500
     after = {
