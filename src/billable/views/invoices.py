@@ -20,7 +20,7 @@ from billable.views.records import Record, record, records
 #: How many details each line of an invoice shows; the rest are read page by page from
 #: ``GET /invoice-lines/{id}/details`` (the line's ``details_next_cursor`` continues).
 #: Bounded so that an invoice of 10,000 details reads, and answers, as fast as one of ten.
-DETAILS_PER_LINE = 100
+DETAILS_PER_LINE = 50
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def _line_views(session: Session, header: Invoice, which: ColumnElement[bool]) -
     Per line, the count and the id of the first detail not shown (the bound) are
     correlated subqueries the index on ``invoice_line_id`` answers alone (on SQLite it
     holds the ids in line, id order); the details are then a range of that index per
-    line, ``id < bound``. So 10,000 details on a line cost reading 101 rows, not 10,000
+    line, ``id < bound``. So 10,000 details on a line cost reading 51 rows, not 10,000
     (a window function numbering the rows would read and sort all of them)."""
     D, L, B = InvoiceLineDetail, InvoiceLine, aliased(InvoiceLineDetail)
     count = select(func.count()).where(B.invoice_line_id == L.id).correlate(L).scalar_subquery()

@@ -152,7 +152,7 @@ class LineOut(BaseModel):
     extended_amount: DecimalText
     detail_count: int = Field(description="How many details the line has in all.")
     details: list[DetailOut] = Field(
-        description="The line's first details in id order, at most 100; the rest from "
+        description="The line's first details in id order, at most 50; the rest from "
         "GET /invoice-lines/{id}/details with details_next_cursor."
     )
     details_next_cursor: str | None = Field(
