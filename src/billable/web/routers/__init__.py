@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from billable.web.routers import auth, home
+from billable.web.routers import approvals, auth, backlog, contracts, home, invoices, runs
 
-ROUTERS: tuple[APIRouter, ...] = (auth.router, home.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    home.router,
+    approvals.router,
+    contracts.router,
+    backlog.router,
+    invoices.router,
+    runs.router,
+)
