@@ -7,9 +7,11 @@ import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from billable.domain.errors import Invalid
+from pydantic import BaseModel, ValidationError
+
+from billable.domain.errors import FieldError, Invalid
 
 E = TypeVar("E", bound=StrEnum)
 #: A plain decimal, as the API takes it: no exponent, no separators, no NaN.
@@ -43,3 +45,17 @@ def choice(name: str, value: str, kind: type[E]) -> E:
 def optional(value: str) -> str | None:
     """An empty filter means "any"."""
     return value.strip() or None
+
+
+def validated(schema: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (the form's strings) checked by the API's own request schema, so a page
+    refuses exactly what the API refuses, with the API's messages per field; the typed
+    values the use case takes."""
+    try:
+        body = schema.model_validate(data)
+    except ValidationError as exc:
+        errors = tuple(
+            FieldError(".".join(str(p) for p in e["loc"]) or "body", e["msg"]) for e in exc.errors()
+        )
+        raise Invalid("; ".join(f"{e.field}: {e.message}" for e in errors), errors) from None
+    return body.model_dump(exclude_unset=True)

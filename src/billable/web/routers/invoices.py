@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.schemas import invoices as s
 from billable.billing import confirming, editing, invoicing
 from billable.documents import customer_invoices
 from billable.domain.invoice import EDITABLE_DETAIL_FIELDS, BillingType
@@ -18,7 +19,7 @@ from billable.domain.vocabulary import InvoiceState, TransactionClass
 from billable.identity.users import Principal
 from billable.views import invoices as invoice_views
 from billable.web.actions import attempt, redirect
-from billable.web.forms import choice, date, decimal, optional
+from billable.web.forms import choice, optional, validated
 from billable.web.render import page
 from billable.web.session import checked_form, form_text, get_uow, may
 
@@ -153,31 +154,19 @@ def correct(request: Request, ident: str, user: Manager, form: Form) -> Response
     return redirect(_back(str(made[0]))) if made else answer
 
 
-def _detail_fields(form: FormData, allowed: frozenset[str]) -> dict[str, Any]:
-    """The posted detail fields this detail may change, typed."""
-    fields: dict[str, Any] = {}
-    for name in ("description", "external_description"):
-        if name in form and name in allowed:
-            fields[name] = form_text(form, name)
-    if "quantity" in form and "quantity" in allowed:
-        fields["quantity"] = decimal("quantity", form_text(form, "quantity"))
-    if "tax" in form and "tax" in allowed:
-        fields["tax"] = decimal("tax", form_text(form, "tax"))
-    if "billing_type" in form and "billing_type" in allowed:
-        fields["billing_type"] = choice(
-            "billing_type", form_text(form, "billing_type"), BillingType
-        )
-    return fields
+def _detail_fields(form: FormData) -> dict[str, Any]:
+    """The posted detail fields, checked by the API's DetailPatch."""
+    names = ("quantity", "billing_type", "description", "external_description", "tax")
+    return validated(s.DetailPatch, {n: form_text(form, n) for n in names if n in form})
 
 
 @router.post("/invoice-line-details/{ident}")
 def edit_detail(request: Request, ident: str, user: Manager, form: Form) -> Response:
     """Save a detail's quantity, billing type, descriptions and tax; totals follow."""
     invoice_id = form_text(form, "invoice")
-    everything = frozenset().union(*EDITABLE_DETAIL_FIELDS.values())
 
     def run() -> None:
-        editing.update_detail(get_uow(request), ident, _detail_fields(form, everything))
+        editing.update_detail(get_uow(request), ident, _detail_fields(form))
 
     return attempt(request, _back(invoice_id) + f"#detail-{ident}", run, "Detail saved.")
 
@@ -198,19 +187,14 @@ def new_detail(request: Request, ident: str, user: Manager, form: Form) -> Respo
     """New detail on a line: a manual one of the line's classes."""
 
     def run() -> None:
-        fields: dict[str, Any] = {
-            "transaction_class": choice(
-                "transaction_class", form_text(form, "transaction_class"), TransactionClass
-            ),
-            "quantity": decimal("quantity", form_text(form, "quantity")),
+        data = {
+            "transaction_class": form_text(form, "transaction_class"),
+            "quantity": form_text(form, "quantity"),
             "description": form_text(form, "description"),
             "external_description": form_text(form, "description"),
         }
-        if form_text(form, "price"):
-            fields["price"] = decimal("price", form_text(form, "price"))
-        if form_text(form, "date"):
-            fields["date"] = date("date", form_text(form, "date"))
-        editing.add_detail(get_uow(request), ident, fields)
+        data.update({n: form_text(form, n) for n in ("price", "date") if form_text(form, n)})
+        editing.add_detail(get_uow(request), ident, validated(s.DetailCreate, data))
 
     return attempt(request, _back(form_text(form, "invoice")), run, "Detail added.")
 
