@@ -10,7 +10,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, get_currency_precision
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -54,6 +54,14 @@ def _money(locale: Locale) -> Any:
     return money
 
 
+def plain_amount(amount: Decimal | int | str | None, currency: str | None) -> str:
+    """An amount for an input field: its currency's decimals, no grouping, no symbol."""
+    if amount is None:
+        return ""
+    places = get_currency_precision(currency or "EUR")
+    return str(Decimal(amount).quantize(Decimal(1).scaleb(-places)))
+
+
 def _quantity(locale: Locale) -> Any:
     def quantity(value: Decimal | int | str | None) -> str:
         if value is None:
@@ -90,6 +98,7 @@ def page(
         money=_money(locale),
         qty=_quantity(locale),
         date=_date(locale),
+        amount_input=plain_amount,
         lang=locale.language,
         path=request.url.path,
         nav=items_for,
