@@ -76,9 +76,9 @@ def mark(request: Request, user: Manager, form: Form) -> Response:
         if not actual_ids and not milestone_ids:
             raise Invalid.field("actual_ids", "select at least one row")
         billing_backlog.set_ready(
-            get_uow(request), actual_ids, milestone_ids, ready=action == "ready"
+            get_uow(request), actual_ids, milestone_ids, ready=action == "set_ready"
         )
 
     count = len(actual_ids) + len(milestone_ids)
-    said = "Ready to invoice" if action == "ready" else "Not ready"
+    said = "Ready to invoice" if action == "set_ready" else "Not ready"
     return attempt(request, f"/backlog?contract={contract}", run, f"{said}: {count} rows.")
