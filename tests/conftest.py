@@ -21,6 +21,9 @@ from billable.persistence.migrate import upgrade
 from billable.persistence.tables import Base
 from billable.persistence.uow import UnitOfWork
 
+# Apps made by tests sign sessions with a fixed key, not one written beside the database
+# (tests/service/test_web_secret.py tests the generated key on its own).
+os.environ.setdefault("BILLABLE_SECRET_KEY", "test-only-session-key-" + "0" * 32)
 PG_ADMIN_URL = os.environ.get(
     "BILLABLE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

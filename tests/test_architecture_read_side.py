@@ -10,7 +10,7 @@ import pytest
 
 from tests.test_architecture import PACKAGE, _module_name, imported_modules
 
-INTERFACES = [PACKAGE / "api", PACKAGE / "cli"]
+INTERFACES = [PACKAGE / "api", PACKAGE / "cli", PACKAGE / "web"]
 VIEWS = PACKAGE / "views"
 
 

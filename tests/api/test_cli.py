@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -289,3 +290,20 @@ def test_serve_migrates_an_empty_database_and_answers_health(tmp_path: Path) -> 
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_demo_prints_a_web_sign_in_per_role_that_works(demo: tuple[str, Result]) -> None:
+    from tests.api.test_web_sign_in import _signs_in
+
+    url, result = demo
+    assert "Web UI: http://127.0.0.1:8000/" in result.stdout
+    for name, role in (
+        ("manager", "project_manager"),
+        ("accountant", "accountant"),
+        ("member", "team_member"),
+        ("admin", "admin"),
+    ):
+        found = re.search(rf"{name}\s*│\s*{role}\s*│\s*(\S+)", result.stdout)
+        assert found, result.stdout
+    manager = re.search(r"manager\s*│\s*project_manager\s*│\s*(\S+)", result.stdout)
+    assert manager and _signs_in(url, "manager", manager.group(1))

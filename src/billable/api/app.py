@@ -26,6 +26,7 @@ from billable.api.routers import proposal_format as formatting
 from billable.jobs.dispatch import Dispatcher, dispatcher_for
 from billable.observability import http
 from billable.persistence.db import Engine, make_engine, session_factory
+from billable.web import app as web
 
 DESCRIPTION = """Project invoicing: approved time, expenses, material, fees and milestones
 become proforma invoices that are edited, confirmed and corrected.
@@ -80,4 +81,6 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(formatting.router, prefix="/api/v1")
     app.include_router(documents.router, prefix="/api/v1")
+    # The web UI: same process, same use cases and views, its own session cookie.
+    web.install(app)
     return app

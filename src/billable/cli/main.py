@@ -8,6 +8,7 @@ invalid input 2, a conflict with the current state 3, not found 4, anything else
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -20,6 +21,7 @@ from billable.cli import documents, ledger, proposals, staging, work
 from billable.cli.shell import LogLevelOption, check_level, console, database, refusals, uow_factory
 from billable.cli.shell import exit_code as exit_code  # the refusal's exit code, re-exported
 from billable.demo import dataset as demo_data
+from billable.identity.passwords import hash_password, set_password
 from billable.identity.users import add_user
 from billable.persistence.db import Engine, name_process
 from billable.persistence.migrate import alembic_config, upgrade
@@ -121,17 +123,55 @@ def db_upgrade() -> None:
         migrate(engine)
 
 
+PasswordFlag = Annotated[
+    bool, typer.Option("--password", help="Also set a web sign-in password (prompted).")
+]
+PasswordStdin = Annotated[
+    bool,
+    typer.Option("--password-stdin", help="Read the web sign-in password from standard input."),
+]
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The password from stdin's first line, or prompted twice without echo."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="The user's name, unique.")],
     role: Annotated[str, typer.Option(help="admin, project_manager, accountant or team_member.")],
+    password: PasswordFlag = False,
+    password_stdin: PasswordStdin = False,
 ) -> None:
-    """Add a user and print its API token: shown once, only its hash is stored."""
+    """Add a user and print its API token: shown once, only its hash is stored. With
+    --password (or --password-stdin) the user can also sign in to the web UI."""
+    secret = _read_password(password_stdin) if password or password_stdin else None
     with refusals(), database() as engine:
+        if secret is not None:
+            hash_password(secret)  # a refused password refuses before the user is added
         principal, token = add_user(uow_factory(engine)(), name, role)
+        if secret is not None:
+            set_password(uow_factory(engine)(), name, secret)
     console.print(f"Added user [bold]{escape(principal.name)}[/] ({principal.role.value}).")
+    if secret is not None:
+        console.print("It signs in to the web UI with the password given.")
     console.print("Its token, shown this once (send it as `Authorization: Bearer <token>`):")
     console.print(token, markup=False, soft_wrap=True)
+
+
+@users_app.command("set-password")
+def users_set_password(
+    name: Annotated[str, typer.Argument(help="The user's name.")],
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Set (or replace) a user's web sign-in password: prompted, or read from stdin."""
+    secret = _read_password(password_stdin)
+    with refusals(), database() as engine:
+        set_password(uow_factory(engine)(), name, secret)
+    console.print(f"Set the sign-in password of [bold]{escape(name)}[/].")
 
 
 def _summary(summary: demo_data.DemoSummary) -> Table:
@@ -176,6 +216,13 @@ def demo(
             "HTTPBearer value field, click Authorize and Close; every [bold]Try it out[/] "
             "request then sends it."
         )
+        sign_ins = Table(title="Web sign-in (passwords new each start)")
+        for column in ("name", "role", "password"):
+            sign_ins.add_column(column)
+        for row in demo_data.demo_sign_ins(new):
+            sign_ins.add_row(*row)
+        console.print(f"\nWeb UI: [bold]{_browser_address(host, port)}/[/]", soft_wrap=True)
+        console.print(sign_ins)
         if not no_serve:
             _serve(engine, host, port)
 

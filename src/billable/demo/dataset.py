@@ -8,7 +8,9 @@ Master data and contracts: :mod:`billable.demo.catalogue`; entries and invoices:
 
 from __future__ import annotations
 
+import contextlib
 import random
+import secrets
 from dataclasses import astuple, dataclass, fields
 from typing import Any
 
@@ -167,3 +169,28 @@ def add_demo_admin(uow_factory: UowFactory) -> tuple[Principal, str]:
             return add_user(uow_factory(), name, "admin")
         except Conflict:
             number += 1
+
+
+#: The web sign-in the demo prints, one user per role.
+DEMO_SIGN_INS = (
+    ("manager", "project_manager"),
+    ("accountant", "accountant"),
+    ("member", "team_member"),
+    ("admin", "admin"),
+)
+
+
+def demo_sign_ins(uow_factory: UowFactory) -> list[tuple[str, str, str]]:
+    """A user per role for the web UI with a fresh random password each time the demo
+    starts (an existing demo user keeps its name and gets a new password): (name, role,
+    password)."""
+    from billable.identity.passwords import set_password
+
+    shown = []
+    for name, role in DEMO_SIGN_INS:
+        with contextlib.suppress(Conflict):  # loaded before: only the password is new
+            add_user(uow_factory(), name, role)
+        password = secrets.token_urlsafe(9)
+        set_password(uow_factory(), name, password)
+        shown.append((name, role, password))
+    return shown

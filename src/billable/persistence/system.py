@@ -17,6 +17,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     #: SHA-256 of the bearer token; the token itself is shown once and never stored.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: argon2id hash of the web sign-in password; no password: the user cannot sign in.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 

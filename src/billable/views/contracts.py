@@ -33,14 +33,21 @@ def _contracts(rows: Sequence[Contract]) -> list[Record]:
 
 
 def contracts(
-    session: Session, limit: int, cursor: str | None, customer_id: str | None = None
+    session: Session,
+    limit: int,
+    cursor: str | None,
+    customer_id: str | None = None,
+    name_contains: str | None = None,
 ) -> Window[Record]:
-    """A page of contracts, each with its line ids; filter: customer."""
+    """A page of contracts, each with its line ids; filters: customer, a part of the name
+    (case-insensitive)."""
     stmt = select(Contract).options(
         selectinload(Contract.lines), selectinload(Contract.payment_terms)
     )
     if customer_id is not None:
         stmt = stmt.where(Contract.customer_id == (parse_id(customer_id) or -1))
+    if name_contains:
+        stmt = stmt.where(Contract.name.ilike(f"%{name_contains}%"))
     return window(session, stmt, Contract.id, limit, cursor, _contracts)
 
 

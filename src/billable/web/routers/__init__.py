@@ -1,0 +1,17 @@
+"""The page routers, in the order they are mounted."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from billable.web.routers import approvals, auth, backlog, contracts, home, invoices, runs
+
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    home.router,
+    approvals.router,
+    contracts.router,
+    backlog.router,
+    invoices.router,
+    runs.router,
+)

@@ -1,0 +1,129 @@
+"""The browser session: who is signed in, the CSRF token, and flash messages.
+
+The session is Starlette's signed cookie (HttpOnly, SameSite=Lax, with an expiry); it
+holds the user's id, the CSRF token and at most one pending flash message."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
+
+from billable.domain.errors import DomainError
+from billable.domain.permissions import Permission, allowed
+from billable.identity.passwords import principal_of
+from billable.identity.users import Principal
+from billable.persistence.uow import UnitOfWork
+
+CSRF_FIELD = "csrf_token"
+
+
+class SignInRequired(Exception):
+    """No signed-in user: the page answers with a redirect to the sign-in page."""
+
+
+class PageForbidden(Exception):
+    """The signed-in user's role may not see this page or take this action (403)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CsrfRefused(Exception):
+    """A POST without this session's CSRF token (403)."""
+
+
+@dataclass
+class Flash:
+    """A message shown once on the next page: its kind (``ok`` or ``error``), the text,
+    and, for a refusal, each refused field's reason (shown next to the field)."""
+
+    kind: str
+    text: str
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def csrf_token(request: Request) -> str:
+    """This session's CSRF token, made on first use."""
+    token = request.session.get(CSRF_FIELD)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_FIELD] = token
+    return str(token)
+
+
+def sign_in_session(request: Request, principal: Principal) -> None:
+    """Start a fresh session for ``principal`` (a new CSRF token too: no fixation)."""
+    request.session.clear()
+    request.session["user_id"] = principal.user_id
+    csrf_token(request)
+
+
+def flash(request: Request, kind: str, text: str, errors: dict[str, str] | None = None) -> None:
+    """Keep a message for the next page shown."""
+    request.session["flash"] = {"kind": kind, "text": text, "errors": errors or {}}
+
+
+def flash_refusal(request: Request, exc: DomainError) -> None:
+    """A refusal as the next page's message, with its fields' reasons."""
+    flash(request, "error", exc.detail, {e.field: e.message for e in exc.errors})
+
+
+def pop_flash(request: Request) -> Flash | None:
+    """The pending message, removed from the session."""
+    found = request.session.pop("flash", None)
+    return Flash(**found) if found else None
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    """A fresh unit of work on the app's database."""
+    return UnitOfWork(request.app.state.session_factory)
+
+
+def signed_in(request: Request) -> Principal:
+    """The signed-in user (a redirect to sign-in without one); the name goes to the
+    request's log line."""
+    user_id = request.session.get("user_id")
+    principal = principal_of(get_uow(request), int(user_id)) if user_id else None
+    if principal is None:
+        raise SignInRequired
+    request.state.user = principal.name
+    return principal
+
+
+def may(permission: Permission) -> Callable[..., Principal]:
+    """A dependency that lets through signed-in users whose role holds ``permission``."""
+
+    def _check(user: Principal = Depends(signed_in)) -> Principal:
+        if not allowed(user.role, permission):
+            what = permission.value.replace("_", " ")
+            raise PageForbidden(f"the role {user.role.value} may not {what}")
+        return user
+
+    return _check
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, when it carries this session's CSRF token (else 403)."""
+    form = await request.form()
+    sent = form.get(CSRF_FIELD)
+    expected = request.session.get(CSRF_FIELD)
+    if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
+        raise CsrfRefused
+    return form
+
+
+def form_values(form: FormData, name: str) -> list[str]:
+    """Every non-empty value of a repeated field (check boxes of a selection)."""
+    return [v for v in form.getlist(name) if isinstance(v, str) and v]
+
+
+def form_text(form: FormData, name: str, default: str = "") -> str:
+    """One text field, stripped."""
+    value: Any = form.get(name, default)
+    return value.strip() if isinstance(value, str) else default
