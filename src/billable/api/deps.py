@@ -12,6 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from billable.domain.audit import Action, Actor, compact, route_objects
 from billable.domain.permissions import Permission, require
 from billable.identity.users import Principal, authenticate
+from billable.observability.http import route_template
 from billable.persistence import auditing
 from billable.persistence.uow import UnitOfWork
 
@@ -43,8 +44,7 @@ READS = frozenset({"GET", "HEAD", "OPTIONS"})
 async def audited_action(request: Request, caller: Principal) -> Action:
     """What this request does, for the audit trail: the caller, ``METHOD /route/{param}``,
     the objects the path and an ``ids`` list name, and the body's fields (compacted)."""
-    route = request.scope.get("route")
-    template = getattr(route, "path", request.url.path)
+    template = route_template(request)
     body = _json(await request.body())
     objects = route_objects(template, request.path_params, body)
     return Action(
@@ -91,3 +91,4 @@ WriteBilling = Depends(allow(Permission.WRITE_BILLING))
 WriteErpSetup = Depends(allow(Permission.WRITE_ERP_SETUP))
 ReadLedger = Depends(allow(Permission.READ_LEDGER))
 PostLedger = Depends(allow(Permission.POST_LEDGER))
+ReadAudit = Depends(allow(Permission.READ_AUDIT))

@@ -66,7 +66,8 @@ def singular(segment: str) -> str:
 
 def route_objects(template: str, parameters: Mapping[str, str], body: Any) -> list[AuditObject]:
     """The objects a route names: each path parameter (as the kind of the segment before
-    it) and the ``ids`` of a body (as the kind of the route's first segment)."""
+    it), a body's ``ids`` (as the kind of the route's first segment) and its ``KIND_ids``
+    lists (``invoice_ids``: invoices)."""
     segments = [s for s in template.split("/") if s and s not in ("api", "v1")]
     found: list[AuditObject] = []
     for index, segment in enumerate(segments):
@@ -75,10 +76,10 @@ def route_objects(template: str, parameters: Mapping[str, str], body: Any) -> li
         if match and index > 0 and value.isascii() and value.isdigit():
             found.append(AuditObject(singular(segments[index - 1]), int(value)))
     if isinstance(body, Mapping) and segments:
-        ids = body.get("ids")
-        if isinstance(ids, list):
-            kind = singular(segments[0])
-            found.extend(AuditObject(kind, i) for i in _ints(ids))
+        for key, ids in body.items():
+            if isinstance(ids, list) and (key == "ids" or str(key).endswith("_ids")):
+                kind = singular(segments[0]) if key == "ids" else str(key)[: -len("_ids")]
+                found.extend(AuditObject(kind, i) for i in _ints(ids))
     return found
 
 
