@@ -58,8 +58,9 @@ async def audited_action(request: Request, caller: Principal) -> Action:
 async def attribute(request: Request, caller: Principal) -> None:
     """Attribute what this request writes to ``caller`` (the audit trail). Called from an
     async dependency: a context variable set in a sync one's thread would be lost."""
-    if request.method not in READS:
-        auditing.start(await audited_action(request, caller))
+    # A read leaves no event, even when it stores what it rendered (a document's first
+    # download); and it must not inherit an action from the process that serves it.
+    auditing.start(None if request.method in READS else await audited_action(request, caller))
 
 
 def _json(raw: bytes) -> Any:

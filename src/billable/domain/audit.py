@@ -7,7 +7,7 @@ system and a job); persistence writes it in the transaction of the write it reco
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +49,12 @@ class Action:
     what: str
     objects: list[AuditObject] = field(default_factory=list)
     request: Any = None
+    #: For a ``what`` known only once the work runs (the command line's subcommand).
+    resolve: Callable[[], str] | None = None
+
+    def described(self) -> str:
+        """What is being done, as the event names it."""
+        return self.resolve() if self.resolve else self.what
 
 
 def singular(segment: str) -> str:

@@ -11,7 +11,7 @@ the ORM inserted, updated or deleted in the transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -36,10 +36,14 @@ def current() -> Action | None:
 
 @contextmanager
 def acting(
-    actor: Actor, what: str, objects: list[AuditObject] | None = None, request: Any = None
+    actor: Actor, what: str | Callable[[], str], objects: list[AuditObject] | None = None
 ) -> Iterator[Action]:
-    """Attribute every transaction committed inside to ``actor`` doing ``what``."""
-    action = Action(actor, what, list(objects or ()), request)
+    """Attribute every transaction committed inside to ``actor`` doing ``what`` (or
+    what ``what()`` says when the event is written)."""
+    if callable(what):
+        action = Action(actor, "", list(objects or ()), resolve=what)
+    else:
+        action = Action(actor, what, list(objects or ()))
     token = _ACTION.set(action)
     try:
         yield action
@@ -58,7 +62,7 @@ def acting_unless_attributed(actor: Actor, what: str) -> Iterator[None]:
         yield
 
 
-def start(action: Action) -> None:
+def start(action: Action | None) -> None:
     """Make ``action`` this context's own until the context ends (a request's task)."""
     _ACTION.set(action)
 
@@ -102,7 +106,7 @@ def write_event(session: Session) -> None:
             "at": now(),
             "user_id": action.actor.user_id,
             "user_name": action.actor.name,
-            "action": action.what,
+            "action": action.described(),
             "summary": summary,
         },
     ).scalar_one()
