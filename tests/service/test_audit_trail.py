@@ -37,11 +37,11 @@ def test_a_committed_write_under_an_action_has_its_event_and_objects(uow_factory
 
 
 def test_a_write_left_without_commit_records_nothing(uow_factory, engine):
-    with auditing.acting(Actor("alice", 1), "test write"):
-        with pytest.raises(RuntimeError), uow_factory() as uow:
-            uow.session.add(_customer("Acme"))
-            uow.session.flush()
-            raise RuntimeError("the use case fails after writing")
+    acting = auditing.acting(Actor("alice", 1), "test write")
+    with acting, pytest.raises(RuntimeError), uow_factory() as uow:
+        uow.session.add(_customer("Acme"))
+        uow.session.flush()
+        raise RuntimeError("the use case fails after writing")
     assert _events(engine) == []
     with engine.connect() as conn:
         assert conn.execute(select(Customer.id)).first() is None
@@ -56,9 +56,9 @@ def test_a_refused_use_case_records_nothing(uow_factory, engine):
 
 
 def test_a_job_run_inline_by_a_command_stays_the_commands(uow_factory, engine):
-    with auditing.acting(Actor("root"), "billable proposals post"):
-        with auditing.acting_unless_attributed(SYSTEM, "job post_proposals"):
-            assert auditing.actor_name() == "root"
+    command = auditing.acting(Actor("root"), "billable proposals post")
+    with command, auditing.acting_unless_attributed(SYSTEM, "job post_proposals"):
+        assert auditing.actor_name() == "root"
     with auditing.acting_unless_attributed(SYSTEM, "job post_proposals"):
         assert auditing.actor_name() == "system"
 
