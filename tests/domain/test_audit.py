@@ -42,6 +42,14 @@ def test_a_long_request_is_summed_up_not_kept_whole() -> None:
     assert summary["flag"] is True
 
 
+def test_a_secret_in_a_request_never_reaches_the_trail() -> None:
+    assert compact({"name": "bob", "token": "bl_x", "new_password": "p"}) == {
+        "name": "bob",
+        "token": "***",
+        "new_password": "***",
+    }
+
+
 def test_objects_are_kept_once_in_first_seen_order() -> None:
     a, b = AuditObject("invoice", 1), AuditObject("invoice", 2)
     assert unique([b, a, b]) == [b, a]

@@ -18,6 +18,8 @@ MAX_LIST = 20
 #: The name jobs and the scheduler act under.
 SYSTEM_NAME = "system"
 
+#: Fields whose values never go into the trail, whatever route sends them.
+SECRET = re.compile(r"token|password|secret", re.IGNORECASE)
 _PARAMETER = re.compile(r"^\{(\w+)\}$")
 
 
@@ -99,7 +101,7 @@ def _ints(values: Iterable[Any]) -> Iterable[int]:
 
 def compact(value: Any, depth: int = 0) -> Any:
     """``value`` (parsed JSON) small enough to keep: long strings cut, long lists as
-    ``{"count": n}``, nesting past three levels as ``"..."``."""
+    ``{"count": n}``, nesting past three levels as ``"..."``, secrets as ``"***"``."""
     if depth > 3:
         return "..."
     if isinstance(value, str):
@@ -109,7 +111,10 @@ def compact(value: Any, depth: int = 0) -> Any:
             return {"count": len(value)}
         return [compact(v, depth + 1) for v in value]
     if isinstance(value, Mapping):
-        return {str(k): compact(v, depth + 1) for k, v in value.items()}
+        return {
+            str(k): "***" if SECRET.search(str(k)) else compact(v, depth + 1)
+            for k, v in value.items()
+        }
     return value
 
 
