@@ -20,6 +20,7 @@ from billable.persistence.db import make_engine, session_factory
 from billable.persistence.migrate import upgrade
 from billable.persistence.tables import Base
 from billable.persistence.uow import UnitOfWork
+from tests import audited
 
 # Apps made by tests sign sessions with a fixed key, not one written beside the database
 # (tests/service/test_web_secret.py tests the generated key on its own).
@@ -110,17 +111,24 @@ class Api:
 
     def __init__(self, client: TestClient, token: str | None) -> None:
         self.client = client
+        self.token = token
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def request(
         self, method: str, path: str, expect: int, json: Any = None, params: Any = None
     ) -> Any:
+        engine = self.client.app.state.engine  # type: ignore[attr-defined]
+        writes = method not in audited.READS and self.token is not None
+        before = audited.last_event_id(engine) if writes else 0
         response = self.client.request(
             method, "/api/v1" + path, json=json, params=params, headers=self.headers
         )
         assert response.status_code == expect, (
             f"{method} {path}: expected {expect}, got {response.status_code}: {response.text}"
         )
+        if writes and response.is_success:
+            assert self.token is not None
+            audited.assert_audited(engine, self.token, method, "/api/v1" + path, before)
         return response.json() if response.content else None
 
     def get(self, path: str, expect: int = 200, **params: Any) -> Any:

@@ -27,6 +27,7 @@ MAY = {
         Permission.WRITE_ERP_SETUP,
         Permission.READ_LEDGER,
         Permission.POST_LEDGER,
+        Permission.READ_AUDIT,
     },
     Role.TEAM_MEMBER: {
         Permission.READ_MASTER_DATA,

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from billable import __version__
 from billable.api import openapi, problems
 from billable.api.routers import (
+    audit,
     billing,
     contracts,
     documents,
@@ -77,6 +78,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         billing,
         invoices,
         proposals,
+        audit,
     ):
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(formatting.router, prefix="/api/v1")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+import json
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from billable.domain.audit import Action, Actor, compact, route_objects
 from billable.domain.permissions import Permission, require
 from billable.identity.users import Principal, authenticate
+from billable.observability.http import route_template
+from billable.persistence import auditing
 from billable.persistence.uow import UnitOfWork
 
 bearer = HTTPBearer(auto_error=False, description="A token from `billable users add`.")
@@ -33,11 +37,46 @@ def principal(
     return caller
 
 
-def allow(permission: Permission) -> Callable[..., Principal]:
+#: Methods that write nothing worth an audit event.
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def audited_action(request: Request, caller: Principal) -> Action:
+    """What this request does, for the audit trail: the caller, ``METHOD /route/{param}``,
+    the objects the path and an ``ids`` list name, and the body's fields (compacted)."""
+    template = route_template(request)
+    body = _json(await request.body())
+    objects = route_objects(template, request.path_params, body)
+    return Action(
+        Actor(caller.name, caller.user_id),
+        f"{request.method} {template}",
+        objects,
+        compact(body) if body not in (None, {}) else None,
+    )
+
+
+async def attribute(request: Request, caller: Principal) -> None:
+    """Attribute what this request writes to ``caller`` (the audit trail). Called from an
+    async dependency: a context variable set in a sync one's thread would be lost."""
+    # A read leaves no event, even when it stores what it rendered (a document's first
+    # download); and it must not inherit an action from the process that serves it.
+    auditing.start(None if request.method in READS else await audited_action(request, caller))
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None  # the request is refused by its schema; nothing to summarise
+
+
+def allow(permission: Permission) -> Callable[..., Awaitable[Principal]]:
     """A dependency that lets through callers whose role holds ``permission`` (else 403)."""
 
-    def _check(caller: Principal = Depends(principal)) -> Principal:
+    # Async on purpose: see :func:`attribute`.
+    async def _check(request: Request, caller: Principal = Depends(principal)) -> Principal:
         require(caller.role, permission)
+        await attribute(request, caller)
         return caller
 
     return _check
@@ -53,3 +92,4 @@ WriteBilling = Depends(allow(Permission.WRITE_BILLING))
 WriteErpSetup = Depends(allow(Permission.WRITE_ERP_SETUP))
 ReadLedger = Depends(allow(Permission.READ_LEDGER))
 PostLedger = Depends(allow(Permission.POST_LEDGER))
+ReadAudit = Depends(allow(Permission.READ_AUDIT))

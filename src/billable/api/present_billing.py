@@ -114,6 +114,8 @@ def invoice_summary(row: Record) -> dict[str, Any]:
         "status": row.status,
         "project_invoice_status": row.project_invoice_status,
         "corrects_invoice_id": sid(row.corrects_invoice_id),
+        "confirmed_at": row.confirmed_at,
+        "confirmed_by": row.confirmed_by,
         "detail_amount": money(row.detail_amount, code),
         "total_tax": money(row.total_tax, code),
         "total_amount": money(row.total_amount, code),

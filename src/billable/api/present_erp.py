@@ -78,6 +78,8 @@ def voucher(row: Record) -> dict[str, Any]:
         "source_type": row.source_type,
         "source_id": row.source_id,
         "legal_entity_id": str(row.legal_entity_id),
+        "posted_at": row.posted_at,
+        "posted_by": row.posted_by,
         "lines": [
             {
                 "account": line.account,

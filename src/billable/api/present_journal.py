@@ -61,6 +61,7 @@ def journal(view: JournalView) -> dict[str, Any]:
         "legal_entity_id": str(row.legal_entity_id),
         "status": row.status,
         "posted_at": row.posted_at,
+        "posted_by": row.posted_by,
         "lines": [journal_line(line) for line in view.lines],
     }
 
@@ -72,6 +73,7 @@ def journal_summary(row: Record) -> dict[str, Any]:
         "legal_entity_id": str(row.legal_entity_id),
         "status": row.status,
         "posted_at": row.posted_at,
+        "posted_by": row.posted_by,
         "line_count": row.line_count,
     }
 

@@ -73,6 +73,7 @@ def proposal(view: ProposalView, **flags: bool) -> dict[str, Any]:
         "voucher_id": sid(row.voucher_id),
         "imported_at": row.imported_at,
         "posted_at": row.posted_at,
+        "posted_by": row.posted_by,
         "lines": [proposal_line(line, code) for line in view.lines],
         **flags,
     }

@@ -9,7 +9,6 @@ change and its invoice proposal, in the caller's transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import exists, select, update
@@ -21,6 +20,7 @@ from billable.domain.errors import Conflict
 from billable.domain.lifecycle import INVOICE
 from billable.domain.vocabulary import InvoiceState
 from billable.erp.proposals import open_proposals
+from billable.persistence import auditing
 from billable.persistence.tables import Invoice, InvoiceLineDetail
 from billable.persistence.uow import UnitOfWork
 
@@ -58,7 +58,8 @@ def confirm_invoices(session: Session, ids: list[int]) -> None:
         .where(Invoice.id.in_(ids), Invoice.project_invoice_status.in_(allowed))
         .values(
             project_invoice_status=CONFIRMED,
-            confirmed_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            confirmed_at=auditing.now(),
+            confirmed_by=auditing.actor_name(),
             version=Invoice.version + 1,
         )
         .execution_options(synchronize_session=False)
@@ -66,6 +67,7 @@ def confirm_invoices(session: Session, ids: list[int]) -> None:
     if confirmed != len(set(ids)):  # cannot happen under the row locks; never half of it
         raise Conflict("an invoice changed while it was confirmed; reload and retry")
     open_proposals(session, ids)  # the invoice proposals, same numbers
+    auditing.record(session, "invoice", ids, {"project_invoice_status": CONFIRMED})
 
 
 def empty_invoices(session: Session, ids: Sequence[int]) -> dict[int, str]:

@@ -17,12 +17,23 @@ from alembic.script import ScriptDirectory
 from rich.markup import escape
 from rich.table import Table
 
-from billable.cli import documents, ledger, proposals, staging, work
-from billable.cli.shell import LogLevelOption, check_level, console, database, refusals, uow_factory
+from billable.cli import audit, documents, ledger, proposals, staging, work
+from billable.cli.shell import (
+    LogLevelOption,
+    check_level,
+    console,
+    database,
+    name_command,
+    os_user,
+    refusals,
+    uow_factory,
+)
 from billable.cli.shell import exit_code as exit_code  # the refusal's exit code, re-exported
 from billable.demo import dataset as demo_data
+from billable.domain.audit import Actor
 from billable.identity.passwords import hash_password, set_password
 from billable.identity.users import add_user
+from billable.persistence import auditing
 from billable.persistence.db import Engine, name_process
 from billable.persistence.migrate import alembic_config, upgrade
 
@@ -32,18 +43,42 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+def _name_subcommand(ctx: typer.Context) -> None:
+    # A group's callback learns the subcommand to run: the audit trail's "what" is then
+    # the whole command (``billable proposals post``), not just its group.
+    if ctx.invoked_subcommand:
+        name_command(ctx.invoked_subcommand)
+
+
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and their API tokens.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(users_app, name="users")
+app.add_typer(db_app, name="db", callback=_name_subcommand)
+app.add_typer(users_app, name="users", callback=_name_subcommand)
+
 # The command modules build their own groups; assembling them here (they never import
 # this module) keeps the package free of import circles.
-app.add_typer(ledger.ledger_app, name="ledger")
-app.add_typer(documents.invoices_app, name="invoices")
-app.add_typer(documents.customer_app, name="customer-invoices")
-app.add_typer(proposals.proposals_app, name="proposals")
-app.add_typer(staging.staging_app, name="staging")
+app.add_typer(ledger.ledger_app, name="ledger", callback=_name_subcommand)
+app.add_typer(documents.invoices_app, name="invoices", callback=_name_subcommand)
+app.add_typer(documents.customer_app, name="customer-invoices", callback=_name_subcommand)
+app.add_typer(proposals.proposals_app, name="proposals", callback=_name_subcommand)
+app.add_typer(staging.staging_app, name="staging", callback=_name_subcommand)
 app.add_typer(work.work_app)  # no name: its commands sit at the top level
+app.add_typer(audit.audit_app)
+
+#: Commands that serve others: what they write is their callers' (requests) or the
+#: system's (jobs), never the OS user's who started them.
+SERVING = frozenset({"serve", "worker"})
+
+
+@app.callback()
+def _attribute(ctx: typer.Context) -> None:
+    """Project invoicing: approved time, expenses and milestones to proforma invoices."""
+    if ctx.invoked_subcommand not in SERVING:
+        what = " ".join(["billable", *([ctx.invoked_subcommand] if ctx.invoked_subcommand else [])])
+        ctx.with_resource(auditing.acting(Actor(os_user()), what))
+
 
 HostOption = Annotated[str, typer.Option(help="The address to listen on.")]
 PortOption = Annotated[int, typer.Option(help="The port to listen on.")]

@@ -6,6 +6,8 @@ import this and ``main`` imports them, with no circle between them.
 
 from __future__ import annotations
 
+import getpass
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -16,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from billable.domain.errors import Conflict, DomainError, Invalid, NotFound
+from billable.persistence import auditing
 from billable.persistence.db import Engine, make_engine, session_factory
 from billable.persistence.errors import DatabaseError
 from billable.persistence.uow import UnitOfWork
@@ -74,6 +77,22 @@ def uow_factory(engine: Engine) -> Callable[[], UnitOfWork]:
     """Make units of work on ``engine``."""
     factory = session_factory(engine)
     return lambda: UnitOfWork(factory)
+
+
+def os_user() -> str:
+    """Who runs this command, as the operating system names them (the audit trail's
+    actor for what a command writes)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return f"uid-{os.getuid()}"
+
+
+def name_command(word: str) -> None:
+    """Add ``word`` (a group's subcommand) to what the running command is called."""
+    action = auditing.current()
+    if action is not None:
+        action.what = f"{action.what} {word}"
 
 
 def check_level(level: str) -> str:

@@ -30,6 +30,7 @@ class Permission(StrEnum):
     WRITE_ERP_SETUP = "write_erp_setup"
     READ_LEDGER = "read_ledger"
     POST_LEDGER = "post_ledger"
+    READ_AUDIT = "read_audit"
 
 
 _EVERYONE = frozenset(Role)
@@ -46,6 +47,8 @@ _ALLOWED: dict[Permission, frozenset[Role]] = {
     Permission.READ_LEDGER: frozenset({Role.ADMIN, Role.PROJECT_MANAGER, Role.ACCOUNTANT}),
     # Importing and posting journals and proposals, adjusting accounting: the accountant's.
     Permission.POST_LEDGER: frozenset({Role.ADMIN, Role.ACCOUNTANT}),
+    # Who did what: the admin's and the auditing accountant's, not the actors'.
+    Permission.READ_AUDIT: frozenset({Role.ADMIN, Role.ACCOUNTANT}),
 }
 
 

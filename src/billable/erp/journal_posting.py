@@ -5,7 +5,6 @@ value against accrued revenue), one voucher per line, and a posted transaction p
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -29,6 +28,7 @@ from billable.erp import defaults as erp_defaults
 from billable.erp.journal import COST_LINE, SALES_LINE, line_amount, line_rate, parts_of
 from billable.erp.ledger import post_voucher
 from billable.erp.setup import posting_profile
+from billable.persistence import auditing
 from billable.persistence.lookups import get
 from billable.persistence.tables import (
     Actual,
@@ -173,6 +173,6 @@ def post_journal(uow: UnitOfWork, journal_id: str) -> int:
             for index, line in enumerate(journal.lines)
         )
         journal.status = target
-        journal.posted_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        journal.posted_at, journal.posted_by = auditing.now(), auditing.actor_name()
         uow.commit()
     return written

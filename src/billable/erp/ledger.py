@@ -18,6 +18,7 @@ from billable.domain.dimensions import dimension_set
 from billable.domain.errors import Invalid
 from billable.domain.money import ZERO, Currency, round_amount
 from billable.erp.legal_entities import default_legal_entity
+from billable.persistence import auditing
 from billable.persistence.lookups import next_number, parse_id
 from billable.persistence.tables import LedgerAccount, LegalEntity, Voucher, VoucherLine
 
@@ -96,6 +97,8 @@ def post_voucher(
         source_type=source_type,
         source_id=source_id,
         legal_entity_id=entity.id,
+        posted_at=auditing.now(),
+        posted_by=auditing.actor_name(),
         lines=lines,
     )
     session.add(row)

@@ -4,7 +4,6 @@ posts every ready one, each in its own transaction."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +25,7 @@ from billable.erp.printout import render_printout
 from billable.erp.proposal_import import consumed_actuals, posted_sales
 from billable.erp.proposals import invoiced_lines
 from billable.erp.setup import posting_profile
+from billable.persistence import auditing
 from billable.persistence.lookups import get
 from billable.persistence.tables import InvoiceProposal, LegalEntity
 from billable.persistence.uow import UnitOfWork
@@ -109,7 +109,7 @@ def _post(session: Session, proposal: InvoiceProposal, target: str) -> None:
     proposal.exchange_rate = rate
     proposal.total_amount_accounting = figures.amount
     proposal.total_tax_accounting = figures.tax
-    proposal.posted_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    proposal.posted_at, proposal.posted_by = auditing.now(), auditing.actor_name()
     proposal.status = target
 
 

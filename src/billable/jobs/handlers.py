@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from sqlalchemy.exc import OperationalError
 
 from billable.documents import delivery
+from billable.domain.audit import SYSTEM
 from billable.domain.errors import DomainError
 from billable.jobs import records as jobs
 from billable.jobs.bulk import bulk_confirm, bulk_invoice
@@ -24,6 +25,7 @@ from billable.jobs.outcome import FAILED, Handler, Outcome, UowFactory
 from billable.jobs.posting import post_invoice_proposals
 from billable.jobs.run_jobs import catch_up, invoice_run
 from billable.observability.metrics import JOB_SECONDS, JOBS
+from billable.persistence import auditing
 from billable.persistence.db import process_name
 from billable.persistence.tables import Job
 
@@ -101,7 +103,10 @@ def execute(make_uow: UowFactory, job_id: int) -> None:
     _log("job.started", job, started)
     with _heartbeat(make_uow, job_id, attempt):
         try:
-            outcome = HANDLERS[job.kind](make_uow, job)
+            # The job's own writes are the system's (a command running one inline
+            # keeps its own name): one audit event per chunk it commits.
+            with auditing.acting_unless_attributed(SYSTEM, f"job {job.kind}"):
+                outcome = HANDLERS[job.kind](make_uow, job)
         except DomainError as exc:
             jobs.fail(make_uow(), job_id, exc.detail, attempt)
             _log("job.failed", job, started, logging.WARNING, error=exc.detail)

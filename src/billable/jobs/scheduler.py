@@ -15,8 +15,10 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
+from billable.domain.audit import SYSTEM
 from billable.jobs import records as jobs
 from billable.jobs.dispatch import Dispatcher
+from billable.persistence import auditing
 from billable.persistence.tables import Job
 from billable.persistence.uow import UnitOfWork
 from billable.runs import invoice_runs as runs
@@ -49,7 +51,8 @@ def catch_up_if_due(
         ).first()
     if unfinished is not None:
         return None  # it runs, or is resumed by whoever looks after left-behind jobs
-    job_id = dispatcher.start(make_uow(), CATCH_UP, {"today": today.isoformat()}, None, 0)
+    with auditing.acting_unless_attributed(SYSTEM, "scheduler catch-up"):
+        job_id = dispatcher.start(make_uow(), CATCH_UP, {"today": today.isoformat()}, None, 0)
     log.info(
         "run dates up to %s are due: catch-up job %s",
         today,

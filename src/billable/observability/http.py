@@ -23,7 +23,7 @@ log = logging.getLogger("billable.http")
 QUIET = ("/health", "/ready", "/metrics")
 
 
-def _route(request: Request) -> str:
+def route_template(request: Request) -> str:
     """The matched route's template (``/api/v1/jobs/{ident}``): bounded label values,
     and no ids or query strings in the metrics."""
     route = getattr(request.scope.get("route"), "path", None)
@@ -48,7 +48,7 @@ def _observe(app: FastAPI) -> None:
             return response
         finally:
             seconds = time.perf_counter() - started
-            route = _route(request)
+            route = route_template(request)
             REQUEST_SECONDS.labels(request.method, route, str(status)).observe(seconds)
             if request.url.path not in QUIET:
                 log.info(

@@ -29,6 +29,7 @@ class IntegrationJournal(Base):
     status: Mapped[str] = mapped_column(String(10), default=JournalState.DRAFT)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    posted_by: Mapped[str | None] = mapped_column(String(100))
     lines: Mapped[list[IntegrationJournalLine]] = relationship(order_by="IntegrationJournalLine.id")
 
 
@@ -128,6 +129,7 @@ class InvoiceProposal(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     imported_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    posted_by: Mapped[str | None] = mapped_column(String(100))
     voucher_id: Mapped[int | None] = mapped_column(ForeignKey("vouchers.id"))
     exchange_rate: Mapped[Decimal | None] = mapped_column(Price())
     total_amount_accounting: Mapped[Decimal | None] = mapped_column(Amount())

@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from billable.persistence.base import Base
@@ -143,6 +143,8 @@ class Voucher(Base):
     source_type: Mapped[str] = mapped_column(String(40))
     source_id: Mapped[str] = mapped_column(String(40))
     legal_entity_id: Mapped[int] = mapped_column(ForeignKey("legal_entities.id"))
+    posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    posted_by: Mapped[str | None] = mapped_column(String(100))
     lines: Mapped[list[VoucherLine]] = relationship(order_by="VoucherLine.id")
 
 

@@ -46,6 +46,8 @@ class Invoice(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: Who confirmed it: a user's name, an OS user at the command line, or ``system``.
+    confirmed_by: Mapped[str | None] = mapped_column(String(100))
     lines: Mapped[list[InvoiceLine]] = relationship(
         back_populates="invoice", order_by="InvoiceLine.id", cascade="all, delete-orphan"
     )

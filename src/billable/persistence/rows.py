@@ -163,6 +163,7 @@ CORRECTIVE_HEADER = Copying(
         "version",
         "created_at",
         "confirmed_at",
+        "confirmed_by",
     ),
 )
 

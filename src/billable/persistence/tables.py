@@ -9,6 +9,7 @@ from billable.persistence.accounting import (
     PostedTransaction,
     PrintSetting,
 )
+from billable.persistence.audit import AuditEvent, AuditEventObject
 from billable.persistence.base import Base
 from billable.persistence.documents import (
     CustomerInvoice,
@@ -60,6 +61,8 @@ from billable.persistence.system import Sequence, User
 
 __all__ = [
     "Actual",
+    "AuditEvent",
+    "AuditEventObject",
     "Base",
     "CategoryPrice",
     "Contract",

@@ -6,6 +6,8 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from billable.persistence import auditing
+
 
 class UnitOfWork:
     """Opens a session on enter; leaving without :meth:`commit` rolls everything back."""
@@ -29,5 +31,7 @@ class UnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
-        """Make the use case's changes durable, all together."""
+        """Make the use case's changes durable, all together, with their audit event
+        (persistence/auditing.py: written in the same transaction, or not at all)."""
+        auditing.write_event(self.session)
         self.session.commit()

@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from billable.api import present_masterdata as present
-from billable.api.deps import ReadMaster, Uow, WriteMaster, principal
+from billable.api.deps import ReadMaster, Uow, WriteMaster, attribute, principal
 from billable.api.pagination import Page, page
 from billable.api.schemas import contracts as s
 from billable.domain.errors import Forbidden
@@ -150,7 +150,7 @@ def get_milestone(ident: str, uow: Uow) -> dict[str, Any]:
     return _milestone(uow, ident)
 
 
-def _on_account_editor(caller: Principal = Depends(principal)) -> Principal:
+async def _on_account_editor(request: Request, caller: Principal = Depends(principal)) -> Principal:
     """Project managers (who plan milestones) and accountants (who own the on-account
     transaction in seed 003) may edit a milestone's tax groups and dimensions."""
     if not (
@@ -158,6 +158,7 @@ def _on_account_editor(caller: Principal = Depends(principal)) -> Principal:
         or allowed(caller.role, Permission.POST_LEDGER)
     ):
         raise Forbidden(f"the role {caller.role.value} may not edit a milestone's accounting")
+    await attribute(request, caller)
     return caller
 
 

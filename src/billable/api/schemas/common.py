@@ -89,6 +89,10 @@ def _utc_text(value: dt.datetime) -> str:
     return aware.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
+#: Who did it, as the audit trail names them.
+WHO_POSTED = "Who posted it: a user's name, the OS user of a command, or `system` for a job."
+WHO_CONFIRMED = "Who confirmed it: a user's name, the OS user of a command, or `system` for a job."
+
 #: A moment in responses: always timezone-aware, in UTC, e.g. ``2026-12-01T16:45:50Z``.
 Timestamp = Annotated[
     dt.datetime,

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from billable.api.schemas.common import (
+    WHO_POSTED,
     CurrencyCode,
     DecimalText,
     Id,
@@ -18,6 +19,7 @@ from billable.api.schemas.common import (
     Name,
     Patch,
     PlainDecimal,
+    Timestamp,
 )
 from billable.api.schemas.documents import (
     SELLER_NULLABLE,
@@ -224,6 +226,8 @@ class VoucherOut(BaseModel):
     source_type: str
     source_id: str
     legal_entity_id: str
+    posted_at: Timestamp | None = Field(description="When it was posted (null before 0014).")
+    posted_by: str | None = Field(description=WHO_POSTED)
     lines: list[VoucherLineOut]
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from billable.api.schemas.common import (
+    WHO_CONFIRMED,
     Amount,
     BillToOut,
     BillToPatch,
@@ -175,6 +176,8 @@ class InvoiceOut(BaseModel):
     status: str
     project_invoice_status: str
     corrects_invoice_id: str | None
+    confirmed_at: Timestamp | None
+    confirmed_by: str | None = Field(description=WHO_CONFIRMED)
     detail_amount: DecimalText
     discount_percent: DecimalText
     discount_amount: DecimalText
@@ -198,6 +201,8 @@ class InvoiceSummary(BaseModel):
     status: str
     project_invoice_status: str
     corrects_invoice_id: str | None
+    confirmed_at: Timestamp | None
+    confirmed_by: str | None = Field(description=WHO_CONFIRMED)
     detail_amount: DecimalText
     total_tax: DecimalText
     total_amount: DecimalText

@@ -7,7 +7,15 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, Field
 
-from billable.api.schemas.common import DecimalText, Id, Input, Patch, PlainDecimal, Timestamp
+from billable.api.schemas.common import (
+    WHO_POSTED,
+    DecimalText,
+    Id,
+    Input,
+    Patch,
+    PlainDecimal,
+    Timestamp,
+)
 from billable.api.schemas.erp import Code
 
 DimensionName = Annotated[str, Field(min_length=1, max_length=100)]
@@ -78,6 +86,7 @@ class JournalOut(BaseModel):
     legal_entity_id: str
     status: str
     posted_at: Timestamp | None
+    posted_by: str | None = Field(description=WHO_POSTED)
     lines: list[JournalLineOut]
 
 
@@ -86,6 +95,7 @@ class JournalSummaryOut(BaseModel):
     legal_entity_id: str
     status: str
     posted_at: Timestamp | None
+    posted_by: str | None = Field(description=WHO_POSTED)
     line_count: int
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from billable.api.schemas.common import Input, StrictBool, Timestamp
+from billable.api.schemas.common import WHO_POSTED, Input, StrictBool, Timestamp
 
 
 class ProblemOut(BaseModel):
@@ -72,6 +72,7 @@ class ProposalOut(BaseModel):
     voucher_id: str | None
     imported_at: Timestamp | None
     posted_at: Timestamp | None
+    posted_by: str | None = Field(description=WHO_POSTED)
     lines: list[ProposalLineOut]
     pro_forma: bool = False
     printed: bool = False

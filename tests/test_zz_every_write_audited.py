@@ -1,0 +1,31 @@
+"""Run last (``zz``): every write route of the app, walked from ``app.routes``, was seen
+by the suite succeeding and leaving an audit event naming the route and its caller.
+
+Each write a test makes through ``conftest.Api`` is checked when it succeeds
+(``tests/audited.py``); this compares the routes so checked with all of them. It needs
+the suite's API, scenario and document tests in the same run, and says so otherwise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from billable.api.app import create_app
+from billable.persistence.db import make_engine
+from tests import audited
+from tests.audit_routes import write_routes
+
+WALKERS = ("api", "scenario", "documents")
+
+
+def test_every_write_route_succeeded_somewhere_in_the_suite_and_left_its_event(
+    request: pytest.FixtureRequest,
+) -> None:
+    ran = {Path(item.path).parent.name for item in request.session.items}
+    if not set(WALKERS) <= ran:
+        pytest.skip("needs tests/api, tests/scenario and tests/documents in the same run")
+    every = {name for name, _ in write_routes(create_app(make_engine("sqlite://")))}
+    missing = sorted(every - audited.SEEN)
+    assert missing == [], f"{len(missing)} write routes never seen leaving an event"
