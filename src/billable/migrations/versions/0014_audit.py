@@ -1,7 +1,7 @@
 """audit trail, and who confirmed or posted
 
 Revision ID: 0014_audit
-Revises: 0012
+Revises: 0019_uicore
 Create Date: 2026-12-01 21:45:00.000000
 """
 
