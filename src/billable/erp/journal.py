@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, exists, insert, or_, select, text
+from sqlalchemy import Table, case, exists, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
@@ -165,7 +165,9 @@ def _import_chunk(
         session.flush()
         journal_id = journal.id
     defaults = erp_defaults.Defaults.read(session)
-    session.execute(insert(IntegrationJournalLine), [_line(r, defaults, journal_id) for r in rows])
+    lines = [_line(r, defaults, journal_id) for r in rows]
+    # Core, not the ORM: a statement per chunk, no object per line.
+    session.execute(insert(cast(Table, IntegrationJournalLine.__table__)), lines)
     return journal_id, rows
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from billable.domain.lifecycle import JOURNAL
@@ -108,7 +108,7 @@ def _write_chunk(
     """Write a chunk's posted transactions, its vouchers (one per date) and the lines'
     rates; the number of vouchers."""
     session.execute(
-        insert(PostedTransaction),
+        insert(cast(Table, PostedTransaction.__table__)),
         [_transaction(r, f, entity) for r, f in zip(rows, figures, strict=True)],
     )
     found = session.execute(

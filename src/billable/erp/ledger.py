@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, case, func, insert, select
+from sqlalchemy import Select, Table, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
@@ -115,7 +115,7 @@ def post_vouchers(
     first = reserve_numbers(session, VOUCHER_SEQUENCE, len(entries))
     numbers = range(first, first + len(entries))
     session.execute(
-        insert(Voucher),
+        insert(cast(Table, Voucher.__table__)),
         [
             {
                 "number": number,
@@ -136,7 +136,7 @@ def post_vouchers(
         for number, entry in zip(numbers, entries, strict=True)
         for row in _line_rows(entry, ids[number], accounts)
     ]
-    session.execute(insert(VoucherLine), rows)
+    session.execute(insert(cast(Table, VoucherLine.__table__)), rows)
     return [ids[number] for number in numbers]
 
 
