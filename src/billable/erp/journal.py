@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, case, exists, insert, or_, select, text
+from sqlalchemy import case, exists, or_, select, text
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
@@ -24,7 +24,7 @@ from billable.domain.vocabulary import ActualType, JournalState
 from billable.erp import defaults as erp_defaults
 from billable.erp import fields as erp_fields
 from billable.erp.setup import default_legal_entity
-from billable.persistence.lookups import get, ref
+from billable.persistence.lookups import get, insert_rows, ref
 from billable.persistence.tables import (
     Actual,
     Contract,
@@ -166,8 +166,7 @@ def _import_chunk(
         journal_id = journal.id
     defaults = erp_defaults.Defaults.read(session)
     lines = [_line(r, defaults, journal_id) for r in rows]
-    # Core, not the ORM: a statement per chunk, no object per line.
-    session.execute(insert(cast(Table, IntegrationJournalLine.__table__)), lines)
+    insert_rows(session, IntegrationJournalLine, lines)
     return journal_id, rows
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from billable.domain.lifecycle import JOURNAL
@@ -35,7 +35,7 @@ from billable.erp.journal_lines import (
     transaction_voucher,
 )
 from billable.erp.setup import posting_profile
-from billable.persistence.lookups import get
+from billable.persistence.lookups import get, insert_rows
 from billable.persistence.tables import (
     IntegrationJournal,
     IntegrationJournalLine,
@@ -107,10 +107,8 @@ def _write_chunk(
 ) -> int:
     """Write a chunk's posted transactions, its vouchers (one per date) and the lines'
     rates; the number of vouchers."""
-    session.execute(
-        insert(cast(Table, PostedTransaction.__table__)),
-        [_transaction(r, f, entity) for r, f in zip(rows, figures, strict=True)],
-    )
+    transactions = [_transaction(r, f, entity) for r, f in zip(rows, figures, strict=True)]
+    insert_rows(session, PostedTransaction, transactions)
     found = session.execute(
         select(PostedTransaction.journal_line_id, PostedTransaction.id).where(
             PostedTransaction.actual_id.in_([r.actual_id for r in rows]),

@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Select, Table, case, func, insert, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
@@ -18,7 +18,7 @@ from billable.domain.dimensions import dimension_set
 from billable.domain.errors import Invalid
 from billable.domain.money import ZERO, Currency, round_amount
 from billable.erp.legal_entities import default_legal_entity
-from billable.persistence.lookups import parse_id, reserve_numbers
+from billable.persistence.lookups import insert_rows, parse_id, reserve_numbers
 from billable.persistence.tables import LedgerAccount, LegalEntity, Voucher, VoucherLine
 
 #: The gap-free sequence of voucher numbers.
@@ -114,8 +114,9 @@ def post_vouchers(
         check_voucher(entry.voucher, accounts, accounting)
     first = reserve_numbers(session, VOUCHER_SEQUENCE, len(entries))
     numbers = range(first, first + len(entries))
-    session.execute(
-        insert(cast(Table, Voucher.__table__)),
+    insert_rows(
+        session,
+        Voucher,
         [
             {
                 "number": number,
@@ -136,7 +137,7 @@ def post_vouchers(
         for number, entry in zip(numbers, entries, strict=True)
         for row in _line_rows(entry, ids[number], accounts)
     ]
-    session.execute(insert(cast(Table, VoucherLine.__table__)), rows)
+    insert_rows(session, VoucherLine, rows)
     return [ids[number] for number in numbers]
 
 
