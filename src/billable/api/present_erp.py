@@ -89,6 +89,9 @@ def voucher(row: Record) -> dict[str, Any]:
                 "amount_accounting": money(line.amount_accounting, accounting_currency),
                 "exchange_rate": num(line.exchange_rate),
                 "dimensions": dict(line.dimensions),
+                "posted_transaction_id": (
+                    None if line.posted_transaction_id is None else str(line.posted_transaction_id)
+                ),
             }
             for line in row.lines
         ],

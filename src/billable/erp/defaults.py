@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -71,18 +72,54 @@ def project_entity(session: Session, project_id: int | None) -> LegalEntity:
     return entity_of(session, project.legal_entity_id if project else None)
 
 
+@dataclass(frozen=True)
+class Defaults:
+    """The parameters the billing tax groups default by, read once: the one place the
+    groups are chosen (approval, milestones, the journal's import, proposals)."""
+
+    sales_method: SalesTaxGroupMethod
+    material_method: MaterialTaxGroupMethod
+    milestone_group: str | None
+
+    @classmethod
+    def read(cls, session: Session) -> Defaults:
+        """The parameters in force."""
+        settings = parameters(session)
+        return cls(
+            SalesTaxGroupMethod(settings["sales_tax_group_method"]),
+            MaterialTaxGroupMethod(settings["material_item_tax_group_method"]),
+            settings["milestone_item_sales_tax_group"],
+        )
+
+    def sales_group(
+        self, project: str | None, contract: str | None, customer: str | None
+    ) -> str | None:
+        """The billing sales tax group from the groups on project, contract, customer."""
+        return sales_tax_group_for(self.sales_method, project, contract, customer)
+
+    def item_group(
+        self, transaction_class: str, category: str | None, product: str | None
+    ) -> str | None:
+        """The billing item sales tax group from the category's and product's groups."""
+        return item_tax_group_for(
+            TransactionClass(transaction_class),
+            category,
+            product,
+            self.material_method,
+            milestone_group=self.milestone_group,
+        )
+
+
 def billing_sales_tax_group(
     session: Session, project_id: int | None, contract_id: int | None
 ) -> str | None:
     """The billing sales tax group by the parameter's method: project, contract,
     customer, or search (the first of the three that has one)."""
-    method = SalesTaxGroupMethod(parameters(session)["sales_tax_group_method"])
     project = session.get(Project, project_id) if project_id is not None else None
     contract = session.get(Contract, contract_id) if contract_id is not None else None
     customer_id = contract.customer_id if contract else (project.customer_id if project else None)
     customer = session.get(Customer, customer_id) if customer_id is not None else None
-    return sales_tax_group_for(
-        method,
+    return Defaults.read(session).sales_group(
         project.sales_tax_group if project else None,
         contract.sales_tax_group if contract else None,
         customer.sales_tax_group if customer else None,
@@ -100,13 +137,10 @@ def billing_item_tax_group(
     a milestone the "fixed price milestone item sales tax group" parameter."""
     category = session.get(TransactionCategory, category_id) if category_id is not None else None
     product = session.get(Product, product_id) if product_id is not None else None
-    settings = parameters(session)
-    return item_tax_group_for(
-        TransactionClass(transaction_class),
+    return Defaults.read(session).item_group(
+        transaction_class,
         category.item_sales_tax_group if category else None,
         product.item_sales_tax_group if product else None,
-        MaterialTaxGroupMethod(settings["material_item_tax_group_method"]),
-        milestone_group=settings["milestone_item_sales_tax_group"],
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, or_, select, text
+from sqlalchemy import case, exists, or_, select, text
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
@@ -24,13 +24,17 @@ from billable.domain.vocabulary import ActualType, JournalState
 from billable.erp import defaults as erp_defaults
 from billable.erp import fields as erp_fields
 from billable.erp.setup import default_legal_entity
-from billable.persistence.lookups import get, ref
+from billable.persistence.lookups import get, insert_rows, ref
 from billable.persistence.tables import (
     Actual,
+    Contract,
+    Customer,
     IntegrationJournal,
     IntegrationJournalLine,
     LegalEntity,
+    Product,
     Project,
+    TransactionCategory,
 )
 from billable.persistence.uow import UnitOfWork
 
@@ -51,54 +55,92 @@ def _entity(session: Session, legal_entity_id: str | None) -> LegalEntity:
     return ref(session, LegalEntity, legal_entity_id, "legal_entity_id", "legal entity")
 
 
-def _staged(session: Session, entity: LegalEntity) -> list[Actual]:
-    """Cost and unbilled sales actuals of the entity's projects not on any journal line."""
+#: Actuals a transaction of import from staging journals (each commits whole).
+IMPORT_CHUNK = 5_000
+#: What a journal line takes from its actual.
+_STAGED = (
+    "id",
+    "transaction_type",
+    "transaction_class",
+    "project_id",
+    "contract_id",
+    "resource_id",
+    "date",
+    "quantity",
+    "amount",
+    "currency",
+)
+
+
+def _staged(session: Session, entity: LegalEntity, after: int, limit: int) -> list[Any]:
+    """Up to ``limit`` cost and unbilled sales actuals of the entity's projects not on
+    any journal line, ids above ``after``, in id order, each with the master data its
+    tax groups and dimensions default from (one query)."""
     default = default_legal_entity(session)
     in_entity = Project.legal_entity_id == entity.id
     if entity.id == default.id:
         in_entity = or_(in_entity, Project.legal_entity_id.is_(None))
     journaled = exists().where(IntegrationJournalLine.actual_id == Actual.id)
+    # The billed customer: the contract's, else the project's (as the defaults say).
+    billed = case((Contract.id.is_not(None), Contract.customer_id), else_=Project.customer_id)
     stmt = (
-        select(Actual)
+        select(
+            *(getattr(Actual, name) for name in _STAGED),
+            Project.sales_tax_group.label("project_group"),
+            Project.dimensions.label("project_dimensions"),
+            Contract.sales_tax_group.label("contract_group"),
+            Customer.sales_tax_group.label("customer_group"),
+            TransactionCategory.item_sales_tax_group.label("category_group"),
+            Product.item_sales_tax_group.label("product_group"),
+        )
         .join(Project, Project.id == Actual.project_id)
+        .outerjoin(Contract, Contract.id == Actual.contract_id)
+        .outerjoin(Customer, Customer.id == billed)
+        .outerjoin(TransactionCategory, TransactionCategory.id == Actual.category_id)
+        .outerjoin(Product, Product.id == Actual.product_id)
         .where(
             Actual.transaction_type.in_(JOURNALED_TYPES),
             Actual.reverses_actual_id.is_(None),
             in_entity,
+            Actual.id > after,
             ~journaled,
         )
         .order_by(Actual.id)
+        .limit(limit)
     )
-    return list(session.scalars(stmt))
+    return list(session.execute(stmt).all())
 
 
-def _line(session: Session, actual: Actual) -> IntegrationJournalLine:
+def _line(row: Any, defaults: erp_defaults.Defaults, journal_id: int) -> dict[str, Any]:
+    """The journal line of one staged actual: the defaults' tax groups (sales lines)
+    and the project's dimensions."""
+    actual = row
     cost = actual.transaction_type == ActualType.COST
     sales_group = item_group = None
     if not cost:
-        sales_group = erp_defaults.billing_sales_tax_group(
-            session, actual.project_id, actual.contract_id
+        groups = (row.project_group, row.contract_group, row.customer_group)
+        sales_group = defaults.sales_group(*groups)
+        item_group = defaults.item_group(
+            actual.transaction_class, row.category_group, row.product_group
         )
-        item_group = erp_defaults.billing_item_tax_group(
-            session, actual.transaction_class, actual.category_id, actual.product_id
-        )
-    return IntegrationJournalLine(
-        actual_id=actual.id,
-        kind=COST_LINE if cost else SALES_LINE,
-        transaction_class=actual.transaction_class,
-        project_id=actual.project_id,
-        contract_id=actual.contract_id,
-        resource_id=actual.resource_id,
-        date=actual.date,
-        quantity=actual.quantity,
-        cost_amount=actual.amount if cost else ZERO,
-        sales_amount=ZERO if cost else actual.amount,
-        currency=actual.currency,
-        sales_tax_group=sales_group,
-        item_sales_tax_group=item_group,
-        dimensions=erp_defaults.project_dimensions(session, actual.project_id),
-        distribution=None,
-    )
+    return {
+        "journal_id": journal_id,
+        "actual_id": actual.id,
+        "kind": COST_LINE if cost else SALES_LINE,
+        "transaction_class": actual.transaction_class,
+        "project_id": actual.project_id,
+        "contract_id": actual.contract_id,
+        "resource_id": actual.resource_id,
+        "date": actual.date,
+        "quantity": actual.quantity,
+        "cost_amount": actual.amount if cost else ZERO,
+        "sales_amount": ZERO if cost else actual.amount,
+        "currency": actual.currency,
+        "sales_tax_group": sales_group,
+        "item_sales_tax_group": item_group,
+        "dimensions": dict(row.project_dimensions or {}),
+        "distribution": None,
+    }
 
 
 def _queue_imports(session: Session) -> None:
@@ -109,35 +151,68 @@ def _queue_imports(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
 
 
-def import_from_staging(uow: UnitOfWork, legal_entity_id: str | None = None) -> int:
+def _import_chunk(
+    session: Session, entity: LegalEntity, journal_id: int | None, after: int, chunk: int
+) -> tuple[int | None, list[Any]]:
+    """Journal the next ``chunk`` staged actuals above ``after``: (the journal, made on
+    the first chunk; the actuals journaled, none when none was left)."""
+    rows = _staged(session, entity, after, chunk)
+    if not rows:
+        return journal_id, rows
+    if journal_id is None:
+        journal = IntegrationJournal(legal_entity_id=entity.id, status=JournalState.DRAFT)
+        session.add(journal)
+        session.flush()
+        journal_id = journal.id
+    defaults = erp_defaults.Defaults.read(session)
+    lines = [_line(r, defaults, journal_id) for r in rows]
+    insert_rows(session, IntegrationJournalLine, lines)
+    return journal_id, rows
+
+
+def import_from_staging(
+    uow: UnitOfWork,
+    legal_entity_id: str | None = None,
+    chunk: int = IMPORT_CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Gather every cost and unbilled sales actual of the entity's projects not yet
     journaled into a new draft journal, one line per actual; returns its id.
 
+    Set-based, ``chunk`` actuals a transaction: each chunk reads its actuals with their
+    master data in one query and inserts its lines in one statement, and commits whole,
+    so a kill leaves whole chunks and a rerun journals the rest (into a new journal; an
+    actual is journaled once, the unique ``actual_id`` of journal lines the backstop).
+    ``progress(lines)`` runs inside each chunk's transaction, before its commit.
     Concurrent imports take turns (:func:`_queue_imports`), so a second one sees the
-    first one's lines and finds nothing left; the unique ``actual_id`` of journal lines
-    is the backstop. Nothing to import is a :class:`Conflict` (409) and writes no empty
-    journal.
+    first one's lines. Nothing to import is a :class:`Conflict` (409) and writes no
+    empty journal.
     """
-    with uow:
-        session = uow.session
-        _queue_imports(session)
-        entity = _entity(session, legal_entity_id)
-        actuals = _staged(session, entity)
-        if not actuals:
-            raise Conflict(NOTHING_TO_IMPORT)
-        journal = IntegrationJournal(legal_entity_id=entity.id, status=JournalState.DRAFT)
-        journal.lines = [_line(session, actual) for actual in actuals]
-        session.add(journal)
-        session.flush()
-        ident = journal.id
-        uow.commit()
-    return ident
+    journal_id: int | None = None
+    after, lines = 0, 0
+    while True:
+        with uow:
+            session = uow.session
+            _queue_imports(session)
+            entity = _entity(session, legal_entity_id)
+            journal_id, rows = _import_chunk(session, entity, journal_id, after, chunk)
+            if journal_id is None:
+                raise Conflict(NOTHING_TO_IMPORT)
+            if not rows:
+                return journal_id
+            lines += len(rows)
+            if progress:
+                progress(lines)
+            uow.commit()
+        after = rows[-1].id
 
 
 def _editable_line(session: Session, line_id: str) -> IntegrationJournalLine:
     line = get(session, IntegrationJournalLine, line_id, "integration journal line")
     journal = get(session, IntegrationJournal, line.journal_id, "integration journal", lock=True)
     JOURNAL.next_state(journal.status, "edit")
+    if line.exchange_rate is not None:  # a journal part posted when its posting stopped
+        raise Conflict(f"integration journal line {line.id} is posted: it can no longer change")
     return line
 
 
@@ -190,6 +265,18 @@ def parts_of(
         ],
         currency(code),
     )
+
+
+def shares_of(
+    distribution: list[dict[str, Any]] | None, dimensions: Mapping[str, Any] | None
+) -> list[dict[str, Any]]:
+    """A line's stored shares: its distribution, or all of it on its dimensions."""
+    return distribution or [{"percent": "100", "dimensions": dict(dimensions or {})}]
+
+
+def line_parts(line: IntegrationJournalLine) -> tuple[DistributedPart, ...]:
+    """A line's amount over its distribution, or all of it on its dimensions."""
+    return parts_of(line_amount(line), line.currency, shares_of(line.distribution, line.dimensions))
 
 
 def distribute_line(uow: UnitOfWork, line_id: str, shares: Sequence[Mapping[str, Any]]) -> None:

@@ -4,7 +4,7 @@ listing them and the trial balance."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,7 +19,7 @@ from billable.domain.errors import Invalid
 from billable.domain.money import ZERO, Currency, round_amount
 from billable.erp.legal_entities import default_legal_entity
 from billable.persistence import auditing
-from billable.persistence.lookups import next_number, parse_id
+from billable.persistence.lookups import insert_rows, parse_id, reserve_numbers
 from billable.persistence.tables import LedgerAccount, LegalEntity, Voucher, VoucherLine
 
 #: The gap-free sequence of voucher numbers.
@@ -40,34 +40,109 @@ def _check_line(index: int, line: postings.VoucherLine, accounting: Currency) ->
         )
 
 
-def _ledger_lines(
-    session: Session, voucher: postings.Voucher, accounting: Currency
-) -> list[VoucherLine]:
-    """The rows of ``voucher``'s lines, each on a known ledger account and checked."""
-    numbers = {line.account for line in voucher.lines}
+@dataclass(frozen=True)
+class Entry:
+    """One voucher to write: its lines, date and source; ``links`` names, per line, the
+    posted transaction it records (empty: no line records one)."""
+
+    voucher: postings.Voucher
+    date: dt.date
+    source_type: str
+    source_id: str
+    links: Sequence[int | None] = ()
+
+
+def _account_ids(session: Session, entries: Sequence[Entry]) -> dict[str, int]:
+    numbers = {line.account for entry in entries for line in entry.voucher.lines}
     found = session.execute(
         select(LedgerAccount.number, LedgerAccount.id).where(LedgerAccount.number.in_(numbers))
     )
-    accounts = {number: ident for number, ident in found}
-    lines = []
+    return {number: ident for number, ident in found}
+
+
+def check_voucher(
+    voucher: postings.Voucher, accounts: Collection[str], accounting: Currency
+) -> None:
+    """Refuse (422) a voucher without lines, one that does not balance in accounting
+    currency, a line on an account not in ``accounts``, or amounts with more decimals
+    than their currency has."""
+    if not voucher.lines:
+        raise Invalid.field("voucher", "a voucher needs at least one line")
+    voucher.check_balanced()
     for i, line in enumerate(voucher.lines):
         if line.account not in accounts:
             raise Invalid.field(f"lines[{i}].account", f"no ledger account {line.account}")
         _check_line(i, line, accounting)
-        lines.append(
-            VoucherLine(
-                ledger_account_id=accounts[line.account],
-                account=line.account,
-                posting_type=line.posting_type.value,
-                currency=line.currency.code,
-                amount_transaction=line.amount_transaction,
-                amount_accounting=line.amount_accounting,
-                exchange_rate=line.exchange_rate,
-                dimensions=dict(dimension_set(line.dimensions)),
-                tax_code=line.tax_code,
-            )
-        )
-    return lines
+
+
+def _line_rows(entry: Entry, voucher_id: int, accounts: Mapping[str, int]) -> list[dict[str, Any]]:
+    links = entry.links or (None,) * len(entry.voucher.lines)
+    return [
+        {
+            "voucher_id": voucher_id,
+            "ledger_account_id": accounts[line.account],
+            "account": line.account,
+            "posting_type": line.posting_type.value,
+            "currency": line.currency.code,
+            "amount_transaction": line.amount_transaction,
+            "amount_accounting": line.amount_accounting,
+            "exchange_rate": line.exchange_rate,
+            "dimensions": dict(dimension_set(line.dimensions)),
+            "tax_code": line.tax_code,
+            "posted_transaction_id": link,
+        }
+        for line, link in zip(entry.voucher.lines, links, strict=True)
+    ]
+
+
+def post_vouchers(
+    session: Session, entries: Sequence[Entry], legal_entity: LegalEntity | None = None
+) -> list[int]:
+    """Write ``entries`` to the ledger, in the caller's transaction; their ids, in order.
+
+    Every voucher is checked (:func:`check_voucher`, 422 and nothing written) before a
+    number is taken; the numbers come from a gap-free sequence, consecutive in the order
+    given, and a rolled-back posting gives them back. A few statements however many
+    vouchers and lines: the one writer of vouchers, one voucher being a set of one.
+    ``legal_entity`` defaults to the first one.
+    """
+    if not entries:
+        return []
+    entity = legal_entity or default_legal_entity(session)
+    accounting = currency(entity.accounting_currency, "accounting_currency")
+    accounts = _account_ids(session, entries)
+    for entry in entries:
+        check_voucher(entry.voucher, accounts, accounting)
+    first = reserve_numbers(session, VOUCHER_SEQUENCE, len(entries))
+    posted_at, posted_by = auditing.now(), auditing.actor_name()
+    numbers = range(first, first + len(entries))
+    insert_rows(
+        session,
+        Voucher,
+        [
+            {
+                "number": number,
+                "date": entry.date,
+                "source_type": entry.source_type,
+                "source_id": entry.source_id,
+                "legal_entity_id": entity.id,
+                "posted_at": posted_at,
+                "posted_by": posted_by,
+            }
+            for number, entry in zip(numbers, entries, strict=True)
+        ],
+    )
+    found = session.execute(
+        select(Voucher.number, Voucher.id).where(Voucher.number.between(first, numbers[-1]))
+    )
+    ids = {number: ident for number, ident in found}
+    rows = [
+        row
+        for number, entry in zip(numbers, entries, strict=True)
+        for row in _line_rows(entry, ids[number], accounts)
+    ]
+    insert_rows(session, VoucherLine, rows)
+    return [ids[number] for number in numbers]
 
 
 def post_voucher(
@@ -77,32 +152,19 @@ def post_voucher(
     source_type: str,
     source_id: str,
     legal_entity: LegalEntity | None = None,
+    links: Sequence[int | None] = (),
 ) -> Voucher:
-    """Write ``voucher`` to the ledger, in the caller's transaction, and return its row.
+    """Write one voucher (:func:`post_vouchers`, a set of one) and return its row.
 
     Refuses (422, nothing written) a voucher without lines, one that does not balance in
     accounting currency, a line on an unknown ledger account, or amounts with more
-    decimals than their currency has. ``legal_entity`` defaults to the first one. The
-    number comes from a gap-free sequence: a rolled-back posting gives it back.
+    decimals than their currency has.
     """
-    if not voucher.lines:
-        raise Invalid.field("voucher", "a voucher needs at least one line")
-    voucher.check_balanced()
-    entity = legal_entity or default_legal_entity(session)
-    accounting = currency(entity.accounting_currency, "accounting_currency")
-    lines = _ledger_lines(session, voucher, accounting)  # checked before a number is taken
-    row = Voucher(
-        number=next_number(session, VOUCHER_SEQUENCE),
-        date=date,
-        source_type=source_type,
-        source_id=source_id,
-        legal_entity_id=entity.id,
-        posted_at=auditing.now(),
-        posted_by=auditing.actor_name(),
-        lines=lines,
+    [ident] = post_vouchers(
+        session, [Entry(voucher, date, source_type, source_id, links)], legal_entity
     )
-    session.add(row)
-    session.flush()
+    row = session.get(Voucher, ident)
+    assert row is not None  # just written
     return row
 
 

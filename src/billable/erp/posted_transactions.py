@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from billable.currencies import currency
 from billable.domain import postings
+from billable.domain.dimensions import DistributedPart
 from billable.domain.errors import Conflict, Invalid
 from billable.domain.lifecycle import POSTED_TRANSACTION
 from billable.domain.vocabulary import PostedTransactionState
@@ -22,7 +23,7 @@ from billable.erp.journal_posting import stored_parts, transaction_voucher
 from billable.erp.ledger import post_voucher
 from billable.erp.posting_profiles import posting_profile
 from billable.persistence.lookups import get, parse_id
-from billable.persistence.tables import Actual, PostedTransaction, Voucher
+from billable.persistence.tables import Actual, PostedTransaction, VoucherLine
 from billable.persistence.uow import UnitOfWork
 
 #: ``source_type`` of an adjustment's vouchers (``source_id``: the adjusted transaction).
@@ -46,8 +47,17 @@ def transactions_query(
     return stmt
 
 
-def _stored_voucher(row: Voucher) -> postings.Voucher:
-    """A ledger voucher back as the domain voucher it was posted from."""
+def _stored_voucher(session: Session, row: PostedTransaction) -> postings.Voucher:
+    """The lines the transaction's voucher holds for it (a journal's voucher holds a
+    date's transactions), back as the domain voucher they were posted from."""
+    lines = session.scalars(
+        select(VoucherLine)
+        .where(
+            VoucherLine.voucher_id == row.voucher_id,
+            VoucherLine.posted_transaction_id == row.id,
+        )
+        .order_by(VoucherLine.id)
+    )
     return postings.Voucher(
         tuple(
             postings.VoucherLine(
@@ -60,7 +70,7 @@ def _stored_voucher(row: Voucher) -> postings.Voucher:
                 erp_defaults.dimensions_of(line.dimensions),
                 line.tax_code,
             )
-            for line in row.lines
+            for line in lines
         )
     )
 
@@ -111,18 +121,22 @@ def _wanted_shares(
     return [{"percent": "100", "dimensions": checked}]
 
 
-def _repost(session: Session, old: PostedTransaction, parts: Any) -> int | None:
-    """Reverse ``old``'s voucher exactly and post its amounts again on ``parts``, at the
-    stored rate; the new voucher's id (None: ``old`` posted no voucher)."""
-    entity = erp_defaults.entity_of(session, old.legal_entity_id)
+def _repost(
+    session: Session,
+    old: PostedTransaction,
+    new: PostedTransaction,
+    parts: Sequence[DistributedPart],
+) -> int | None:
+    """Reverse ``old``'s voucher lines exactly and post its amounts again on ``new``'s
+    parts, at the stored rate; the new voucher's id (None: ``old`` posted no voucher).
+    The reversal's lines name ``old``, the new voucher's name ``new``."""
     if old.voucher_id is None:
         return None
-    original = session.get(Voucher, old.voucher_id)
-    assert original is not None  # a foreign key
+    entity = erp_defaults.entity_of(session, old.legal_entity_id)
     source = str(old.id)
-    post_voucher(
-        session, _stored_voucher(original).mirrored(), old.date, SOURCE_TYPE, source, entity
-    )
+    reversed_ = _stored_voucher(session, old).mirrored()
+    links = (old.id,) * len(reversed_.lines)
+    post_voucher(session, reversed_, old.date, SOURCE_TYPE, source, entity, links)
     voucher = transaction_voucher(
         posting_profile(session, entity),
         old.kind,
@@ -132,7 +146,8 @@ def _repost(session: Session, old: PostedTransaction, parts: Any) -> int | None:
         entity.accounting_currency,
         old.exchange_rate,
     )
-    return post_voucher(session, voucher, old.date, SOURCE_TYPE, source, entity).id
+    links = (new.id,) * len(voucher.lines)
+    return post_voucher(session, voucher, old.date, SOURCE_TYPE, source, entity, links).id
 
 
 def adjust_accounting(
@@ -159,17 +174,17 @@ def adjust_accounting(
         _, parts = split(
             session, old.amount, old.currency, _wanted_shares(session, dimensions, shares)
         )
-        voucher_id = _repost(session, old, parts)
         old.status = target
         session.flush()  # one posted row per actual (partial unique index)
         new = PostedTransaction(
             **{key: getattr(old, key) for key in _KEPT},
             parts=stored_parts(parts),
-            voucher_id=voucher_id,
             status=PostedTransactionState.POSTED,
             replaces_id=old.id,
         )
         session.add(new)
+        session.flush()  # its id, for its voucher's lines
+        new.voucher_id = _repost(session, old, new, parts)
         session.flush()
         ident = new.id
         uow.commit()

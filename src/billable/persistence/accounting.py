@@ -44,6 +44,8 @@ class IntegrationJournalLine(Base):
     """
 
     __tablename__ = "integration_journal_lines"
+    #: Posting reads a journal's lines a range of dates at a time (vouchers by date).
+    __table_args__ = (Index("ix_integration_journal_lines_journal_date", "journal_id", "date"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     journal_id: Mapped[int] = mapped_column(ForeignKey("integration_journals.id"), index=True)
     actual_id: Mapped[int] = mapped_column(unique=True)

@@ -163,3 +163,7 @@ class VoucherLine(Base):
     exchange_rate: Mapped[Decimal] = mapped_column(Price())
     dimensions: Mapped[dict[str, Any]] = mapped_column(JSON)
     tax_code: Mapped[str | None] = mapped_column(String(20))
+    #: The posted project transaction this line records (journal and adjustment lines;
+    #: None on proposal vouchers). No foreign key, as on the other fact tables: the id is
+    #: the one the posting use case has just written.
+    posted_transaction_id: Mapped[int | None] = mapped_column()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from billable.domain.errors import Invalid, NotFound
@@ -116,3 +116,16 @@ def in_chunks(values: Iterable[Any], size: int = CHUNK) -> Iterable[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts of column values) into ``model``'s table, through Core.
+
+    Asked to return the ids, SQLAlchemy batches an executemany into multi-row ``VALUES``
+    statements ("insertmanyvalues") on both databases; without it psycopg sends one
+    statement per row. No ORM object is made per row.
+    """
+    if not rows:
+        return
+    table = cast(Table, model.__table__)
+    session.execute(insert(table).returning(table.c.id), rows).all()

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from billable.erp import posted_transactions
-from billable.erp.journal import line_rate_at
-from billable.erp.journal_posting import line_parts
+from billable.erp.journal import line_parts, line_rate_at
 from billable.persistence.lookups import get
 from billable.persistence.tables import (
     IntegrationJournal,

@@ -217,6 +217,8 @@ class VoucherLineOut(BaseModel):
     amount_accounting: DecimalText
     exchange_rate: DecimalText
     dimensions: dict[str, str]
+    #: The posted project transaction the line records (journal and adjustment lines).
+    posted_transaction_id: str | None = None
 
 
 class VoucherOut(BaseModel):

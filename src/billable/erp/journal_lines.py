@@ -1,0 +1,369 @@
+"""The figures a journal line posts, from the domain: its rate in force
+(:func:`billable.domain.currency.effective_rate`), its parts
+(:func:`billable.domain.dimensions.distribute`) and its voucher
+(:func:`billable.domain.postings.cost_posting` or ``wip_posting``).
+
+Computed for a chunk of lines at once, and once per distinct rate key, split and
+voucher: a million lines of a few hundred contracts, dates and amounts compute a few
+thousand figures. SQL never rounds; it only reads the lines and writes what these return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from billable.currencies import currency
+from billable.domain.currency import ExchangeRate as RateFact
+from billable.domain.currency import FixedRateAgreement as AgreementFact
+from billable.domain.currency import effective_rate
+from billable.domain.dimensions import DistributedPart
+from billable.domain.errors import DomainError, FieldError, Invalid
+from billable.domain.postings import (
+    PostingProfile,
+    Voucher,
+    VoucherLine,
+    cost_posting,
+    wip_posting,
+)
+from billable.domain.pricing import TransactionClass
+from billable.domain.vocabulary import BillingType
+from billable.erp import ledger
+from billable.erp.journal import COST_LINE, SALES_LINE, parts_of, shares_of
+from billable.persistence.tables import (
+    Actual,
+    ExchangeRate,
+    FixedRateAgreement,
+    IntegrationJournalLine,
+    LedgerAccount,
+    LegalEntity,
+)
+
+__all__ = ["COST_LINE", "SALES_LINE", "Figures", "LineRow", "check_journal", "line_rows"]
+
+L = IntegrationJournalLine
+
+
+def transaction_voucher(
+    profile: PostingProfile,
+    kind: str,
+    transaction_class: str,
+    parts: Sequence[DistributedPart],
+    code: str,
+    accounting: str,
+    rate: Decimal,
+) -> Voucher:
+    """The voucher of one transaction: a cost pair or a WIP pair per part, at ``rate``."""
+    cls = TransactionClass(transaction_class)
+    lines: list[VoucherLine] = []
+    for part in parts:
+        build = cost_posting if kind == COST_LINE else wip_posting
+        pair = build(
+            profile, cls, part.amount, currency(code), currency(accounting), rate, part.dimensions
+        )
+        lines.extend(pair.lines)
+    return Voucher(tuple(lines))
+
+
+def stored_parts(parts: Sequence[DistributedPart]) -> list[dict[str, Any]]:
+    """Parts as the ``parts`` JSON of a posted transaction (decimals as strings)."""
+    return [
+        {"percent": str(p.percent), "dimensions": dict(p.dimensions), "amount": str(p.amount)}
+        for p in parts
+    ]
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """What posting reads of one journal line (and its actual's billing type)."""
+
+    id: int
+    journal_id: int
+    actual_id: int
+    kind: str
+    transaction_class: str
+    project_id: int | None
+    contract_id: int | None
+    date: dt.date
+    quantity: Decimal
+    amount: Decimal
+    currency: str
+    sales_tax_group: str | None
+    item_sales_tax_group: str | None
+    dimensions: dict[str, Any]
+    distribution: list[dict[str, Any]] | None
+    billing_type: str | None
+
+    @property
+    def posts(self) -> bool:
+        """Whether the line writes a voucher: not zero, and a cost or a chargeable sale."""
+        if self.amount == 0:
+            return False
+        return self.kind == COST_LINE or self.billing_type == BillingType.CHARGEABLE
+
+
+def line_rows(session: Session, where: Iterable[ColumnElement[bool]], limit: int) -> list[LineRow]:
+    """Up to ``limit`` journal lines ``where`` selects, in id order, in one query."""
+    stmt = (
+        select(
+            L.id,
+            L.journal_id,
+            L.actual_id,
+            L.kind,
+            L.transaction_class,
+            L.project_id,
+            L.contract_id,
+            L.date,
+            L.quantity,
+            L.cost_amount,
+            L.sales_amount,
+            L.currency,
+            L.sales_tax_group,
+            L.item_sales_tax_group,
+            L.dimensions,
+            L.distribution,
+            Actual.billing_type,
+        )
+        .outerjoin(Actual, Actual.id == L.actual_id)
+        .where(*where)
+        .order_by(L.id)
+        .limit(limit)
+    )
+    return [
+        LineRow(
+            r.id,
+            r.journal_id,
+            r.actual_id,
+            r.kind,
+            r.transaction_class,
+            r.project_id,
+            r.contract_id,
+            r.date,
+            r.quantity,
+            r.cost_amount if r.kind == COST_LINE else r.sales_amount,
+            r.currency,
+            r.sales_tax_group,
+            r.item_sales_tax_group,
+            r.dimensions or {},
+            r.distribution,
+            r.billing_type,
+        )
+        for r in session.execute(stmt)
+    ]
+
+
+class Rates:
+    """The rates in force for lines of some contracts and currencies, read once; each
+    distinct (agreement, currency, date) asked is computed once by the domain."""
+
+    def __init__(
+        self,
+        accounting: str,
+        agreements: dict[int, AgreementFact],
+        rates: dict[str, list[RateFact]],
+    ) -> None:
+        self.accounting = accounting
+        self._agreements = agreements
+        self._rates = rates
+        self._known: dict[tuple[Any, ...], Decimal | DomainError] = {}
+
+    @classmethod
+    def read(
+        cls, session: Session, accounting: str, contracts: set[int | None], codes: set[str]
+    ) -> Rates:
+        """The agreements of ``contracts`` and the rates from ``codes`` to ``accounting``."""
+        ids = [c for c in contracts if c is not None]
+        agreements = {
+            row.contract_id: AgreementFact(row.currency, row.rate, row.reference)
+            for row in session.scalars(
+                select(FixedRateAgreement).where(FixedRateAgreement.contract_id.in_(ids))
+            )
+        }
+        rates: dict[str, list[RateFact]] = {}
+        for r in session.scalars(
+            select(ExchangeRate).where(
+                ExchangeRate.from_currency.in_(codes), ExchangeRate.to_currency == accounting
+            )
+        ):
+            rates.setdefault(r.from_currency, []).append(
+                RateFact(r.from_currency, r.to_currency, r.rate, r.valid_from)
+            )
+        return cls(accounting, agreements, rates)
+
+    def rate(self, contract_id: int | None, code: str, on: dt.date) -> Decimal:
+        """:func:`effective_rate` for a line of ``contract_id`` in ``code`` on ``on``."""
+        agreement = self._agreements.get(contract_id) if contract_id is not None else None
+        if agreement is not None and agreement.currency != code:
+            agreement = None  # an agreement in another currency never applies
+        dated = agreement is None and code != self.accounting
+        key = (agreement, code, on if dated else None)
+        found = self._known.get(key)
+        if found is None:
+            try:
+                pair = self._rates.get(code, [])
+                found = effective_rate(pair, agreement, code, self.accounting, on)
+            except DomainError as exc:
+                found = exc
+            self._known[key] = found
+        if isinstance(found, DomainError):
+            raise found
+        return found
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A line's rate, parts and voucher (None: it posts none)."""
+
+    rate: Decimal
+    parts: tuple[DistributedPart, ...]
+    voucher: Voucher | None
+
+    @classmethod
+    def of_rows(
+        cls, session: Session, rows: Sequence[LineRow], entity: LegalEntity, profile: PostingProfile
+    ) -> list[Figures]:
+        """The figures of ``rows``; a refusal names the line (422)."""
+        accounting = entity.accounting_currency
+        rates = Rates.read(
+            session, accounting, {r.contract_id for r in rows}, {r.currency for r in rows}
+        )
+        memo = _Memo(profile, accounting)
+        out = []
+        for row in rows:
+            try:
+                out.append(memo.figures(row, rates))
+            except DomainError as exc:
+                raise about_line(session, row, exc) from None
+        return out
+
+
+class _Memo:
+    """Parts and vouchers computed once per distinct input."""
+
+    def __init__(self, profile: PostingProfile, accounting: str) -> None:
+        self.profile, self.accounting = profile, accounting
+        self._parts: dict[tuple[Any, ...], tuple[DistributedPart, ...]] = {}
+        self._vouchers: dict[tuple[Any, ...], Voucher] = {}
+
+    def figures(self, row: LineRow, rates: Rates) -> Figures:
+        try:
+            rate = rates.rate(row.contract_id, row.currency, row.date)
+        except Invalid as exc:
+            raise Invalid.field("exchange_rate", exc.detail) from None
+        shares = shares_of(row.distribution, row.dimensions)
+        key = (row.amount, row.currency, _frozen(shares))
+        parts = self._parts.get(key)
+        if parts is None:
+            parts = self._parts[key] = parts_of(row.amount, row.currency, shares)
+        if not row.posts:
+            return Figures(rate, parts, None)
+        vkey = (row.kind, row.transaction_class, parts, row.currency, rate)
+        voucher = self._vouchers.get(vkey)
+        if voucher is None:
+            voucher = self._vouchers[vkey] = transaction_voucher(
+                self.profile,
+                row.kind,
+                row.transaction_class,
+                parts,
+                row.currency,
+                self.accounting,
+                rate,
+            )
+        return Figures(rate, parts, voucher)
+
+
+def _frozen(value: Any) -> Any:
+    """A JSON value as something hashable (dicts by sorted items)."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def about_line(session: Session, row: LineRow, exc: DomainError) -> Invalid:
+    """``exc`` restated as a refusal of the journal line (its index and id named)."""
+    index = (
+        session.scalar(select(func.count()).where(L.journal_id == row.journal_id, L.id < row.id))
+        or 0
+    )
+    errors = tuple(FieldError(f"lines[{index}].{e.field}", e.message) for e in exc.errors)
+    return Invalid(
+        f"line {row.id} (actual {row.actual_id}): {exc.detail}",
+        errors or (FieldError(f"lines[{index}]", exc.detail),),
+    )
+
+
+def _first_posting_lines(session: Session, journal_id: int) -> list[LineRow]:
+    """Per kind, class and currency, the first unposted line that posts a voucher (the
+    rule of :attr:`LineRow.posts`, as a condition)."""
+    unposted = and_(L.journal_id == journal_id, L.exchange_rate.is_(None))
+    posting = or_(
+        and_(L.kind == COST_LINE, L.cost_amount != 0),
+        and_(
+            L.kind == SALES_LINE,
+            L.sales_amount != 0,
+            Actual.billing_type == BillingType.CHARGEABLE,
+        ),
+    )
+    firsts = (
+        select(func.min(L.id))
+        .outerjoin(Actual, Actual.id == L.actual_id)
+        .where(unposted, posting)
+        .group_by(L.kind, L.transaction_class, L.currency)
+    )
+    return line_rows(session, (L.id.in_(firsts),), 1_000)
+
+
+def check_journal(
+    session: Session, journal_id: int, entity: LegalEntity, profile: PostingProfile
+) -> None:
+    """Refuse (422, naming the first such line) a journal with a line that has no rate in
+    force, or whose voucher needs a posting profile or ledger account that is missing;
+    read-only, so a refusal writes nothing."""
+    accounting = entity.accounting_currency
+    agreed = and_(
+        FixedRateAgreement.contract_id == L.contract_id, FixedRateAgreement.currency == L.currency
+    )
+    dated = session.execute(
+        select(L.currency, L.date)
+        .outerjoin(FixedRateAgreement, agreed)
+        .where(
+            L.journal_id == journal_id,
+            L.exchange_rate.is_(None),
+            L.currency != accounting,
+            FixedRateAgreement.contract_id.is_(None),
+        )
+        .distinct()
+    ).all()
+    rates = Rates.read(session, accounting, set(), {code for code, _ in dated})
+    for code, day in sorted(dated, key=lambda pair: (pair[1], pair[0])):
+        try:
+            rates.rate(None, code, day)
+        except DomainError:
+            [row] = line_rows(
+                session,
+                (
+                    L.journal_id == journal_id,
+                    L.exchange_rate.is_(None),
+                    L.currency == code,
+                    L.date == day,
+                    ~select(FixedRateAgreement.contract_id).where(agreed).exists(),
+                ),
+                1,
+            )
+            Figures.of_rows(session, [row], entity, profile)  # raises, naming the line
+    firsts = _first_posting_lines(session, journal_id)
+    accounts = set(session.scalars(select(LedgerAccount.number)))
+    for row, figures in zip(firsts, Figures.of_rows(session, firsts, entity, profile), strict=True):
+        assert figures.voucher is not None  # chosen as lines that post
+        try:
+            ledger.check_voucher(figures.voucher, accounts, currency(accounting))
+        except DomainError as exc:
+            raise about_line(session, row, exc) from None
