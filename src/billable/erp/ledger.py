@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
@@ -18,7 +18,7 @@ from billable.domain.dimensions import dimension_set
 from billable.domain.errors import Invalid
 from billable.domain.money import ZERO, Currency, round_amount
 from billable.erp.legal_entities import default_legal_entity
-from billable.persistence.lookups import next_number, parse_id
+from billable.persistence.lookups import parse_id, reserve_numbers
 from billable.persistence.tables import LedgerAccount, LegalEntity, Voucher, VoucherLine
 
 #: The gap-free sequence of voucher numbers.
@@ -40,33 +40,39 @@ def _check_line(index: int, line: postings.VoucherLine, accounting: Currency) ->
 
 
 def _ledger_lines(
-    session: Session, voucher: postings.Voucher, accounting: Currency
-) -> list[VoucherLine]:
+    voucher: postings.Voucher, accounting: Currency, accounts: dict[str, int]
+) -> list[dict[str, Any]]:
     """The rows of ``voucher``'s lines, each on a known ledger account and checked."""
-    numbers = {line.account for line in voucher.lines}
-    found = session.execute(
-        select(LedgerAccount.number, LedgerAccount.id).where(LedgerAccount.number.in_(numbers))
-    )
-    accounts = {number: ident for number, ident in found}
     lines = []
     for i, line in enumerate(voucher.lines):
         if line.account not in accounts:
             raise Invalid.field(f"lines[{i}].account", f"no ledger account {line.account}")
         _check_line(i, line, accounting)
         lines.append(
-            VoucherLine(
-                ledger_account_id=accounts[line.account],
-                account=line.account,
-                posting_type=line.posting_type.value,
-                currency=line.currency.code,
-                amount_transaction=line.amount_transaction,
-                amount_accounting=line.amount_accounting,
-                exchange_rate=line.exchange_rate,
-                dimensions=dict(dimension_set(line.dimensions)),
-                tax_code=line.tax_code,
-            )
+            {
+                "ledger_account_id": accounts[line.account],
+                "account": line.account,
+                "posting_type": line.posting_type.value,
+                "currency": line.currency.code,
+                "amount_transaction": line.amount_transaction,
+                "amount_accounting": line.amount_accounting,
+                "exchange_rate": line.exchange_rate,
+                "dimensions": dict(dimension_set(line.dimensions)),
+                "tax_code": line.tax_code,
+            }
         )
     return lines
+
+
+@dataclass(frozen=True)
+class Posting:
+    """A voucher to write with where it comes from: its date, source and legal entity."""
+
+    voucher: postings.Voucher
+    date: dt.date
+    source_type: str
+    source_id: str
+    legal_entity: LegalEntity
 
 
 def post_voucher(
@@ -77,30 +83,58 @@ def post_voucher(
     source_id: str,
     legal_entity: LegalEntity | None = None,
 ) -> Voucher:
-    """Write ``voucher`` to the ledger, in the caller's transaction, and return its row.
+    """Write ``voucher`` to the ledger, in the caller's transaction, and return its row:
+    :func:`post_vouchers` for one. ``legal_entity`` defaults to the first one."""
+    entity = legal_entity or default_legal_entity(session)
+    [ident] = post_vouchers(session, [Posting(voucher, date, source_type, source_id, entity)])
+    row = session.get(Voucher, ident)
+    assert row is not None  # just written
+    return row
+
+
+def post_vouchers(session: Session, batch: Sequence[Posting]) -> list[int]:
+    """Write every voucher of ``batch`` to the ledger, in the caller's transaction, and
+    return their ids in order: two multi-row inserts, however many.
 
     Refuses (422, nothing written) a voucher without lines, one that does not balance in
     accounting currency, a line on an unknown ledger account, or amounts with more
-    decimals than their currency has. ``legal_entity`` defaults to the first one. The
-    number comes from a gap-free sequence: a rolled-back posting gives it back.
+    decimals than their currency has. The numbers come from a gap-free sequence,
+    consecutive in ``batch``'s order: a rolled-back posting gives them back.
     """
-    if not voucher.lines:
-        raise Invalid.field("voucher", "a voucher needs at least one line")
-    voucher.check_balanced()
-    entity = legal_entity or default_legal_entity(session)
-    accounting = currency(entity.accounting_currency, "accounting_currency")
-    lines = _ledger_lines(session, voucher, accounting)  # checked before a number is taken
-    row = Voucher(
-        number=next_number(session, VOUCHER_SEQUENCE),
-        date=date,
-        source_type=source_type,
-        source_id=source_id,
-        legal_entity_id=entity.id,
-        lines=lines,
+    if not batch:
+        return []
+    numbers = {line.account for p in batch for line in p.voucher.lines}
+    found = session.execute(
+        select(LedgerAccount.number, LedgerAccount.id).where(LedgerAccount.number.in_(numbers))
     )
-    session.add(row)
-    session.flush()
-    return row
+    accounts = {number: ident for number, ident in found}
+    checked = []
+    for p in batch:
+        if not p.voucher.lines:
+            raise Invalid.field("voucher", "a voucher needs at least one line")
+        p.voucher.check_balanced()
+        accounting = currency(p.legal_entity.accounting_currency, "accounting_currency")
+        checked.append(_ledger_lines(p.voucher, accounting, accounts))  # before numbering
+    first = reserve_numbers(session, VOUCHER_SEQUENCE, len(batch))
+    heads = [
+        {
+            "number": first + i,
+            "date": p.date,
+            "source_type": p.source_type,
+            "source_id": p.source_id,
+            "legal_entity_id": p.legal_entity.id,
+        }
+        for i, p in enumerate(batch)
+    ]
+    stmt = insert(Voucher).returning(Voucher.id, sort_by_parameter_order=True)
+    ids = list(session.scalars(stmt, heads))
+    rows = [
+        {**line, "voucher_id": ident}
+        for ident, lines in zip(ids, checked, strict=True)
+        for line in lines
+    ]
+    session.execute(insert(VoucherLine), rows)
+    return ids
 
 
 def vouchers_query(

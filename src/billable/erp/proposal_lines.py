@@ -63,7 +63,7 @@ def consumed_by(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[
             .order_by(Actual.id)
         )
         for invoice_id, actual in rows:
-            out[invoice_id].append(actual)
+            out[invoice_id].append(actual)  # type: ignore[index]  # reversals carry one
     return out
 
 
@@ -117,7 +117,7 @@ class _Chunk:
         self.milestones = _by_id(session, Milestone, [a.milestone_id for a in every])
         # Kept referenced: the session's identity map holds rows weakly, and the
         # defaults find these there by primary key instead of querying per row.
-        self.master = {
+        self.master: dict[type[Any], dict[int, Any]] = {
             model: _by_id(session, model, [getattr(a, column) for a in every])
             for model, column in (
                 (ContractLine, "contract_line_id"),
@@ -160,7 +160,7 @@ class _Chunk:
     def defaults(self, billed: Actual) -> _Attributes:
         """The defaulted groups and dimensions of a billed actual."""
         session = self.session
-        line = self.master[ContractLine].get(billed.contract_line_id)
+        line = self.master[ContractLine].get(billed.contract_line_id or 0)
         dimensions = dict(line.dimensions or {}) if line is not None and line.dimensions else {}
         return _Attributes(
             erp_defaults.billing_sales_tax_group(session, billed.project_id, billed.contract_id),
