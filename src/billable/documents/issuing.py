@@ -17,7 +17,7 @@ from billable.domain.documents import (
     Problem,
     problems,
 )
-from billable.erp.print_management import resolved
+from billable.erp.print_management import resolved_many
 from billable.persistence.lookups import reserve_numbers
 from billable.persistence.tables import CustomerInvoice, Invoice, InvoiceProposal
 
@@ -79,18 +79,20 @@ def issue_many(
     """Issue the customer invoices of the proposals being posted (by proposal id), in
     the caller's transaction; numbered per legal entity in the proposals' order."""
     values = _numbers(session, proposals)
+    numbers = {p.id: number_text(p.legal_entity_id, values[p.id]) for p in proposals}
+    docs = content.from_proposals(session, proposals, numbers)
+    settings = resolved_many(session, proposals)
     made: list[tuple[InvoiceProposal, CustomerInvoice, IssuedDocument]] = []
     for proposal in proposals:
-        value = values[proposal.id]
-        doc = content.from_proposal(session, proposal, number_text(proposal.legal_entity_id, value))
-        made.append((proposal, _row(session, proposal, value, doc), doc))
+        doc = docs[proposal.id]
+        made.append((proposal, _row(session, proposal, values[proposal.id], doc), doc))
     session.add_all([row for _, row, _ in made])
     session.flush()  # the rows' ids, for their documents and deliveries
     for proposal, row, doc in made:
         for fmt in AT_ISSUE:
             if not problems(doc, fmt):
                 store.save(session, row, fmt, store.render(doc, fmt), flush=False)
-        delivery.queue_on_issue(session, row, resolved(session, proposal).values["destination"])
+        delivery.queue_on_issue(session, row, settings[proposal.id].values["destination"])
     session.flush()
     return {proposal.id: row for proposal, row, _ in made}
 
