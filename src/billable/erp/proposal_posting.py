@@ -1,6 +1,7 @@
 """Posting invoice proposals (seed 003): one proposal from its page (posting on, or a
 pro forma that writes nothing), and the periodic "Post invoice proposals" job that
-posts every ready one, each in its own transaction."""
+posts every ready one, a chunk of proposals per transaction. Both post through
+:func:`billable.erp.proposal_ledger.post_proposals`, the one proposal as a set of one."""
 
 from __future__ import annotations
 
