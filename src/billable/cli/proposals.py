@@ -33,7 +33,7 @@ def import_from_staging() -> None:
 
 @proposals_app.command("post")
 def post_ready() -> None:
-    """Post every ready invoice proposal, each in its own transaction (a job, run here)."""
+    """Post every ready invoice proposal, a chunk per transaction (a job, run here)."""
     with refusals(), database() as engine:
         make_uow = uow_factory(engine)
         job_id = jobs.enqueue(make_uow(), "post_invoice_proposals", {}, None)

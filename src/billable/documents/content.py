@@ -4,11 +4,14 @@ the same :class:`IssuedDocument` feeds every renderer either way."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
-from billable.documents.lines import document_lines, transaction_dates
+from billable.documents.lines import dates_of_many, lines_of_many
 from billable.domain.documents import (
     DocumentKind,
     IssuedDocument,
@@ -22,7 +25,7 @@ from billable.domain.documents import (
 )
 from billable.domain.money import ZERO
 from billable.domain.proposal_format import Level, resolve
-from billable.erp.print_management import FIELDS, MODULE_TARGET, resolved
+from billable.erp.print_management import FIELDS, MODULE_TARGET, resolved_many
 from billable.persistence.tables import (
     Contract,
     Customer,
@@ -88,40 +91,74 @@ def from_proposal(
 ) -> IssuedDocument:
     """The document ``proposal`` issues (numbered ``number``), or without a number its
     proforma, marked pro forma. Reads only."""
-    invoice = session.get(Invoice, proposal.invoice_id)
-    contract = session.get(Contract, proposal.contract_id)
-    customer = session.get(Customer, proposal.customer_id)
-    entity = session.get(LegalEntity, proposal.legal_entity_id)
-    assert invoice and contract and customer and entity  # foreign keys
-    lines = tuple(document_lines(session, proposal))
-    breakdown = tuple(tax_breakdown(lines))
-    net = sum((line.amount for line in lines if line.billed), ZERO)
-    tax = sum((t.tax_amount for t in breakdown), ZERO)
-    corrects = corrected_invoice(session, invoice)
-    terms = _terms(contract, customer)
-    settings = resolved(session, proposal).values
-    return IssuedDocument(
-        number=number or proposal.number,
-        kind=document_kind(net + tax, invoice.corrects_invoice_id is not None),
-        issue_date=proposal.invoice_date,
-        due_date=due_date(proposal.invoice_date, terms.net_days if terms else None),
-        currency=proposal.currency,
-        minor_units=currency(proposal.currency).minor_units,
-        language=customer.language or "en",
-        seller=seller_of(entity),
-        buyer=buyer_of(customer, invoice),
-        lines=lines,
-        breakdown=breakdown,
-        total_net=net,
-        total_tax=tax,
-        proforma_number=proposal.number,
-        terms=terms,
-        corrects=Reference(corrects.number, corrects.issue_date) if corrects else None,
-        period=period(transaction_dates(session, proposal)),
-        footer_text=settings["footer_text"],
-        report_format=settings["report_format"],
-        pro_forma=number is None,
-    )
+    return from_proposals(session, [proposal], {proposal.id: number})[proposal.id]
+
+
+def _by_id(session: Session, model: type[Any], ids: set[int]) -> dict[int, Any]:
+    rows = session.scalars(select(model).where(model.id.in_(ids)))
+    return {row.id: row for row in rows}
+
+
+def from_proposals(
+    session: Session,
+    proposals: Sequence[InvoiceProposal],
+    numbers: Mapping[int, str | None],
+) -> dict[int, IssuedDocument]:
+    """:func:`from_proposal` for many, by proposal id (``numbers`` by proposal id): the
+    rows they are made of read once for all. Reads only."""
+    invoices = _by_id(session, Invoice, {p.invoice_id for p in proposals})
+    contracts = _by_id(session, Contract, {p.contract_id for p in proposals})
+    customers = _by_id(session, Customer, {p.customer_id for p in proposals})
+    entities = _by_id(session, LegalEntity, {p.legal_entity_id for p in proposals})
+    corrected = {
+        row.invoice_id: row
+        for row in session.scalars(
+            select(CustomerInvoice).where(
+                CustomerInvoice.invoice_id.in_(
+                    {i.corrects_invoice_id for i in invoices.values() if i.corrects_invoice_id}
+                )
+            )
+        )
+    }
+    all_lines = lines_of_many(session, proposals)
+    dates = dates_of_many(session, proposals)
+    settings = resolved_many(session, proposals)
+    out = {}
+    for proposal in proposals:
+        invoice = invoices[proposal.invoice_id]
+        contract, customer = contracts[proposal.contract_id], customers[proposal.customer_id]
+        entity = entities[proposal.legal_entity_id]
+        lines = tuple(all_lines[proposal.id])
+        breakdown = tuple(tax_breakdown(lines))
+        net = sum((line.amount for line in lines if line.billed), ZERO)
+        tax = sum((t.tax_amount for t in breakdown), ZERO)
+        corrects = corrected.get(invoice.corrects_invoice_id)
+        terms = _terms(contract, customer)
+        values = settings[proposal.id].values
+        number = numbers.get(proposal.id)
+        out[proposal.id] = IssuedDocument(
+            number=number or proposal.number,
+            kind=document_kind(net + tax, invoice.corrects_invoice_id is not None),
+            issue_date=proposal.invoice_date,
+            due_date=due_date(proposal.invoice_date, terms.net_days if terms else None),
+            currency=proposal.currency,
+            minor_units=currency(proposal.currency).minor_units,
+            language=customer.language or "en",
+            seller=seller_of(entity),
+            buyer=buyer_of(customer, invoice),
+            lines=lines,
+            breakdown=breakdown,
+            total_net=net,
+            total_tax=tax,
+            proforma_number=proposal.number,
+            terms=terms,
+            corrects=Reference(corrects.number, corrects.issue_date) if corrects else None,
+            period=period(dates[proposal.id]),
+            footer_text=values["footer_text"],
+            report_format=values["report_format"],
+            pro_forma=number is None,
+        )
+    return out
 
 
 def print_settings(session: Session, customer_id: int, contract_id: int) -> dict[str, str]:

@@ -5,6 +5,8 @@ buyer, lines and totals snapshotted as they are at issue."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,8 +17,8 @@ from billable.domain.documents import (
     Problem,
     problems,
 )
-from billable.erp.print_management import resolved
-from billable.persistence.lookups import next_number
+from billable.erp.print_management import resolved_many
+from billable.persistence.lookups import reserve_numbers
 from billable.persistence.tables import CustomerInvoice, Invoice, InvoiceProposal
 
 #: The e-invoices rendered and stored at issue; the PDF and Factur-X are rendered on
@@ -51,13 +53,58 @@ def warnings(session: Session, proposal: InvoiceProposal) -> list[dict[str, obje
 
 def issue(session: Session, proposal: InvoiceProposal) -> CustomerInvoice:
     """Issue the customer invoice of the proposal being posted, in the caller's
-    transaction (so a rolled-back posting gives its number back)."""
-    value = next_number(session, sequence_name(proposal.legal_entity_id))
-    doc = content.from_proposal(session, proposal, number_text(proposal.legal_entity_id, value))
+    transaction (so a rolled-back posting gives its number back): :func:`issue_many`
+    for one."""
+    return issue_many(session, [proposal])[proposal.id]
+
+
+def _numbers(session: Session, proposals: Sequence[InvoiceProposal]) -> dict[int, int]:
+    """Each proposal's sequence value: per legal entity one reservation of as many
+    consecutive numbers as it issues, handed out in the proposals' order (gap-free, as
+    one at a time would be)."""
+    by_entity: dict[int, list[InvoiceProposal]] = {}
+    for proposal in proposals:
+        by_entity.setdefault(proposal.legal_entity_id, []).append(proposal)
+    out: dict[int, int] = {}
+    for entity_id in sorted(by_entity):
+        issued = by_entity[entity_id]
+        first = reserve_numbers(session, sequence_name(entity_id), len(issued))
+        out.update({p.id: first + i for i, p in enumerate(issued)})
+    return out
+
+
+def issue_many(
+    session: Session, proposals: Sequence[InvoiceProposal]
+) -> dict[int, CustomerInvoice]:
+    """Issue the customer invoices of the proposals being posted (by proposal id), in
+    the caller's transaction; numbered per legal entity in the proposals' order."""
+    values = _numbers(session, proposals)
+    numbers = {p.id: number_text(p.legal_entity_id, values[p.id]) for p in proposals}
+    docs = content.from_proposals(session, proposals, numbers)
+    settings = resolved_many(session, proposals)
+    made: list[tuple[InvoiceProposal, CustomerInvoice, IssuedDocument]] = []
+    for proposal in proposals:
+        doc = docs[proposal.id]
+        made.append((proposal, _row(session, proposal, values[proposal.id], doc), doc))
+    session.add_all([row for _, row, _ in made])
+    session.flush()  # the rows' ids, for their documents and deliveries
+    for proposal, row, doc in made:
+        for fmt in AT_ISSUE:
+            if not problems(doc, fmt):
+                store.save(session, row, fmt, store.render(doc, fmt), flush=False)
+        delivery.queue_on_issue(session, row, settings[proposal.id].values["destination"])
+    session.flush()
+    return {proposal.id: row for proposal, row, _ in made}
+
+
+def _row(
+    session: Session, proposal: InvoiceProposal, value: int, doc: IssuedDocument
+) -> CustomerInvoice:
+    """The issued invoice's row: everything frozen as it is at issue."""
     invoice = session.get(Invoice, proposal.invoice_id)
     assert invoice is not None  # a foreign key
     corrected = content.corrected_invoice(session, invoice)
-    row = CustomerInvoice(
+    return CustomerInvoice(
         legal_entity_id=proposal.legal_entity_id,
         sequence=value,
         number=doc.number,
@@ -93,13 +140,6 @@ def issue(session: Session, proposal: InvoiceProposal) -> CustomerInvoice:
         # for its first request but can no longer differ from what was issued.
         print_html=pdf.html(doc),
     )
-    session.add(row)
-    session.flush()
-    for fmt in AT_ISSUE:
-        if not problems(doc, fmt):
-            store.save(session, row, fmt, store.render(doc, fmt))
-    delivery.queue_on_issue(session, row, resolved(session, proposal).values["destination"])
-    return row
 
 
 def of_proposal(session: Session, proposal_id: int) -> CustomerInvoice | None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from billable.domain.documents import DocumentLine, LineTax, VatCategory, period
 from billable.domain.money import ZERO
 from billable.domain.proposal_format import PrintMode
+from billable.persistence.lookups import in_chunks
 from billable.persistence.tables import (
     InvoiceProposal,
     InvoiceProposalLine,
@@ -104,22 +105,40 @@ def _block(
 
 def document_lines(session: Session, proposal: InvoiceProposal) -> list[DocumentLine]:
     """The proposal's lines as its customer document prints them, sections first."""
-    lines = list(
-        session.scalars(
-            select(InvoiceProposalLine)
-            .where(InvoiceProposalLine.proposal_id == proposal.id)
-            .order_by(InvoiceProposalLine.id)
-        )
-    )
-    used = {t["code"] for line in lines for t in line.taxes or []}
+    return lines_of_many(session, [proposal])[proposal.id]
+
+
+def lines_of_many(
+    session: Session, proposals: Sequence[InvoiceProposal]
+) -> dict[int, list[DocumentLine]]:
+    """:func:`document_lines` of many proposals, by id: their lines, sections and tax
+    codes read in three queries."""
+    ids = [p.id for p in proposals]
+    lines: dict[int, list[InvoiceProposalLine]] = {i: [] for i in ids}
+    sections: dict[int, list[InvoiceProposalSection]] = {i: [] for i in ids}
+    for chunk in in_chunks(ids):
+        stmt = select(InvoiceProposalLine).where(InvoiceProposalLine.proposal_id.in_(chunk))
+        for line in session.scalars(stmt.order_by(InvoiceProposalLine.id)):
+            lines[line.proposal_id].append(line)
+        for section in session.scalars(
+            select(InvoiceProposalSection)
+            .where(InvoiceProposalSection.proposal_id.in_(chunk))
+            .order_by(InvoiceProposalSection.position, InvoiceProposalSection.id)
+        ):
+            sections[section.proposal_id].append(section)
+    used = {t["code"] for rows in lines.values() for line in rows for t in line.taxes or []}
     codes = {
         row.code: row for row in session.scalars(select(TaxCode).where(TaxCode.code.in_(used)))
     }
-    sections = session.scalars(
-        select(InvoiceProposalSection)
-        .where(InvoiceProposalSection.proposal_id == proposal.id)
-        .order_by(InvoiceProposalSection.position, InvoiceProposalSection.id)
-    )
+    return {p.id: _arranged(p, lines[p.id], sections[p.id], codes) for p in proposals}
+
+
+def _arranged(
+    proposal: InvoiceProposal,
+    lines: list[InvoiceProposalLine],
+    sections: list[InvoiceProposalSection],
+    codes: TaxCodes,
+) -> list[DocumentLine]:
     out: list[DocumentLine] = []
     for section in sections:
         chosen = [line for line in lines if line.section_id == section.id]
@@ -138,8 +157,20 @@ def document_lines(session: Session, proposal: InvoiceProposal) -> list[Document
 
 def transaction_dates(session: Session, proposal: InvoiceProposal) -> list[dt.date]:
     """Every transaction date on the proposal (for the invoice period)."""
-    return list(
-        session.scalars(
-            select(InvoiceProposalLine.date).where(InvoiceProposalLine.proposal_id == proposal.id)
+    return dates_of_many(session, [proposal])[proposal.id]
+
+
+def dates_of_many(
+    session: Session, proposals: Sequence[InvoiceProposal]
+) -> dict[int, list[dt.date]]:
+    """:func:`transaction_dates` of many proposals, by id, in one query per chunk."""
+    out: dict[int, list[dt.date]] = {p.id: [] for p in proposals}
+    for chunk in in_chunks(list(out)):
+        rows = session.execute(
+            select(InvoiceProposalLine.proposal_id, InvoiceProposalLine.date).where(
+                InvoiceProposalLine.proposal_id.in_(chunk)
+            )
         )
-    )
+        for ident, date in rows:
+            out[ident].append(date)
+    return out

@@ -60,8 +60,11 @@ def refuse_invalid(doc: IssuedDocument, fmt: DocumentFormat) -> None:
         )
 
 
-def save(session: Session, row: CustomerInvoice, fmt: DocumentFormat, data: bytes) -> None:
-    """Store a rendering of ``row`` (in the caller's transaction)."""
+def save(
+    session: Session, row: CustomerInvoice, fmt: DocumentFormat, data: bytes, flush: bool = True
+) -> None:
+    """Store a rendering of ``row`` (in the caller's transaction; ``flush`` off leaves
+    writing it to the caller's next flush, for many at once)."""
     session.add(
         CustomerInvoiceDocument(
             customer_invoice_id=row.id,
@@ -71,7 +74,8 @@ def save(session: Session, row: CustomerInvoice, fmt: DocumentFormat, data: byte
             sha256=hashlib.sha256(data).hexdigest(),
         )
     )
-    session.flush()
+    if flush:
+        session.flush()
 
 
 def stored(session: Session, row_id: int, fmt: DocumentFormat) -> CustomerInvoiceDocument | None:

@@ -8,12 +8,12 @@ integration journal and invoice proposals, so every place defaults the same way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
@@ -152,6 +152,14 @@ def taxes(
     item_group: str | None,
 ) -> tuple[TaxLine, ...]:
     """The tax lines of ``amount``: one per code in both groups, rounded per code."""
+    return tax_lines(amount, tax_codes(session, sales_group, item_group), currency(currency_code))
+
+
+def tax_codes(
+    session: Session, sales_group: str | None, item_group: str | None
+) -> tuple[TaxCodeFact, ...]:
+    """The codes that apply to a transaction in both groups (none when either is
+    missing or unknown); :func:`taxes` rounds an amount's tax per code of these."""
     if not sales_group or not item_group:
         return ()
     sales = session.scalars(select(SalesTaxGroup).where(SalesTaxGroup.code == sales_group)).first()
@@ -165,12 +173,13 @@ def taxes(
         TaxCodeFact(row.code, row.rate)
         for row in session.scalars(select(TaxCode).where(TaxCode.code.in_(wanted)))
     ]
-    chosen = applicable_codes(
-        SalesGroupFact(sales.code, frozenset(sales.tax_codes)),
-        ItemGroupFact(item.code, frozenset(item.tax_codes)),
-        codes,
+    return tuple(
+        applicable_codes(
+            SalesGroupFact(sales.code, frozenset(sales.tax_codes)),
+            ItemGroupFact(item.code, frozenset(item.tax_codes)),
+            codes,
+        )
     )
-    return tax_lines(amount, chosen, currency(currency_code))
 
 
 def tax_amount(
@@ -210,19 +219,46 @@ def rate_in_force(
     """The rate from ``from_code`` to ``to_code`` for a transaction of ``contract_id`` on
     ``on``: the contract's fixed-rate agreement in that currency if it has one (whatever
     the date), else the date-effective rate. Refused (422) when none is in force."""
-    agreement = None
-    if contract_id is not None:
-        row = session.get(FixedRateAgreement, contract_id)
-        if row is not None:
-            agreement = AgreementFact(row.currency, row.rate, row.reference)
-    rates = [
-        RateFact(r.from_currency, r.to_currency, r.rate, r.valid_from)
-        for r in session.scalars(
-            select(ExchangeRate).where(
-                ExchangeRate.from_currency == from_code,
-                ExchangeRate.to_currency == to_code,
-                ExchangeRate.valid_from <= on,
-            )
+    wanted = RateKey(contract_id, from_code, to_code, on)
+    return rates_in_force(session, [wanted])[wanted]
+
+
+@dataclass(frozen=True)
+class RateKey:
+    """What a rate in force is asked for: a contract's transaction between two
+    currencies on a date."""
+
+    contract_id: int | None
+    from_code: str
+    to_code: str
+    on: dt.date
+
+
+def rates_in_force(session: Session, wanted: Sequence[RateKey]) -> dict[RateKey, Decimal]:
+    """:func:`rate_in_force` for many at once: the agreements of their contracts and the
+    rates between their currencies read in two queries, each decided by the domain's
+    ``effective_rate``. Refused (422) when any has none in force."""
+    contracts = {k.contract_id for k in wanted if k.contract_id is not None}
+    agreements = {
+        row.contract_id: AgreementFact(row.currency, row.rate, row.reference)
+        for row in session.scalars(
+            select(FixedRateAgreement).where(FixedRateAgreement.contract_id.in_(contracts))
         )
-    ]
-    return effective_rate(rates, agreement, from_code, to_code, on)
+    }
+    pairs = {(k.from_code, k.to_code) for k in wanted}
+    latest = max((k.on for k in wanted), default=dt.date.min)
+    by_pair: dict[tuple[str, str], list[RateFact]] = {}
+    for r in session.scalars(
+        select(ExchangeRate).where(
+            tuple_(ExchangeRate.from_currency, ExchangeRate.to_currency).in_(pairs),
+            ExchangeRate.valid_from <= latest,
+        )
+    ):
+        fact = RateFact(r.from_currency, r.to_currency, r.rate, r.valid_from)
+        by_pair.setdefault((r.from_currency, r.to_currency), []).append(fact)
+    out: dict[RateKey, Decimal] = {}
+    for k in wanted:
+        rates = [r for r in by_pair.get((k.from_code, k.to_code), []) if r.valid_from <= k.on]
+        agreement = agreements.get(k.contract_id) if k.contract_id is not None else None
+        out[k] = effective_rate(rates, agreement, k.from_code, k.to_code, k.on)
+    return out

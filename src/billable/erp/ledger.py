@@ -50,6 +50,8 @@ class Entry:
     source_type: str
     source_id: str
     links: Sequence[int | None] = ()
+    #: The legal entity whose ledger it goes to; None: the one ``post_vouchers`` names.
+    legal_entity: LegalEntity | None = None
 
 
 def _account_ids(session: Session, entries: Sequence[Entry]) -> dict[str, int]:
@@ -108,11 +110,13 @@ def post_vouchers(
     """
     if not entries:
         return []
-    entity = legal_entity or default_legal_entity(session)
-    accounting = currency(entity.accounting_currency, "accounting_currency")
+    fallback = legal_entity or default_legal_entity(session)
+    entities = [entry.legal_entity or fallback for entry in entries]
     accounts = _account_ids(session, entries)
-    for entry in entries:
-        check_voucher(entry.voucher, accounts, accounting)
+    for entry, entity in zip(entries, entities, strict=True):
+        check_voucher(
+            entry.voucher, accounts, currency(entity.accounting_currency, "accounting_currency")
+        )
     first = reserve_numbers(session, VOUCHER_SEQUENCE, len(entries))
     posted_at, posted_by = auditing.now(), auditing.actor_name()
     numbers = range(first, first + len(entries))
@@ -129,7 +133,7 @@ def post_vouchers(
                 "posted_at": posted_at,
                 "posted_by": posted_by,
             }
-            for number, entry in zip(numbers, entries, strict=True)
+            for number, entry, entity in zip(numbers, entries, entities, strict=True)
         ],
     )
     found = session.execute(

@@ -4,7 +4,7 @@ most specific level that sets a value wins (``domain.proposal_format.resolve``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -84,16 +84,37 @@ def delete_setting(uow: UnitOfWork, level_name: str, target_id: str | None) -> N
 
 def resolved(session: Session, proposal: InvoiceProposal) -> Resolved:
     """The effective print settings of ``proposal``: proposal > contract > customer >
-    module > built-in defaults, field by field."""
-    targets = {
-        Level.MODULE: MODULE_TARGET,
-        Level.CUSTOMER: proposal.customer_id,
-        Level.CONTRACT: proposal.contract_id,
-        Level.PROPOSAL: proposal.id,
-    }
-    found: dict[Level, dict[str, str | None]] = {}
-    for level, target in targets.items():
-        row = _find(session, level, target)
-        if row is not None:
-            found[level] = {name: getattr(row, name) for name in FIELDS}
-    return resolve(found)
+    module > built-in defaults, field by field (:func:`resolved_many` for one)."""
+    return resolved_many(session, [proposal])[proposal.id]
+
+
+def resolved_many(session: Session, proposals: Sequence[InvoiceProposal]) -> dict[int, Resolved]:
+    """:func:`resolved` for many proposals, by id: the settings of every level they
+    name read in one query."""
+    wanted = {(Level.MODULE.value, MODULE_TARGET)}
+    for p in proposals:
+        wanted |= {
+            (Level.CUSTOMER.value, p.customer_id),
+            (Level.CONTRACT.value, p.contract_id),
+            (Level.PROPOSAL.value, p.id),
+        }
+    stmt = select(PrintSetting).where(
+        PrintSetting.level.in_({level for level, _ in wanted}),
+        PrintSetting.target_id.in_({target for _, target in wanted}),
+    )
+    rows = {(row.level, row.target_id): row for row in session.scalars(stmt)}
+    out: dict[int, Resolved] = {}
+    for p in proposals:
+        targets = {
+            Level.MODULE: MODULE_TARGET,
+            Level.CUSTOMER: p.customer_id,
+            Level.CONTRACT: p.contract_id,
+            Level.PROPOSAL: p.id,
+        }
+        found: dict[Level, dict[str, str | None]] = {}
+        for level, target in targets.items():
+            row = rows.get((level.value, target))
+            if row is not None:
+                found[level] = {name: getattr(row, name) for name in FIELDS}
+        out[p.id] = resolve(found)
+    return out

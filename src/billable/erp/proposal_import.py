@@ -1,222 +1,96 @@
-"""Import from staging (seed 003): the lines of waiting invoice proposals.
+"""Import from staging (seed 003): the lines of waiting invoice proposals, set-based.
 
 A proposal's lines arrive only once every time-and-material transaction on it has been
 posted through the integration journal. Those transactions are the unbilled sales
 actuals its invoice's confirmation consumed (the reversal rows it wrote point at them);
-each needs a current posted sales transaction. Then one line per chargeable billed
-sales actual of the invoice, its tax groups and dimensions taken from where the ERP
-keeps them: the posted transaction (time and material), the milestone's on-account
-transaction, the corrected proposal line (corrections), else the defaults.
+each needs a current posted sales transaction. The lines themselves are
+:mod:`billable.erp.proposal_lines`.
+
+One implementation: :func:`import_proposals` over a set of proposals; the selective
+import (:func:`import_one`) is a set of one, the periodic one (:func:`import_all`) runs
+it over chunks of waiting proposals, each chunk its own transaction, so an interrupted
+import leaves every chunk whole and a rerun imports the rest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from billable.domain.errors import Conflict
 from billable.domain.lifecycle import PROPOSAL
-from billable.domain.money import ZERO
-from billable.domain.vocabulary import (
-    ActualType,
-    BillingType,
-    DetailSource,
-    PostedTransactionState,
-)
-from billable.erp import defaults as erp_defaults
-from billable.erp.journal import SALES_LINE
+from billable.erp.proposal_lines import consumed_by, posted_sales, write_lines
 from billable.erp.proposals import WAITING
 from billable.persistence.lookups import get
-from billable.persistence.tables import (
-    Actual,
-    ContractLine,
-    InvoiceLineDetail,
-    InvoiceProposal,
-    InvoiceProposalLine,
-    Milestone,
-    PostedTransaction,
-)
+from billable.persistence.tables import Actual, InvoiceProposal
 from billable.persistence.uow import UnitOfWork
+
+__all__ = [
+    "CHUNK",
+    "ImportResult",
+    "consumed_actuals",
+    "import_all",
+    "import_lines",
+    "import_one",
+    "import_proposals",
+    "posted_sales",
+    "waiting_for",
+    "waiting_of",
+]
+
+#: Proposals per transaction of the periodic import.
+CHUNK = 200
 
 
 def consumed_actuals(session: Session, invoice_id: int) -> list[Actual]:
     """The unbilled sales actuals the confirmation of ``invoice_id`` consumed."""
-    reversed_ids = select(Actual.reverses_actual_id).where(
-        Actual.invoice_id == invoice_id,
-        Actual.transaction_type == ActualType.UNBILLED_SALES,
-        Actual.reverses_actual_id.is_not(None),
-    )
-    return list(
-        session.scalars(select(Actual).where(Actual.id.in_(reversed_ids)).order_by(Actual.id))
-    )
+    return consumed_by(session, [invoice_id])[invoice_id]
 
 
-def posted_sales(session: Session, actual_ids: list[int]) -> dict[int, PostedTransaction]:
-    """The current posted sales transaction of each of ``actual_ids`` that has one."""
-    if not actual_ids:
-        return {}
-    rows = session.scalars(
-        select(PostedTransaction).where(
-            PostedTransaction.actual_id.in_(actual_ids),
-            PostedTransaction.kind == SALES_LINE,
-            PostedTransaction.status == PostedTransactionState.POSTED,
-        )
-    )
-    return {row.actual_id: row for row in rows}
+def waiting_of(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[Actual]]:
+    """Per invoice, the transactions on its proposal the integration journal takes
+    (every consumed unbilled sale of a project: time and material, but also a credited
+    milestone or product back in the backlog) not yet posted. Posting before them would
+    leave the WIP the journal accrues for them afterwards never reversed."""
+    consumed = consumed_by(session, invoice_ids)
+    journaled = {i: [a for a in rows if a.project_id is not None] for i, rows in consumed.items()}
+    posted = posted_sales(session, [a.id for rows in journaled.values() for a in rows])
+    return {i: [a for a in rows if a.id not in posted] for i, rows in journaled.items()}
 
 
 def waiting_for(session: Session, proposal: InvoiceProposal) -> list[Actual]:
-    """The transactions on the proposal the integration journal takes (every consumed
-    unbilled sale of a project: time and material, but also a credited milestone or
-    product back in the backlog) not yet posted. Posting before them would leave the
-    WIP the journal accrues for them afterwards never reversed."""
-    journaled = [
-        a for a in consumed_actuals(session, proposal.invoice_id) if a.project_id is not None
-    ]
-    posted = posted_sales(session, [a.id for a in journaled])
-    return [a for a in journaled if a.id not in posted]
+    """:func:`waiting_of` for one proposal."""
+    return waiting_of(session, [proposal.invoice_id])[proposal.invoice_id]
 
 
-@dataclass(frozen=True)
-class _Attributes:
-    sales_tax_group: str | None
-    item_sales_tax_group: str | None
-    dimensions: dict[str, Any]
-
-
-def _defaults(session: Session, billed: Actual) -> _Attributes:
-    line = session.get(ContractLine, billed.contract_line_id) if billed.contract_line_id else None
-    dimensions = dict(line.dimensions or {}) if line is not None and line.dimensions else {}
-    return _Attributes(
-        erp_defaults.billing_sales_tax_group(session, billed.project_id, billed.contract_id),
-        erp_defaults.billing_item_tax_group(
-            session, billed.transaction_class, billed.category_id, billed.product_id
-        ),
-        dimensions or erp_defaults.project_dimensions(session, billed.project_id),
-    )
-
-
-def _corrected_line(
-    session: Session, billed: Actual, detail: InvoiceLineDetail | None
-) -> InvoiceProposalLine | None:
-    """On a correction: the proposal line of the billed actual it corrects, if proposed."""
-    if detail is None or detail.source != DetailSource.CORRECTION:
-        return None
-    corrected = billed.reverses_actual_id or detail.original_billed_actual_id
-    return session.scalars(
-        select(InvoiceProposalLine).where(InvoiceProposalLine.billed_actual_id == corrected)
-    ).first()
-
-
-def _attributes(
-    session: Session,
-    billed: Actual,
-    detail: InvoiceLineDetail | None,
-    before: InvoiceProposalLine | None,
-    posted: dict[int, PostedTransaction],
-) -> _Attributes:
-    """Where the line's tax groups and dimensions come from (module docstring)."""
-    if detail is not None and detail.source == DetailSource.CORRECTION:
-        if before is not None:
-            return _Attributes(
-                before.sales_tax_group, before.item_sales_tax_group, dict(before.dimensions)
-            )
-    elif detail is not None and detail.actual_id in posted:
-        row = posted[detail.actual_id]
-        parts = row.parts or []
-        # One line, one dimension set: the first part's (the journal's split stays on
-        # the WIP it reverses; see docs/decisions.md).
-        dimensions = dict(parts[0].get("dimensions") or {}) if parts else {}
-        return _Attributes(row.sales_tax_group, row.item_sales_tax_group, dimensions)
-    elif billed.milestone_id is not None:
-        milestone = session.get(Milestone, billed.milestone_id)
-        if milestone is not None:
-            # The on-account transaction's groups as they are: defaulted when it was made,
-            # so None means the accountant cleared them (no tax), not "default again".
-            fallback = _defaults(session, billed)
-            return _Attributes(
-                milestone.sales_tax_group,
-                milestone.item_sales_tax_group,
-                dict(milestone.dimensions or {}) or fallback.dimensions,
-            )
-    return _defaults(session, billed)
-
-
-def _line(
-    session: Session,
-    proposal: InvoiceProposal,
-    billed: Actual,
-    attributes: _Attributes,
-    before: InvoiceProposalLine | None,
-) -> InvoiceProposalLine:
-    # A reversal of a billed actual credits exactly the tax its proposal line charged,
-    # code by code, not today's rates.
-    if billed.reverses_actual_id is not None and before is not None:
-        taxes = _negated_taxes(before.taxes)
-    else:
-        found = erp_defaults.taxes(
-            session,
-            billed.amount,
-            billed.currency,
-            attributes.sales_tax_group,
-            attributes.item_sales_tax_group,
+def import_proposals(session: Session, proposals: Sequence[InvoiceProposal]) -> None:
+    """Write the lines of proposals whose transactions are all posted, and make them
+    ready (in the caller's transaction; the caller checked :func:`waiting_of`). 409 if
+    any may not be imported from its state, and then nothing is written."""
+    if not proposals:
+        return
+    targets = {PROPOSAL.next_state(p.status, "import") for p in proposals}
+    [target] = targets  # one source state, one target
+    write_lines(session, proposals)
+    session.execute(
+        update(InvoiceProposal)
+        .where(InvoiceProposal.id.in_([p.id for p in proposals]))
+        .values(
+            status=target,
+            imported_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            version=InvoiceProposal.version + 1,
         )
-        taxes = erp_defaults.tax_json(found)
-    return InvoiceProposalLine(
-        proposal_id=proposal.id,
-        billed_actual_id=billed.id,
-        invoice_line_detail_id=billed.invoice_line_detail_id,
-        milestone_id=billed.milestone_id,
-        transaction_class=billed.transaction_class,
-        description=billed.external_description or billed.description,
-        date=billed.date,
-        quantity=billed.quantity,
-        unit=billed.unit,
-        price=billed.price,
-        amount=billed.amount,
-        tax=sum((Decimal(t["amount"]) for t in taxes), ZERO),
-        taxes=taxes,
-        sales_tax_group=attributes.sales_tax_group,
-        item_sales_tax_group=attributes.item_sales_tax_group,
-        dimensions=attributes.dimensions,
+        .execution_options(synchronize_session="fetch")
     )
-
-
-def _negated_taxes(taxes: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Stored tax lines with their amounts negated (a zero stays unsigned)."""
-    return [
-        {**tax, "amount": str(-Decimal(tax["amount"]) or Decimal(tax["amount"]))} for tax in taxes
-    ]
 
 
 def import_lines(session: Session, proposal: InvoiceProposal) -> None:
-    """Write the lines of a proposal whose transactions are all posted, and make it
-    ready (in the caller's transaction; the caller checked :func:`waiting_for`)."""
-    target = PROPOSAL.next_state(proposal.status, "import")
-    consumed = consumed_actuals(session, proposal.invoice_id)
-    posted = posted_sales(session, [a.id for a in consumed])
-    billed_rows = session.scalars(
-        select(Actual)
-        .where(
-            Actual.invoice_id == proposal.invoice_id,
-            Actual.transaction_type == ActualType.BILLED_SALES,
-            Actual.billing_type == BillingType.CHARGEABLE,
-        )
-        .order_by(Actual.id)
-    ).all()
-    for billed in billed_rows:
-        detail = session.get(InvoiceLineDetail, billed.invoice_line_detail_id)
-        before = _corrected_line(session, billed, detail)
-        attributes = _attributes(session, billed, detail, before, posted)
-        session.add(_line(session, proposal, billed, attributes, before))
-    proposal.status = target
-    proposal.imported_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    session.flush()
+    """:func:`import_proposals` for one proposal."""
+    import_proposals(session, [proposal])
 
 
 def _describe(waiting: list[Actual]) -> str:
@@ -239,7 +113,7 @@ def import_one(uow: UnitOfWork, ident: str) -> int:
                 "unbilled sales transactions not yet posted through the integration "
                 f"journal: {_describe(waiting)}"
             )
-        import_lines(session, proposal)
+        import_proposals(session, [proposal])
         uow.commit()
         return proposal.id
 
@@ -252,24 +126,40 @@ class ImportResult:
     waiting: list[int]
 
 
-def import_all(uow: UnitOfWork) -> ImportResult:
-    """The periodic import from staging: every waiting proposal whose transactions are
-    all posted gets its lines, in one transaction; the others keep waiting."""
-    imported: list[int] = []
-    still: list[int] = []
+def _import_chunk(uow: UnitOfWork, ids: list[int]) -> tuple[list[int], list[int]]:
+    """One chunk in one transaction: (imported, still waiting). Those no longer waiting
+    when locked (imported meanwhile) are left alone."""
     with uow:
         session = uow.session
         proposals = session.scalars(
             select(InvoiceProposal)
-            .where(InvoiceProposal.status == WAITING)
+            .where(InvoiceProposal.id.in_(ids), InvoiceProposal.status == WAITING)
             .order_by(InvoiceProposal.id)
             .with_for_update()
         ).all()
-        for proposal in proposals:
-            if waiting_for(session, proposal):
-                still.append(proposal.id)
-            else:
-                import_lines(session, proposal)
-                imported.append(proposal.id)
+        waiting = waiting_of(session, [p.invoice_id for p in proposals])
+        ready = [p for p in proposals if not waiting[p.invoice_id]]
+        import_proposals(session, ready)
         uow.commit()
+        return [p.id for p in ready], [p.id for p in proposals if waiting[p.invoice_id]]
+
+
+def import_all(uow: UnitOfWork, chunk: int = CHUNK) -> ImportResult:
+    """The periodic import from staging: every waiting proposal whose transactions are
+    all posted gets its lines, ``chunk`` proposals per transaction (``uow`` entered once
+    per chunk); the others keep waiting."""
+    with uow:
+        ids = list(
+            uow.session.scalars(
+                select(InvoiceProposal.id)
+                .where(InvoiceProposal.status == WAITING)
+                .order_by(InvoiceProposal.id)
+            )
+        )
+    imported: list[int] = []
+    still: list[int] = []
+    for start in range(0, len(ids), chunk):
+        done, waiting = _import_chunk(uow, ids[start : start + chunk])
+        imported += done
+        still += waiting
     return ImportResult(imported, still)

@@ -1,37 +1,34 @@
 """Posting invoice proposals (seed 003): one proposal from its page (posting on, or a
 pro forma that writes nothing), and the periodic "Post invoice proposals" job that
-posts every ready one, each in its own transaction."""
+posts every ready one, a chunk of proposals per transaction. Both post through
+:func:`billable.erp.proposal_ledger.post_proposals`, the one proposal as a set of one."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from billable.currencies import currency
 from billable.documents import issuing
-from billable.domain.errors import DomainError, Invalid
-from billable.domain.invoice_posting import WipReversal, invoice_posting, voucher_totals
+from billable.domain.errors import DomainError
 from billable.domain.lifecycle import PROPOSAL
-from billable.domain.pricing import TransactionClass
 from billable.domain.vocabulary import ProposalState
-from billable.erp import defaults as erp_defaults
-from billable.erp import ledger as general_ledger
 from billable.erp.printout import render_printout
-from billable.erp.proposal_import import consumed_actuals, posted_sales
-from billable.erp.proposals import invoiced_lines
-from billable.erp.setup import posting_profile
-from billable.persistence import auditing
+from billable.erp.proposal_ledger import SOURCE_TYPE, post_proposals
 from billable.persistence.lookups import get
-from billable.persistence.tables import InvoiceProposal, LegalEntity
+from billable.persistence.tables import InvoiceProposal
 from billable.persistence.uow import UnitOfWork
 
-#: The source type of proposal vouchers (GET /vouchers?source_type=invoice_proposal).
-SOURCE_TYPE = "invoice_proposal"
+__all__ = [
+    "SOURCE_TYPE",
+    "PostOutcome",
+    "PostReadyResult",
+    "post_chunk",
+    "post_proposal",
+    "post_ready",
+]
 READY = sorted(PROPOSAL.sources_of("post"))
 
 
@@ -53,77 +50,16 @@ class PostOutcome:
         return self.printout is not None
 
 
-def _reversals(session: Session, proposal: InvoiceProposal) -> list[WipReversal]:
-    """The WIP to reverse: each consumed actual's accrued posted transaction, per part,
-    at its own amount and rate."""
-    consumed = consumed_actuals(session, proposal.invoice_id)
-    posted = posted_sales(session, [a.id for a in consumed])
-    out: list[WipReversal] = []
-    for actual in consumed:
-        row = posted.get(actual.id)
-        if row is None or not row.accrued:
-            continue
-        if row.currency != proposal.currency:
-            raise Invalid.field(
-                "currency",
-                f"posted transaction {row.id} is in {row.currency}, the proposal in "
-                f"{proposal.currency}",
-            )
-        for part in row.parts:
-            out.append(
-                WipReversal(
-                    TransactionClass(row.transaction_class),
-                    Decimal(str(part["amount"])),
-                    row.exchange_rate,
-                    erp_defaults.dimensions_of(part.get("dimensions")),
-                )
-            )
-    return out
-
-
-def _post(session: Session, proposal: InvoiceProposal, target: str) -> None:
-    entity = session.get(LegalEntity, proposal.legal_entity_id)
-    assert entity is not None  # a foreign key
-    accounting = currency(entity.accounting_currency, "accounting_currency")
-    rate = erp_defaults.rate_in_force(
-        session, proposal.contract_id, proposal.currency, accounting.code, proposal.invoice_date
-    )
-    voucher = invoice_posting(
-        posting_profile(session, entity),
-        invoiced_lines(proposal),
-        _reversals(session, proposal),
-        currency(proposal.currency),
-        accounting,
-        rate,
-    )
-    # A proposal with nothing billed and no WIP to reverse posts without a voucher.
-    row = (
-        general_ledger.post_voucher(
-            session, voucher, proposal.invoice_date, SOURCE_TYPE, str(proposal.id), entity
-        )
-        if voucher.lines
-        else None
-    )
-    figures = voucher_totals(voucher)
-    proposal.voucher_id = row.id if row is not None else None
-    proposal.exchange_rate = rate
-    proposal.total_amount_accounting = figures.amount
-    proposal.total_tax_accounting = figures.tax
-    proposal.posted_at, proposal.posted_by = auditing.now(), auditing.actor_name()
-    proposal.status = target
-
-
 def post_proposal(uow: UnitOfWork, ident: str | int, posting: bool, print_: bool) -> PostOutcome:
     """Post a ready proposal (one voucher, then immutable), or with ``posting`` off a
     pro forma: the same checks, nothing written. Waiting or posted: 409."""
     with uow:
         session = uow.session
         proposal = get(session, InvoiceProposal, str(ident), "invoice proposal", lock=True)
-        target = PROPOSAL.next_state(proposal.status, "post")
         issued = None
+        PROPOSAL.next_state(proposal.status, "post")
         if posting:
-            _post(session, proposal, target)
-            issued = issuing.issue(session, proposal)
+            issued = post_proposals(session, [proposal])[proposal.id]
         # A pro forma says beforehand what the invoice it would issue lacks.
         warnings = issued.problems if issued else issuing.warnings(session, proposal)
         # Printed after posting, inside the transaction: the printout shows what was posted.
@@ -163,29 +99,78 @@ def ready_proposals(uow: UnitOfWork) -> list[tuple[int, str]]:
         return [(ident, number) for ident, number in rows]
 
 
-def _status(uow: UnitOfWork, ident: int) -> str | None:
+#: Proposals per transaction of the periodic posting.
+CHUNK = 100
+
+
+def _statuses(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, str]:
     with uow:
-        return uow.session.scalar(select(InvoiceProposal.status).where(InvoiceProposal.id == ident))
+        rows = uow.session.execute(
+            select(InvoiceProposal.id, InvoiceProposal.status).where(InvoiceProposal.id.in_(ids))
+        )
+        return {ident: status for ident, status in rows}
+
+
+def _post_together(uow: UnitOfWork, ids: Sequence[int]) -> list[int]:
+    """Post those of ``ids`` still ready in one transaction; returns them. Refused (and
+    nothing written) when any of them refuses."""
+    with uow:
+        session = uow.session
+        proposals = session.scalars(
+            select(InvoiceProposal)
+            .where(InvoiceProposal.id.in_(ids), InvoiceProposal.status.in_(READY))
+            .order_by(InvoiceProposal.id)
+            .with_for_update()
+        ).all()
+        post_proposals(session, proposals)
+        uow.commit()
+        return [p.id for p in proposals]
+
+
+def post_chunk(uow: UnitOfWork, targets: Sequence[tuple[int, str]]) -> PostReadyResult:
+    """Post a chunk of proposals ``(id, number)`` together, all or nothing. When one of
+    them refuses, each is posted on its own instead, so the refusal is reported with
+    its reason and the others are posted. Those no longer ready are reported posted
+    meanwhile (someone posted them) or failed (why they cannot be posted)."""
+    result = PostReadyResult()
+    ids = [ident for ident, _ in targets]
+    try:
+        done = set(_post_together(uow, ids))
+    except DomainError:
+        done = set()
+        for ident, number in targets:
+            try:
+                post_proposal(uow, ident, posting=True, print_=False)
+                done.add(ident)
+            except DomainError as exc:
+                result.failed[number] = exc.detail
+    statuses = _statuses(uow, [i for i, n in targets if i not in done and n not in result.failed])
+    for ident, number in targets:
+        if ident in done:
+            result.posted.append(number)
+        elif ident in statuses:
+            if statuses[ident] == ProposalState.POSTED:
+                result.posted_meanwhile.append(number)
+            else:
+                result.failed[number] = f"invoice proposal {number} is {statuses[ident]}"
+    return result
 
 
 def post_ready(
     make_uow: Callable[[], UnitOfWork],
     progress: Callable[[int, int], None] | None = None,
+    chunk: int = CHUNK,
 ) -> PostReadyResult:
-    """Post every ready proposal, each in its own transaction: a refusal leaves the
-    others posted and is reported with its reason. A retry skips those posted."""
+    """Post every ready proposal, ``chunk`` proposals per transaction (each chunk whole
+    or not at all): a refusal leaves the others posted and is reported with its reason.
+    A rerun after an interruption posts the rest."""
     todo = ready_proposals(make_uow())
     result = PostReadyResult()
-    for done, (ident, number) in enumerate(todo, start=1):
-        try:
-            post_proposal(make_uow(), ident, posting=True, print_=False)
-            result.posted.append(number)
-        except DomainError as exc:
-            # Posted by hand since the list was read.
-            if _status(make_uow(), ident) == ProposalState.POSTED:
-                result.posted_meanwhile.append(number)
-            else:
-                result.failed[number] = exc.detail
+    for start in range(0, len(todo), chunk):
+        part = post_chunk(make_uow(), todo[start : start + chunk])
+        result.posted += part.posted
+        result.failed.update(part.failed)
+        result.posted_meanwhile += part.posted_meanwhile
         if progress:
-            progress(done, len(todo))
+            progress(min(start + chunk, len(todo)), len(todo))
     return result

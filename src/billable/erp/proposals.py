@@ -7,7 +7,7 @@ Importing lines is :mod:`billable.erp.proposal_import`; posting is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -95,6 +95,11 @@ def tax_lines_of(line: InvoiceProposalLine) -> tuple[TaxLine, ...]:
 
 def invoiced_lines(proposal: InvoiceProposal) -> list[InvoicedLine]:
     """The proposal's lines as posting needs them (their WIP is reversed separately)."""
+    return invoiced_lines_of(proposal.lines)
+
+
+def invoiced_lines_of(lines: Sequence[InvoiceProposalLine]) -> list[InvoicedLine]:
+    """Proposal lines as posting needs them (their WIP is reversed separately)."""
     return [
         InvoicedLine(
             TransactionClass(line.transaction_class),
@@ -102,7 +107,7 @@ def invoiced_lines(proposal: InvoiceProposal) -> list[InvoicedLine]:
             tax_lines_of(line),
             dimensions=tuple(sorted((line.dimensions or {}).items())),
         )
-        for line in proposal.lines
+        for line in lines
     ]
 
 

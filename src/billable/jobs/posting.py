@@ -1,8 +1,9 @@
 """Posting every ready invoice proposal as a job.
 
 The proposals to post are fixed by the job's first attempt and kept in its row with
-what became of each; a retry skips those handled and finds those an interrupted
-attempt posted already posted, so the result counts the whole job's history.
+what became of each. They are posted a chunk per transaction (each chunk whole or not
+at all); a retry skips those handled and finds those an interrupted attempt posted
+already posted, so the result counts the whole job's history.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from billable.domain.errors import DomainError
 from billable.domain.vocabulary import ProposalState
-from billable.erp.proposal_posting import post_proposal, ready_proposals
+from billable.erp.proposal_posting import CHUNK, post_chunk, ready_proposals
 from billable.jobs import records as jobs
 from billable.jobs.outcome import FAILED, POSTED, Outcome, UowFactory
 from billable.persistence.tables import InvoiceProposal, Job
@@ -40,47 +40,52 @@ def _targets(make_uow: UowFactory, job_id: int) -> list[tuple[int, str]]:
     return ready
 
 
-def _status(make_uow: UowFactory, ident: int) -> str | None:
+def _statuses(make_uow: UowFactory, ids: list[int]) -> dict[int, str]:
     with make_uow() as uow:
-        return uow.session.scalar(select(InvoiceProposal.status).where(InvoiceProposal.id == ident))
+        rows = uow.session.execute(
+            select(InvoiceProposal.id, InvoiceProposal.status).where(InvoiceProposal.id.in_(ids))
+        )
+        return {ident: status for ident, status in rows}
 
 
-def _post_one(make_uow: UowFactory, ident: int, number: str) -> tuple[str, str | None]:
-    """(POSTED | "posted_meanwhile" | FAILED, reason) for one proposal."""
-    if _status(make_uow, ident) == ProposalState.POSTED:
-        return POSTED, None  # an interrupted attempt of this job posted it
-    try:
-        post_proposal(make_uow(), ident, posting=True, print_=False)
-    except DomainError as exc:
-        if _status(make_uow, ident) == ProposalState.POSTED:  # posted by hand meanwhile
-            return "posted_meanwhile", None
-        return FAILED, exc.detail
-    return POSTED, None
+def _post_chunk(make_uow: UowFactory, chunk: list[tuple[int, str]]) -> dict[str, Any]:
+    """What became of a chunk of proposals, posted together: POSTED, FAILED (with the
+    reasons) and "posted_meanwhile". Those an interrupted attempt of this job posted are
+    found posted before the chunk is tried."""
+    statuses = _statuses(make_uow, [ident for ident, _ in chunk])
+    earlier = [n for i, n in chunk if statuses.get(i) == ProposalState.POSTED]
+    todo = [(i, n) for i, n in chunk if statuses.get(i) != ProposalState.POSTED]
+    outcome = post_chunk(make_uow(), todo)
+    return {
+        POSTED: [*earlier, *outcome.posted],
+        FAILED: outcome.failed,
+        "posted_meanwhile": outcome.posted_meanwhile,
+    }
 
 
-def _record(make_uow: UowFactory, job_id: int, number: str, how: str, why: str | None) -> None:
+def _record(make_uow: UowFactory, job_id: int, outcome: dict[str, Any]) -> None:
     uow = make_uow()
     with uow:
         current = uow.session.get(Job, job_id, with_for_update=True)
         state = dict((current.result if current else None) or {})
-        if how == FAILED:
-            state[FAILED] = {**state[FAILED], number: why}
-        elif number not in state[how]:
-            state[how] = [*state[how], number]
+        state[FAILED] = {**state[FAILED], **outcome[FAILED]}
+        for how in (POSTED, "posted_meanwhile"):
+            state[how] = [*state[how], *(n for n in outcome[how] if n not in state[how])]
         done = len(state[POSTED]) + len(state[FAILED]) + len(state["posted_meanwhile"])
         jobs.record_progress(uow, job_id, done, len(state["targets"]), state)
         uow.commit()
 
 
 def post_invoice_proposals(make_uow: UowFactory, job: Job) -> Outcome:
-    """Post every ready invoice proposal, each in its own transaction; refusals are
+    """Post every ready invoice proposal, a chunk per transaction; refusals are
     reported in the result and the notification (level error), the others stay posted."""
-    for ident, number in _targets(make_uow, job.id):
+    targets = _targets(make_uow, job.id)
+    for start in range(0, len(targets), CHUNK):
         state = _result(make_uow, job.id)
         handled = {*state[POSTED], *state[FAILED], *state["posted_meanwhile"]}
-        if number not in handled:
-            how, why = _post_one(make_uow, ident, number)
-            _record(make_uow, job.id, number, how, why)
+        chunk = [(i, n) for i, n in targets[start : start + CHUNK] if n not in handled]
+        if chunk:
+            _record(make_uow, job.id, _post_chunk(make_uow, chunk))
     state = _result(make_uow, job.id)
     result = {key: state[key] for key in (POSTED, FAILED, "posted_meanwhile")}
     failed = "".join(f"; {number}: {why}" for number, why in result[FAILED].items())

@@ -1,0 +1,269 @@
+"""The lines of invoice proposals, set-based: what import from staging writes for a set
+of proposals (a set of one for the selective import), read in a fixed number of queries
+per chunk however many proposals and lines it holds.
+
+One line per chargeable billed sales actual of the proposal's invoice, its tax groups
+and dimensions taken from where the ERP keeps them: the posted transaction (time and
+material), the milestone's on-account transaction, the corrected proposal line
+(corrections), else the defaults (:mod:`billable.erp.defaults`). Tax is rounded per
+code in Python (SQL never rounds); the rows are then written in one multi-row insert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, aliased
+
+from billable.currencies import currency
+from billable.domain.money import ZERO
+from billable.domain.tax import TaxCode, tax_lines
+from billable.domain.vocabulary import (
+    ActualType,
+    BillingType,
+    DetailSource,
+    PostedTransactionState,
+)
+from billable.erp import defaults as erp_defaults
+from billable.erp.journal import SALES_LINE
+from billable.persistence.lookups import in_chunks
+from billable.persistence.tables import (
+    Actual,
+    Contract,
+    ContractLine,
+    Customer,
+    InvoiceLineDetail,
+    InvoiceProposal,
+    InvoiceProposalLine,
+    Milestone,
+    PostedTransaction,
+    Product,
+    Project,
+    TransactionCategory,
+)
+
+
+def consumed_by(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[Actual]]:
+    """Per invoice of ``invoice_ids``, the unbilled sales actuals its confirmation
+    consumed (those its reversal rows point at), oldest first."""
+    reversal = aliased(Actual)
+    out: dict[int, list[Actual]] = {ident: [] for ident in invoice_ids}
+    for chunk in in_chunks(invoice_ids):
+        rows = session.execute(
+            select(reversal.invoice_id, Actual)
+            .join(reversal, reversal.reverses_actual_id == Actual.id)
+            .where(
+                reversal.invoice_id.in_(chunk),
+                reversal.transaction_type == ActualType.UNBILLED_SALES,
+            )
+            .order_by(Actual.id)
+        )
+        for invoice_id, actual in rows:
+            out[invoice_id].append(actual)  # type: ignore[index]  # reversals carry one
+    return out
+
+
+def posted_sales(session: Session, actual_ids: Sequence[int]) -> dict[int, PostedTransaction]:
+    """The current posted sales transaction of each of ``actual_ids`` that has one."""
+    out: dict[int, PostedTransaction] = {}
+    for chunk in in_chunks(actual_ids):
+        rows = session.scalars(
+            select(PostedTransaction).where(
+                PostedTransaction.actual_id.in_(chunk),
+                PostedTransaction.kind == SALES_LINE,
+                PostedTransaction.status == PostedTransactionState.POSTED,
+            )
+        )
+        out.update({row.actual_id: row for row in rows})
+    return out
+
+
+@dataclass(frozen=True)
+class _Attributes:
+    sales_tax_group: str | None
+    item_sales_tax_group: str | None
+    dimensions: dict[str, Any]
+
+
+class _Chunk:
+    """What the lines of a chunk of proposals are decided from, read once: the billed
+    actuals, their details, the posted transactions, milestones and corrected lines, and
+    the master data the defaults consult (loaded so the defaults find it in the session
+    instead of querying per row)."""
+
+    def __init__(self, session: Session, proposals: Sequence[InvoiceProposal]) -> None:
+        self.session = session
+        invoice_ids = [p.invoice_id for p in proposals]
+        consumed = consumed_by(session, invoice_ids)
+        self.posted = posted_sales(session, [a.id for rows in consumed.values() for a in rows])
+        self.billed: dict[int, list[Actual]] = {ident: [] for ident in invoice_ids}
+        for chunk in in_chunks(invoice_ids):
+            for billed in session.scalars(
+                select(Actual)
+                .where(
+                    Actual.invoice_id.in_(chunk),
+                    Actual.transaction_type == ActualType.BILLED_SALES,
+                    Actual.billing_type == BillingType.CHARGEABLE,
+                )
+                .order_by(Actual.id)
+            ):
+                self.billed[billed.invoice_id].append(billed)  # type: ignore[index]
+        every = [a for rows in self.billed.values() for a in rows]
+        self.details = _by_id(session, InvoiceLineDetail, [a.invoice_line_detail_id for a in every])
+        self.milestones = _by_id(session, Milestone, [a.milestone_id for a in every])
+        # Kept referenced: the session's identity map holds rows weakly, and the
+        # defaults find these there by primary key instead of querying per row.
+        self.master: dict[type[Any], dict[int, Any]] = {
+            model: _by_id(session, model, [getattr(a, column) for a in every])
+            for model, column in (
+                (ContractLine, "contract_line_id"),
+                (Project, "project_id"),
+                (Contract, "contract_id"),
+                (TransactionCategory, "category_id"),
+                (Product, "product_id"),
+            )
+        }
+        customers = [c.customer_id for c in self.master[Contract].values()]
+        customers += [p.customer_id for p in self.master[Project].values()]
+        self.master[Customer] = _by_id(session, Customer, customers)
+        self.before = self._corrected_lines(every)
+        self._codes: dict[tuple[str | None, str | None], tuple[TaxCode, ...]] = {}
+
+    def _corrected_lines(self, every: list[Actual]) -> dict[int, InvoiceProposalLine]:
+        """On corrections: the proposal line of each billed actual corrected, if any."""
+        wanted = set()
+        for billed in every:
+            detail = self.details.get(billed.invoice_line_detail_id or 0)
+            if detail is not None and detail.source == DetailSource.CORRECTION:
+                wanted.add(billed.reverses_actual_id or detail.original_billed_actual_id)
+        out: dict[int, InvoiceProposalLine] = {}
+        for chunk in in_chunks(sorted(w for w in wanted if w is not None)):
+            stmt = select(InvoiceProposalLine).where(
+                InvoiceProposalLine.billed_actual_id.in_(chunk)
+            )
+            for line in self.session.scalars(stmt.order_by(InvoiceProposalLine.id)):
+                out.setdefault(line.billed_actual_id, line)  # type: ignore[arg-type]
+        return out
+
+    def corrected(self, billed: Actual) -> InvoiceProposalLine | None:
+        """On a correction: the proposal line of the billed actual it corrects."""
+        detail = self.details.get(billed.invoice_line_detail_id or 0)
+        if detail is None or detail.source != DetailSource.CORRECTION:
+            return None
+        corrected = billed.reverses_actual_id or detail.original_billed_actual_id
+        return self.before.get(corrected) if corrected is not None else None
+
+    def defaults(self, billed: Actual) -> _Attributes:
+        """The defaulted groups and dimensions of a billed actual."""
+        session = self.session
+        line = self.master[ContractLine].get(billed.contract_line_id or 0)
+        dimensions = dict(line.dimensions or {}) if line is not None and line.dimensions else {}
+        return _Attributes(
+            erp_defaults.billing_sales_tax_group(session, billed.project_id, billed.contract_id),
+            erp_defaults.billing_item_tax_group(
+                session, billed.transaction_class, billed.category_id, billed.product_id
+            ),
+            dimensions or erp_defaults.project_dimensions(session, billed.project_id),
+        )
+
+    def attributes(self, billed: Actual, before: InvoiceProposalLine | None) -> _Attributes:
+        """Where the line's tax groups and dimensions come from (module docstring)."""
+        detail = self.details.get(billed.invoice_line_detail_id or 0)
+        if detail is not None and detail.source == DetailSource.CORRECTION:
+            if before is not None:
+                return _Attributes(
+                    before.sales_tax_group, before.item_sales_tax_group, dict(before.dimensions)
+                )
+        elif detail is not None and detail.actual_id in self.posted:
+            row = self.posted[detail.actual_id]
+            parts = row.parts or []
+            # One line, one dimension set: the first part's (the journal's split stays on
+            # the WIP it reverses; see docs/decisions.md).
+            dimensions = dict(parts[0].get("dimensions") or {}) if parts else {}
+            return _Attributes(row.sales_tax_group, row.item_sales_tax_group, dimensions)
+        elif billed.milestone_id is not None:
+            milestone = self.milestones.get(billed.milestone_id)
+            if milestone is not None:
+                # The on-account transaction's groups as they are: defaulted when it was
+                # made, so None means the accountant cleared them (no tax), not "default
+                # again".
+                return _Attributes(
+                    milestone.sales_tax_group,
+                    milestone.item_sales_tax_group,
+                    dict(milestone.dimensions or {}) or self.defaults(billed).dimensions,
+                )
+        return self.defaults(billed)
+
+    def taxes(self, billed: Actual, attributes: _Attributes) -> list[dict[str, str]]:
+        """The tax lines of a billed actual by its groups, rounded per code (the codes
+        of a pair of groups looked up once per chunk)."""
+        key = (attributes.sales_tax_group, attributes.item_sales_tax_group)
+        if key not in self._codes:
+            self._codes[key] = erp_defaults.tax_codes(self.session, *key)
+        found = tax_lines(billed.amount, self._codes[key], currency(billed.currency))
+        return erp_defaults.tax_json(found)
+
+
+def _by_id(session: Session, model: type[Any], ids: Sequence[int | None]) -> dict[int, Any]:
+    """Rows of ``model`` by id, for the ids given (None and repeats skipped)."""
+    wanted = sorted({i for i in ids if i is not None})
+    out: dict[int, Any] = {}
+    for chunk in in_chunks(wanted):
+        rows = session.scalars(select(model).where(model.id.in_(chunk)))
+        out.update({row.id: row for row in rows})
+    return out
+
+
+def _negated_taxes(taxes: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Stored tax lines with their amounts negated (a zero stays unsigned)."""
+    return [
+        {**tax, "amount": str(-Decimal(tax["amount"]) or Decimal(tax["amount"]))} for tax in taxes
+    ]
+
+
+def _row(chunk: _Chunk, proposal_id: int, billed: Actual) -> dict[str, Any]:
+    before = chunk.corrected(billed)
+    attributes = chunk.attributes(billed, before)
+    # A reversal of a billed actual credits exactly the tax its proposal line charged,
+    # code by code, not today's rates.
+    if billed.reverses_actual_id is not None and before is not None:
+        taxes = _negated_taxes(before.taxes)
+    else:
+        taxes = chunk.taxes(billed, attributes)
+    return {
+        "proposal_id": proposal_id,
+        "billed_actual_id": billed.id,
+        "invoice_line_detail_id": billed.invoice_line_detail_id,
+        "milestone_id": billed.milestone_id,
+        "transaction_class": billed.transaction_class,
+        "description": billed.external_description or billed.description,
+        "date": billed.date,
+        "quantity": billed.quantity,
+        "unit": billed.unit,
+        "price": billed.price,
+        "amount": billed.amount,
+        "tax": sum((Decimal(t["amount"]) for t in taxes), ZERO),
+        "taxes": taxes,
+        "sales_tax_group": attributes.sales_tax_group,
+        "item_sales_tax_group": attributes.item_sales_tax_group,
+        "dimensions": attributes.dimensions,
+        "section_id": None,
+    }
+
+
+def write_lines(session: Session, proposals: Sequence[InvoiceProposal]) -> int:
+    """Write the lines of ``proposals`` (in the caller's transaction) in one multi-row
+    insert; returns how many. The caller checked every one is waiting on nothing."""
+    chunk = _Chunk(session, proposals)
+    rows = [
+        _row(chunk, proposal.id, billed)
+        for proposal in proposals
+        for billed in chunk.billed[proposal.invoice_id]
+    ]
+    if rows:
+        session.execute(insert(InvoiceProposalLine), rows)
+    return len(rows)
