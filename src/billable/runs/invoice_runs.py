@@ -41,7 +41,7 @@ Progress = Callable[[int, int], None]
 CHUNK = 500
 #: Contracts per transaction on SQLite: one writer at a time there, so a run commits
 #: often and the requests queued meanwhile get their turn between its chunks.
-SQLITE_CHUNK = 25
+SQLITE_CHUNK = 100
 
 
 @dataclass
