@@ -5,6 +5,7 @@
     python3 dev.py test         # the same with test tools, then ruff, mypy and pytest
     python3 dev.py mutate       # mutation testing of the domain; fails below 95 % killed
     python3 dev.py bench-smoke  # every script in benchmarks/ once, at its small size
+    python3 dev.py fuzz         # schemathesis over every operation of a served demo
 
 Standard library only: this file runs before anything is installed.
 """
@@ -185,7 +186,20 @@ def bench_smoke(args: list[str]) -> None:
     print(f"{len(benchmarks())} benchmarks ran at their smoke size.")
 
 
-COMMANDS = {"demo": demo, "test": test, "mutate": mutate, "bench-smoke": bench_smoke}
+def fuzz(args: list[str]) -> None:
+    """Schemathesis over every operation of ``billable serve`` on a fresh demo database;
+    fails on any failure it reports (docs/testing.md)."""
+    ensure_venv("[test]")
+    run(BIN / "python", ROOT / "tests" / "fuzz.py", *args)
+
+
+COMMANDS = {
+    "demo": demo,
+    "test": test,
+    "mutate": mutate,
+    "bench-smoke": bench_smoke,
+    "fuzz": fuzz,
+}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -20,18 +20,27 @@ bearer = HTTPBearer(auto_error=False, description="A token from `billable users 
 
 
 def get_uow(request: Request) -> UnitOfWork:
-    """A fresh unit of work on the app's database."""
+    """A fresh unit of work on the app's database: read-only for a GET (on SQLite it
+    then reads beside writers instead of queueing behind them)."""
+    return UnitOfWork(request.app.state.session_factory, read_only=request.method == "GET")
+
+
+def get_write_uow(request: Request) -> UnitOfWork:
+    """A unit of work that may write, for the few reads that record something."""
     return UnitOfWork(request.app.state.session_factory)
 
 
 Uow = Annotated[UnitOfWork, Depends(get_uow)]
+#: For a GET that writes (a document rendered at its first download, a default made).
+WriteUow = Annotated[UnitOfWork, Depends(get_write_uow)]
 
 
 def principal(
-    request: Request, uow: Uow, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
 ) -> Principal:
     """The caller named by the bearer token (401 without a valid one); its name is kept
-    for the request's log line."""
+    for the request's log line. A read: it never queues behind writers."""
+    uow = UnitOfWork(request.app.state.session_factory, read_only=True)
     caller = authenticate(uow, credentials.credentials if credentials else None)
     request.state.user = caller.name
     return caller

@@ -81,7 +81,7 @@ def refusals(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         found.add("400")
     if operation.get("security"):
         found |= {"401", "403"}
-    if "{" in path:
+    if "{" in path or method == "delete":  # a DELETE names what it deletes, by path or query
         found.add("404")
     if write:
         found.add("409")

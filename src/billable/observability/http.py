@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import Engine
 
 from billable.observability.metrics import REQUEST_SECONDS, exposition
+from billable.persistence.db import READ_ONLY
 from billable.persistence.migrate import alembic_config
 
 log = logging.getLogger("billable.http")
@@ -73,7 +74,8 @@ def schema_problem(engine: Engine) -> str | None:
         alembic_config(engine.url.render_as_string(hide_password=False))
     ).get_current_head()
     try:
-        with engine.connect() as connection:
+        # A read-only look: readiness never queues behind a writer (a catch-up run).
+        with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
             current = MigrationContext.configure(connection).get_current_revision()
     except Exception as exc:  # any failure to reach the database means: not ready
         return f"database unreachable: {type(exc).__name__}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+from collections import deque
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -12,6 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///billable.db"
+#: The execution option of a read-only transaction (:class:`UnitOfWork` ``read_only``).
+READ_ONLY = "billable_read_only"
 #: What this process is (``serve``, ``worker``, ``cli``): set once at start-up by the
 #: command that runs, read by :func:`process_name` for every new connection.
 _role = ["cli"]
@@ -78,9 +81,11 @@ def _configure_sqlite(engine: Engine) -> None:
     # One writer at a time in this process, waiting in line on a lock: SQLite's own busy
     # handler waits by sleeping in growing steps (up to 100 ms), which with many threads
     # costs far more than the writes themselves. Other processes still meet the
-    # busy timeout; a lock not had within it lets SQLite decide as before.
-    writer = threading.Lock()
+    # busy timeout; a lock not had within it lets SQLite decide as before. The line is
+    # first come, first served: a job committing chunk after chunk cannot starve requests.
+    writer = FairLock()
     held = "billable_writer"
+    reading = "billable_reading"
 
     def release(info: dict[str, Any]) -> None:
         if info.pop(held, False):
@@ -88,6 +93,13 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            # A read sees the last committed state (WAL) without queueing behind writers;
+            # query_only turns a write slipped into it into an error instead of a race.
+            connection.exec_driver_sql("PRAGMA query_only=ON")
+            connection.info[reading] = True
+            connection.exec_driver_sql("BEGIN")
+            return
         connection.info[held] = writer.acquire(timeout=30)
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -102,6 +114,8 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             if connection.connection.dbapi_connection.in_transaction:
                 connection.exec_driver_sql(statement)
+            if connection.info.pop(reading, False):
+                connection.exec_driver_sql("PRAGMA query_only=OFF")
         finally:
             release(connection.info)
 
@@ -114,8 +128,44 @@ def _configure_sqlite(engine: Engine) -> None:
         finish(connection, "ROLLBACK")
 
     @event.listens_for(engine, "checkin")
-    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
         release(record.info)  # a connection given back mid-transaction (an error)
+        if record.info.pop(reading, False):
+            dbapi_connection.execute("PRAGMA query_only=OFF")
+
+
+class FairLock:
+    """A lock handed to its waiters in the order they came (``threading.Lock`` is not:
+    the thread that releases it usually takes it again before a waiter wakes)."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._held = False
+        self._waiters: deque[threading.Event] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        """Take the lock within ``timeout`` seconds, after those already waiting."""
+        with self._mutex:
+            if not self._held and not self._waiters:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiters.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._mutex:
+            if turn.is_set():  # handed over just as the wait ran out
+                return True
+            self._waiters.remove(turn)
+            return False
+
+    def release(self) -> None:
+        """Hand the lock to the first waiter, or leave it free."""
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().set()  # stays held: it is the waiter's now
+            else:
+                self._held = False
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

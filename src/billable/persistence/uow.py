@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from billable.persistence import auditing
+from billable.persistence.db import READ_ONLY
 
 
 class UnitOfWork:
@@ -14,11 +15,16 @@ class UnitOfWork:
 
     session: Session
 
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(self, factory: sessionmaker[Session], read_only: bool = False) -> None:
         self._factory = factory
+        self._read_only = read_only
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
+        if self._read_only:
+            # On SQLite a read-only transaction does not queue behind writers (db.py);
+            # a write in it fails. PostgreSQL ignores the option.
+            self.session.connection(execution_options={READ_ONLY: True})
         return self
 
     def __exit__(

@@ -39,6 +39,9 @@ from billable.persistence.uow import UnitOfWork
 UowFactory = Callable[[], UnitOfWork]
 Progress = Callable[[int, int], None]
 CHUNK = 500
+#: Contracts per transaction on SQLite: one writer at a time there, so a run commits
+#: often and the requests queued meanwhile get their turn between its chunks.
+SQLITE_CHUNK = 100
 
 
 @dataclass
@@ -168,20 +171,28 @@ def run_date(
         return result
     plan = due_plan(make_uow(), date)
     contract_ids = list(plan)
-    for start in range(0, len(contract_ids), CHUNK):
-        chunk = {cid: plan[cid] for cid in contract_ids[start : start + CHUNK]}
+    size = chunk_size(make_uow())
+    for start in range(0, len(contract_ids), size):
+        chunk = {cid: plan[cid] for cid in contract_ids[start : start + size]}
         for attempt in range(3):
             try:
-                _run_chunk(make_uow(), date, chunk, result, start // CHUNK)
+                _run_chunk(make_uow(), date, chunk, result, start // size)
                 break
             except IntegrityError:
                 if attempt == 2:  # never mark the date done with contracts left behind
                     raise
                 # a concurrent run took some of these contracts: look again
         if progress:
-            progress(min(start + CHUNK, len(contract_ids)), len(contract_ids))
+            progress(min(start + size, len(contract_ids)), len(contract_ids))
     _close_run(make_uow(), date, result)
     return result
+
+
+def chunk_size(uow: UnitOfWork) -> int:
+    """Contracts per transaction of a run on ``uow``'s database."""
+    with uow:
+        sqlite = uow.session.get_bind().dialect.name == "sqlite"
+    return SQLITE_CHUNK if sqlite else CHUNK
 
 
 def date_outcome(uow: UnitOfWork, date: dt.date) -> RunResult:

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from billable.api import present_documents as show
-from billable.api.deps import PostLedger, ReadBilling, ReadLedger, Uow, WriteErpSetup
+from billable.api.deps import PostLedger, ReadBilling, ReadLedger, Uow, WriteErpSetup, WriteUow
 from billable.api.pagination import Page, page
 from billable.api.routers.masterdata import collection
 from billable.api.schemas import documents as s
@@ -108,7 +108,7 @@ def _document_route(fmt: DocumentFormat, summary: str) -> None:
         response_class=Response,
         responses={200: {"content": {media: {}}}},
     )
-    def fetch(ident: str, uow: Uow) -> Response:
+    def fetch(ident: str, uow: WriteUow) -> Response:
         """The stored document; 422 naming what it lacks when it cannot be valid."""
         return _file(customer_invoices.document(uow, ident, fmt))
 

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from billable.api import present_erp as show
-from billable.api.deps import ReadLedger, ReadMaster, Uow, WriteErpSetup
+from billable.api.deps import ReadLedger, ReadMaster, Uow, WriteErpSetup, WriteUow
 from billable.api.pagination import Page, page
 from billable.api.routers.masterdata import collection
 from billable.api.schemas import erp as s
@@ -96,7 +96,7 @@ def _profile(uow: UnitOfWork, legal_entity_id: str | None) -> dict[str, Any]:
     dependencies=[ReadMaster],
     summary="Get a legal entity's posting profile (default: the first legal entity's)",
 )
-def get_posting_profile(uow: Uow, legal_entity_id: str | None = None) -> dict[str, Any]:
+def get_posting_profile(uow: WriteUow, legal_entity_id: str | None = None) -> dict[str, Any]:
     with uow:
         body = _profile(uow, legal_entity_id)
         uow.commit()  # the default legal entity, if it was just made
@@ -204,7 +204,7 @@ def get_voucher(ident: str, uow: Uow) -> dict[str, Any]:
     summary="Debit, credit and balance per account up to a date (default: today)",
 )
 def get_trial_balance(
-    uow: Uow, date: dt.date | None = None, legal_entity_id: str | None = None
+    uow: WriteUow, date: dt.date | None = None, legal_entity_id: str | None = None
 ) -> dict[str, Any]:
     on = date or dt.datetime.now(dt.UTC).date()
     with uow:

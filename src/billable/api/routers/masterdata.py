@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from billable.api import present_masterdata as present
-from billable.api.deps import ReadMaster, Uow, WriteMaster
+from billable.api.deps import ReadMaster, Uow, WriteMaster, WriteUow
 from billable.api.pagination import Page, page
 from billable.api.schemas import masterdata as s
 from billable.masterdata import contracts
@@ -70,9 +70,11 @@ def _read_routes(
         dependencies=[ReadMaster],
         summary=f"List {what}s",
     )
-    def list_rows(uow: Uow, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+    def list_rows(
+        uow: Uow, writer: WriteUow, limit: int = 50, cursor: str | None = None
+    ) -> dict[str, Any]:
         if before_list is not None:
-            before_list(uow)
+            before_list(writer)  # it may make what the list needs (a default row)
         with uow:
             found = views.rows(uow.session, kind, limit, cursor)
         return page(found, show)

@@ -1,0 +1,68 @@
+"""SQLite's one writer at a time: the in-process line is first come, first served, and
+a read-only unit of work reads beside a writer instead of queueing behind it."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from billable.persistence.db import FairLock
+from billable.persistence.uow import UnitOfWork
+from tests.waiting import wait_until
+
+
+def test_a_released_lock_goes_to_the_thread_waiting_not_back_to_the_one_releasing() -> None:
+    line = FairLock()
+    assert line.acquire(timeout=1)
+    got = threading.Event()
+
+    def waiter() -> None:
+        if line.acquire(timeout=60):
+            got.set()
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    wait_until(lambda: True if line._waiters else None, "the second thread to wait in line")
+    line.release()
+    # Taking it straight back (what a job committing chunk after chunk does) must wait.
+    assert not line.acquire(timeout=0.05)
+    thread.join(60)
+    assert got.is_set()
+    line.release()
+    assert line.acquire(timeout=1)
+
+
+def test_a_waiter_that_gives_up_leaves_the_line() -> None:
+    line = FairLock()
+    assert line.acquire(timeout=1)
+    assert not line.acquire(timeout=0.01)
+    assert not line._waiters
+    line.release()
+    assert line.acquire(timeout=0.01)
+
+
+def test_a_read_only_unit_of_work_reads_while_a_writer_holds_the_database(engine, uow_factory):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL readers never wait on writers")
+    factory = uow_factory()._factory
+    with uow_factory() as writer:
+        writer.session.execute(text("CREATE TABLE scratch (x INTEGER)"))
+        with UnitOfWork(factory, read_only=True) as reader:
+            assert reader.session.execute(text("SELECT count(*) FROM users")).scalar() == 0
+
+
+def test_a_write_in_a_read_only_unit_of_work_fails_and_leaves_the_connection_writable(
+    engine, uow_factory
+):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the read-only guard is SQLite's query_only")
+    factory = uow_factory()._factory
+    with UnitOfWork(factory, read_only=True) as reader, pytest.raises(OperationalError):
+        reader.session.execute(text("CREATE TABLE scratch (x INTEGER)"))
+    uow = uow_factory()
+    with uow:
+        uow.session.execute(text("CREATE TABLE scratch (x INTEGER)"))
+        uow.commit()
