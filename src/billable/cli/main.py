@@ -16,11 +16,10 @@ from alembic.script import ScriptDirectory
 from rich.markup import escape
 from rich.table import Table
 
-from billable.cli import documents, ledger, proposals, staging, work
+from billable.cli import documents, ledger, proposals, staging, users, work
 from billable.cli.shell import LogLevelOption, check_level, console, database, refusals, uow_factory
 from billable.cli.shell import exit_code as exit_code  # the refusal's exit code, re-exported
 from billable.demo import dataset as demo_data
-from billable.identity.users import add_user
 from billable.persistence.db import Engine, name_process
 from billable.persistence.migrate import alembic_config, upgrade
 
@@ -31,9 +30,8 @@ app = typer.Typer(
     add_completion=False,
 )
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
-users_app = typer.Typer(help="Users and their API tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(users_app, name="users")
+app.add_typer(users.users_app, name="users")
 # The command modules build their own groups; assembling them here (they never import
 # this module) keeps the package free of import circles.
 app.add_typer(ledger.ledger_app, name="ledger")
@@ -121,17 +119,13 @@ def db_upgrade() -> None:
         migrate(engine)
 
 
-@users_app.command("add")
-def users_add(
-    name: Annotated[str, typer.Argument(help="The user's name, unique.")],
-    role: Annotated[str, typer.Option(help="admin, project_manager, accountant or team_member.")],
-) -> None:
-    """Add a user and print its API token: shown once, only its hash is stored."""
-    with refusals(), database() as engine:
-        principal, token = add_user(uow_factory(engine)(), name, role)
-    console.print(f"Added user [bold]{escape(principal.name)}[/] ({principal.role.value}).")
-    console.print("Its token, shown this once (send it as `Authorization: Bearer <token>`):")
-    console.print(token, markup=False, soft_wrap=True)
+def _print_tokens(made: list[demo_data.DemoUser]) -> None:
+    """Each demo user, then its token alone on a line (so it copies whole)."""
+    console.print("Demo users, one per role, and their tokens (shown this once):")
+    for user in made:
+        linked = f", resource {user.resource_id}" if user.resource_id else ""
+        console.print(f"  [bold]{escape(user.name)}[/] ({user.role}{linked})")
+        console.print(f"    {user.token}", markup=False, soft_wrap=True)
 
 
 def _summary(summary: demo_data.DemoSummary) -> Table:
@@ -146,14 +140,14 @@ def demo(
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
     no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="Load and print the token, but do not serve.")
+        bool, typer.Option("--no-serve", help="Load and print the tokens, but do not serve.")
     ] = False,
     database_url: Annotated[
         str | None,
         typer.Option(help="The database (default: BILLABLE_DATABASE_URL or ./billable.db)."),
     ] = None,
 ) -> None:
-    """Load the demo data set (once), print an admin token, and serve the API."""
+    """Load the demo data set (once), print a token per role, and serve the API."""
     name_process("serve")
     with refusals(), database(database_url) as engine:
         migrate(engine)
@@ -166,13 +160,16 @@ def demo(
             summary = demo_data.load_demo(new)
             console.print("Loaded the demo data set.")
         console.print(_summary(summary))
-        principal, token = demo_data.add_demo_admin(new)
+        made = demo_data.demo_users(new)
         docs = f"{_browser_address(host, port)}/docs"
         console.print(f"\nInteractive API docs: [bold]{docs}[/]", soft_wrap=True)
-        console.print(f"Token of [bold]{escape(principal.name)}[/] (admin), shown this once:")
-        console.print(token, markup=False, soft_wrap=True)
+        _print_tokens(made)
         console.print(
-            "To use it in the docs: click [bold]Authorize[/], paste the token into the "
+            "Running the demo again keeps these users and prints new tokens; the ones "
+            "above then stop working."
+        )
+        console.print(
+            "To use one in the docs: click [bold]Authorize[/], paste the token into the "
             "HTTPBearer value field, click Authorize and Close; every [bold]Try it out[/] "
             "request then sends it."
         )
