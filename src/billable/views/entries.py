@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from billable.domain.errors import NotFound
 from billable.domain.permissions import EVERYONE, EntryScope
 from billable.domain.vocabulary import ActualType
 from billable.persistence.lookups import get, in_chunks, parse_id
@@ -46,7 +47,7 @@ def entry(session: Session, kind: str, ident: int | str, scope: EntryScope = EVE
     what = f"{kind} entry"
     row = get(session, Entry, ident, what)
     if row.kind != kind or not scope.sees(row.resource_id):
-        get(session, Entry, "none", what)
+        raise NotFound(f"no {what} with id {ident}")
     return record(row)
 
 
