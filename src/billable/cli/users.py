@@ -61,7 +61,8 @@ def users_add(
 
 
 def _when(at: dt.datetime | None) -> str:
-    return at.replace(microsecond=0).isoformat() + "Z" if at is not None else ""
+    """A stored (naive UTC) time to the minute, marked as UTC."""
+    return at.strftime("%Y-%m-%d %H:%MZ") if at is not None else ""
 
 
 @users_app.command("list")
@@ -75,7 +76,7 @@ def users_list() -> None:
     now = identity.now_utc()
     table = Table(title=f"{len(found)} users")
     for column in ("name", "role", "resource", "created", "expires", "revoked", "state"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for user in found:
         resource = f"{user.resource_id} {user.resource_name}" if user.resource_id else ""
         table.add_row(
@@ -96,7 +97,7 @@ def users_revoke(name: NameArgument) -> None:
     gives the user a new one)."""
     with refusals(), database() as engine:
         at = identity.revoke(uow_factory(engine)(), name)
-    console.print(f"Revoked the token of [bold]{escape(name)}[/] at {_when(at)}.")
+    console.print(f"Revoked the token of [bold]{escape(name)}[/] at {_when(at)}.", soft_wrap=True)
 
 
 @users_app.command("token")
