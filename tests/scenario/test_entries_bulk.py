@@ -214,7 +214,7 @@ def test_approving_many_entries_takes_as_many_statements_as_approving_one(
     api, world, engine: Engine
 ):
     def statements_to_approve(count: int) -> int:
-        items = [_time(world, status="submitted") for _ in range(count)]
+        items = [_time(world, "1", status="submitted") for _ in range(count)]
         ids = [e["id"] for e in api.post("/time-entries/bulk", {"items": items})["items"]]
         seen: list[str] = []
 

@@ -28,10 +28,10 @@ class UserView:
     def state(self, now: dt.datetime) -> str:
         """``active``, ``revoked`` or ``expired`` at ``now`` (naive UTC)."""
         if self.revoked_at is not None:
-            return "revoked"
+            return "revoked"  # not vocabulary: a token's state
         if self.expires_at is not None and self.expires_at <= now:
-            return "expired"
-        return "active"
+            return "expired"  # not vocabulary: a token's state
+        return "active"  # not vocabulary: a token's state
 
 
 def users(session: Session) -> list[UserView]:
