@@ -203,7 +203,7 @@ def test_demo_loads_customers_currencies_entries_and_invoices_in_every_state(
     demo: tuple[str, Result],
 ) -> None:
     url, result = demo
-    with client(url, token_in(result.stdout)) as api:
+    with client(url, demo_tokens(result.stdout)["demo-admin"]) as api:
         assert len(get_all(api, "/customers")) >= 4
         assert len({c["currency"] for c in get_all(api, "/contracts")}) >= 2
         approved = get_all(api, "/time-entries", status="approved")
@@ -228,7 +228,7 @@ def test_demo_loads_customers_currencies_entries_and_invoices_in_every_state(
 
 def test_every_demo_invoice_adds_up(demo: tuple[str, Result]) -> None:
     url, result = demo
-    with client(url, token_in(result.stdout)) as api:
+    with client(url, demo_tokens(result.stdout)["demo-admin"]) as api:
         for summary in get_all(api, "/invoices"):
             invoice = api.get(f"/api/v1/invoices/{summary['id']}").json()
             lines = invoice["lines"]
@@ -247,7 +247,7 @@ def test_every_demo_invoice_adds_up(demo: tuple[str, Result]) -> None:
 
 def test_the_demo_runs_the_erp_side_taxed_posted_and_balanced(demo: tuple[str, Result]) -> None:
     url, result = demo
-    with client(url, token_in(result.stdout)) as api:
+    with client(url, demo_tokens(result.stdout)["demo-admin"]) as api:
         proposals = get_all(api, "/invoice-proposals")
         invoices = {i["id"]: i for i in get_all(api, "/invoices")}
         assert {p["status"] for p in proposals} == {"posted", "ready"}
