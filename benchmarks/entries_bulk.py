@@ -60,10 +60,12 @@ ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- entries_bulk:start -->", "<!-- entries_bulk:end -->"
 #: Rows per bulk request (the API's limit).
 REQUEST_ROWS = 10_000
+#: The resources the entries are spread over.
+RESOURCES = 50
 
 
 def build(engine: Engine, projects: int) -> None:
-    """A customer, a role and resource, cost and sales lists, tax codes and groups, and
+    """A customer, a role and fifty resources, cost and sales lists, tax codes and groups, and
     ``projects`` projects with a contract and a time-and-material line each."""
     with Session(engine) as s, s.begin():
         catalogue(s)
@@ -71,7 +73,7 @@ def build(engine: Engine, projects: int) -> None:
 
 
 def catalogue(s: Session) -> None:
-    """What every project shares: customer, role, resource, price lists and tax."""
+    """What every project shares: customer, role, resources, price lists and tax."""
     s.add_all(
         [
             Customer(id=1, name="Bench", currency="USD", bill_to_name="Bench"),
@@ -88,7 +90,10 @@ def catalogue(s: Session) -> None:
         [
             RolePrice(price_list_id=1, role_id=1, price=Decimal(120)),
             RolePrice(price_list_id=2, role_id=1, price=Decimal(250)),
-            Resource(id=1, name="Julia", default_role_id=1),
+            *(
+                Resource(id=r, name=f"Resource {r}", default_role_id=1)
+                for r in range(1, RESOURCES + 1)
+            ),
             TransactionCategory(
                 id=1, name="Work", transaction_class="time", item_sales_tax_group="STD"
             ),
@@ -117,10 +122,12 @@ def for_each_project(s: Session, ids: range) -> None:
 
 
 def entry(index: int, projects: int, status: str) -> dict[str, Any]:
-    """The ``index``-th time entry: on the projects in turn."""
-    day = dt.date(2026, 9, 1) + dt.timedelta(days=index % 28)
+    """The ``index``-th time entry: on the projects and resources in turn, each
+    resource's day well under the 24 hours a day holds (ten thousand entries make about
+    seven per resource and day)."""
+    day = dt.date(2026, 9, 1) + dt.timedelta(days=(index // RESOURCES) % 28)
     return {
-        "resource_id": "1",
+        "resource_id": str(index % RESOURCES + 1),
         "project_id": str(index % projects + 1),
         "category_id": "1",
         "date": day.isoformat(),

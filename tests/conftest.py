@@ -156,10 +156,12 @@ def app_client(engine: Engine) -> Iterator[TestClient]:
 
 @pytest.fixture
 def make_api(app_client: TestClient, uow_factory: Any) -> Any:
-    """``make_api(role)``: an :class:`Api` for a new user of that role."""
+    """``make_api(role, resource=None)``: an :class:`Api` for a new user of that role
+    (a team member linked to ``resource``, an id, to enter that resource's time)."""
 
-    def _make(role: str = "project_manager") -> Api:
-        _, token = add_user(uow_factory(), f"{role}-{uuid.uuid4().hex[:6]}", role)
+    def _make(role: str = "project_manager", resource: Any = None) -> Api:
+        name = f"{role}-{uuid.uuid4().hex[:6]}"
+        _, token = add_user(uow_factory(), name, role, resource=resource)
         return Api(app_client, token)
 
     return _make

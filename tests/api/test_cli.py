@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import socket
@@ -158,21 +159,52 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Result]:
     return url, result
 
 
-def test_demo_prints_the_docs_address_and_a_token_that_authenticates(
+def demo_tokens(output: str) -> dict[str, str]:
+    """The demo's users and the token printed under each."""
+    lines = [line.strip() for line in output.splitlines()]
+    return {
+        before.split(" ")[0]: line
+        for before, line in itertools.pairwise(lines)
+        if line.startswith("bl_")
+    }
+
+
+#: The demo's users, one per role, and a request only that role (or an admin) may make.
+DEMO_USERS = {
+    "demo-admin": "admin",
+    "demo-project-manager": "project_manager",
+    "demo-accountant": "accountant",
+    "demo-team-member": "team_member",
+}
+
+
+def test_demo_prints_the_docs_address_and_a_token_per_role_that_authenticates(
     demo: tuple[str, Result],
 ) -> None:
     url, result = demo
     assert "http://127.0.0.1:8000/docs" in result.stdout
     assert "Authorize" in result.stdout
-    with client(url, token_in(result.stdout)) as api:
+    tokens = demo_tokens(result.stdout)
+    assert set(tokens) == set(DEMO_USERS)
+    for name, role in DEMO_USERS.items():
+        assert f"{name} ({role}" in result.stdout
+    with client(url, tokens["demo-admin"]) as api:
         assert api.get("/api/v1/invoices").status_code == 200
+    with client(url, tokens["demo-accountant"]) as api:
+        assert api.get("/api/v1/vouchers").status_code == 200
+        assert api.post("/api/v1/roles", json={"name": "X"}).status_code == 403
+    with client(url, tokens["demo-team-member"]) as api:
+        # Linked to a resource: its own time entries, and no invoices.
+        entries = api.get("/api/v1/time-entries").json()["items"]
+        assert entries and {e["resource_id"] for e in entries} == {entries[0]["resource_id"]}
+        assert api.get("/api/v1/invoices").status_code == 403
 
 
 def test_demo_loads_customers_currencies_entries_and_invoices_in_every_state(
     demo: tuple[str, Result],
 ) -> None:
     url, result = demo
-    with client(url, token_in(result.stdout)) as api:
+    with client(url, demo_tokens(result.stdout)["demo-admin"]) as api:
         assert len(get_all(api, "/customers")) >= 4
         assert len({c["currency"] for c in get_all(api, "/contracts")}) >= 2
         approved = get_all(api, "/time-entries", status="approved")
@@ -197,7 +229,7 @@ def test_demo_loads_customers_currencies_entries_and_invoices_in_every_state(
 
 def test_every_demo_invoice_adds_up(demo: tuple[str, Result]) -> None:
     url, result = demo
-    with client(url, token_in(result.stdout)) as api:
+    with client(url, demo_tokens(result.stdout)["demo-admin"]) as api:
         for summary in get_all(api, "/invoices"):
             invoice = api.get(f"/api/v1/invoices/{summary['id']}").json()
             lines = invoice["lines"]
@@ -216,7 +248,7 @@ def test_every_demo_invoice_adds_up(demo: tuple[str, Result]) -> None:
 
 def test_the_demo_runs_the_erp_side_taxed_posted_and_balanced(demo: tuple[str, Result]) -> None:
     url, result = demo
-    with client(url, token_in(result.stdout)) as api:
+    with client(url, demo_tokens(result.stdout)["demo-admin"]) as api:
         proposals = get_all(api, "/invoice-proposals")
         invoices = {i["id"]: i for i in get_all(api, "/invoices")}
         assert {p["status"] for p in proposals} == {"posted", "ready"}
@@ -235,7 +267,7 @@ def test_the_demo_runs_the_erp_side_taxed_posted_and_balanced(demo: tuple[str, R
         assert Decimal(balance["total_balance"]) == 0
 
 
-def test_a_second_demo_run_loads_nothing_again_but_prints_a_fresh_token(
+def test_a_second_demo_run_loads_nothing_again_adds_no_user_and_prints_fresh_tokens(
     demo: tuple[str, Result], tmp_path: Path
 ) -> None:
     url, first = demo
@@ -243,6 +275,7 @@ def test_a_second_demo_run_loads_nothing_again_but_prints_a_fresh_token(
     factory = session_factory(engine)
     try:
         before = summarize(UnitOfWork(factory))
+        users_before = user_count(url)
         unused = f"sqlite:///{tmp_path / 'untouched.db'}"
         again = invoke(unused, "demo", "--no-serve", "--database-url", url)
         assert again.exit_code == 0, again.output
@@ -251,11 +284,14 @@ def test_a_second_demo_run_loads_nothing_again_but_prints_a_fresh_token(
     finally:
         engine.dispose()
     assert not (tmp_path / "untouched.db").exists()
-    token = token_in(again.stdout)
-    assert token != token_in(first.stdout)
-    assert "demo-admin-2" in again.stdout
-    with client(url, token) as api:
+    assert user_count(url) == users_before == len(DEMO_USERS)
+    old, new = demo_tokens(first.stdout), demo_tokens(again.stdout)
+    assert set(new) == set(DEMO_USERS)
+    assert not set(old.values()) & set(new.values())
+    with client(url, new["demo-admin"]) as api:
         assert api.get("/api/v1/customers").status_code == 200
+    with client(url, old["demo-admin"]) as api:  # rotated: the first run's token is gone
+        assert api.get("/api/v1/customers").status_code == 401
 
 
 def _free_port() -> int:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 
 from billable.domain.errors import Forbidden
-from billable.domain.permissions import Permission, Role, allowed, require
+from billable.domain.permissions import EVERYONE, Permission, Role, allowed, entry_scope, require
 
-#: api.md's table, written out: what each role may do beyond reading master data and entries.
+#: api.md's table, written out: what each role may do (a team member reads what entering
+#: time needs, not customers, contracts or price lists).
 MAY = {
     Role.ADMIN: set(Permission),
     Role.PROJECT_MANAGER: {
         Permission.READ_MASTER_DATA,
+        Permission.READ_BOOKING_DATA,
         Permission.WRITE_MASTER_DATA,
         Permission.READ_ENTRIES,
         Permission.WRITE_ENTRIES,
@@ -22,6 +24,7 @@ MAY = {
     },
     Role.ACCOUNTANT: {
         Permission.READ_MASTER_DATA,
+        Permission.READ_BOOKING_DATA,
         Permission.READ_ENTRIES,
         Permission.READ_BILLING,
         Permission.WRITE_ERP_SETUP,
@@ -30,7 +33,7 @@ MAY = {
         Permission.READ_AUDIT,
     },
     Role.TEAM_MEMBER: {
-        Permission.READ_MASTER_DATA,
+        Permission.READ_BOOKING_DATA,
         Permission.READ_ENTRIES,
         Permission.WRITE_ENTRIES,
     },
@@ -50,3 +53,41 @@ def test_a_role_without_the_permission_is_forbidden_with_both_named_in_words() -
     with pytest.raises(Forbidden) as refused:
         require(Role.TEAM_MEMBER, Permission.APPROVE_ENTRIES)
     assert refused.value.detail == "the role team_member may not approve entries"
+
+
+def test_a_team_member_acts_on_their_own_resource_s_entries_only() -> None:
+    scope = entry_scope(Role.TEAM_MEMBER, 7)
+    assert scope.sees(7)
+    assert not scope.sees(8)
+    assert not scope.sees(None)
+    assert scope.resource_for_new(None) == 7
+    assert scope.resource_for_new(7) == 7
+
+
+def test_a_team_member_naming_another_resource_is_forbidden_on_that_field() -> None:
+    with pytest.raises(Forbidden) as refused:
+        entry_scope(Role.TEAM_MEMBER, 7).resource_for_new(8)
+    assert [(e.field, e.message) for e in refused.value.errors] == [
+        ("resource_id", "a team member enters only their own entries (resource 7)")
+    ]
+
+
+def test_a_team_member_linked_to_no_resource_sees_no_entry_and_enters_none() -> None:
+    scope = entry_scope(Role.TEAM_MEMBER, None)
+    assert not scope.sees(None)
+    assert not scope.sees(1)
+    with pytest.raises(Forbidden) as refused:
+        scope.resource_for_new(None)
+    assert refused.value.errors[0].field == "resource_id"
+    assert "linked to no resource" in refused.value.errors[0].message
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.PROJECT_MANAGER, Role.ACCOUNTANT])
+def test_the_other_roles_act_on_every_entry_whatever_resource_they_are_linked_to(
+    role: Role,
+) -> None:
+    scope = entry_scope(role, 3)
+    assert scope is EVERYONE
+    assert scope.sees(None) and scope.sees(4)
+    assert scope.resource_for_new(4) == 4
+    assert scope.resource_for_new(None) is None

@@ -112,6 +112,8 @@ class Scenario:
         self.extra: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
         #: confirmed invoice id -> its header, lines and details when confirmed
         self.confirmed: dict[int, tuple[Any, ...]] = {}
+        #: (person, day) -> hours booked: a day holds at most 24 of one resource's hours
+        self.booked: dict[tuple[int, dt.date], Decimal] = defaultdict(lambda: ZERO)
         self.rows = self.read()
 
     # -- reading the database and picking rows ------------------------------------------
@@ -188,6 +190,14 @@ class Scenario:
 
     def approve(self, person: int, quantity: Decimal, day: dt.date, ready: bool) -> None:
         resource = self.world.resources[person]
+        if self.booked[(person, day)] + quantity > 24:
+            # Past the 24 hours a day holds: refused, and nothing changes.
+            refused = self.attempt(
+                lambda: approve_time(self.make_uow, self.world, resource, quantity, day)
+            )
+            assert refused is None, "a day took more than 24 hours of one resource"
+            return
+        self.booked[(person, day)] += quantity
         entry = approve_time(self.make_uow, self.world, resource, quantity, day)
         self.approved[entry] = (quantity, extend(quantity, resource.price), resource.price)
         if ready:

@@ -4,6 +4,8 @@ index, and bulk approval writing exactly the actuals one-by-one approval writes.
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from typing import Any
 
 import pytest
@@ -20,11 +22,17 @@ SHOWN = ("transaction_type", "transaction_class", "quantity", "unit", "price", "
          "description", "external_description")  # fmt: skip
 
 
+_DAYS = itertools.count()
+
+
 def _time(world: World, hours: str = "8", **extra: Any) -> dict[str, Any]:
+    """A time entry of the world's resource, each on the next day of August (a day holds
+    at most 24 hours of one resource, so many entries spread over the month)."""
+    day = dt.date(2026, 8, 1) + dt.timedelta(days=next(_DAYS) % 30)
     return {
         "resource_id": world.resource["id"],
         "project_id": world.project["id"],
-        "date": "2026-08-27",
+        "date": day.isoformat(),
         "quantity": hours,
         "internal_comment": "work",
         "external_comment": "Consulting",
@@ -189,7 +197,7 @@ def test_an_entry_of_another_kind_is_not_found_in_this_collection(api, world):
 
 
 def test_a_team_member_may_enter_and_submit_in_bulk_but_not_approve(make_api, world):
-    member = make_api("team_member")
+    member = make_api("team_member", world.resource["id"])
     created = member.post("/time-entries/bulk", {"items": [_time(world)]})["items"]
     ids = [e["id"] for e in created]
     member.action("/time-entries/submit", {"ids": ids})
@@ -206,7 +214,7 @@ def test_approving_many_entries_takes_as_many_statements_as_approving_one(
     api, world, engine: Engine
 ):
     def statements_to_approve(count: int) -> int:
-        items = [_time(world, status="submitted") for _ in range(count)]
+        items = [_time(world, "1", status="submitted") for _ in range(count)]
         ids = [e["id"] for e in api.post("/time-entries/bulk", {"items": items})["items"]]
         seen: list[str] = []
 

@@ -208,16 +208,21 @@ def test_an_entry_cannot_lose_its_unit_price_and_then_fail_approval(api):
     assert api.get(f"/expense-entries/{entry['id']}")["unit_price"] == "10.00"
 
 
-def test_an_amount_beyond_the_largest_is_refused_at_approval_and_nothing_is_written(api):
+def test_hours_too_many_to_price_are_refused_at_the_request_and_nothing_is_written(api):
+    # A day holds 24 hours and a price at most 999999999999, so their product always fits
+    # an amount: what once overflowed at approval is refused when it is entered.
     world = make_world(api)
     world.line(["time"])
     api.patch(
         f"/price-lists/{world.sales_list['id']}",
         {"role_prices": [{"role_id": world.role["id"], "price": "999999999999"}]},
     )
-    entry = api.post(
+    refused = problem(
+        api,
+        "POST",
         "/time-entries",
-        {
+        422,
+        json={
             "resource_id": world.resource["id"],
             "project_id": world.project["id"],
             "date": "2026-08-27",
@@ -225,7 +230,7 @@ def test_an_amount_beyond_the_largest_is_refused_at_approval_and_nothing_is_writ
             "status": "submitted",
         },
     )
-    refused = problem(api, "POST", f"/time-entries/{entry['id']}/approve", 422)
     assert refused["errors"][0]["field"] == "quantity"
-    assert api.get(f"/time-entries/{entry['id']}")["status"] == "submitted"
+    assert "holds at most 24 hours" in refused["errors"][0]["message"]
+    assert api.get("/time-entries")["items"] == []
     assert api.get("/actuals")["items"] == []

@@ -8,7 +8,7 @@ from tests.scenario.support import problem, unbilled_of
 def test_a_team_member_enters_and_submits_time_but_cannot_approve_it_or_see_invoices(api, make_api):
     world = make_world(api)
     world.line(["time"])
-    member = make_api("team_member")
+    member = make_api("team_member", world.resource["id"])
 
     entry = member.post(
         "/time-entries",
@@ -59,7 +59,7 @@ def test_a_team_member_enters_and_submits_time_but_cannot_approve_it_or_see_invo
 def test_a_rejected_entry_goes_back_to_the_team_member_and_writes_no_actuals(api, make_api):
     world = make_world(api)
     world.line(["time"])
-    member = make_api("team_member")
+    member = make_api("team_member", world.resource["id"])
     entry = member.post(
         "/time-entries",
         {"resource_id": world.resource["id"], "project_id": world.project["id"],

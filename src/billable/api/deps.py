@@ -92,6 +92,7 @@ def allow(permission: Permission) -> Callable[..., Awaitable[Principal]]:
 
 
 ReadMaster = Depends(allow(Permission.READ_MASTER_DATA))
+ReadBooking = Depends(allow(Permission.READ_BOOKING_DATA))
 WriteMaster = Depends(allow(Permission.WRITE_MASTER_DATA))
 ReadEntries = Depends(allow(Permission.READ_ENTRIES))
 WriteEntries = Depends(allow(Permission.WRITE_ENTRIES))

@@ -84,10 +84,46 @@ def strict_query_ids(request: Request) -> None:
         raise Invalid("; ".join(f"{e.field}: {e.message}" for e in errors), tuple(errors))
 
 
+def _is_bool(annotation: Any) -> bool:
+    return annotation is bool or bool in getattr(annotation, "__args__", ())
+
+
+def _bool_query_names(dependant: Any) -> frozenset[str]:
+    """The query parameters of a route (and its dependencies) that are booleans."""
+    names = {f.alias for f in dependant.query_params if _is_bool(f.field_info.annotation)}
+    for sub in dependant.dependencies:
+        names |= _bool_query_names(sub)
+    return frozenset(names)
+
+
+_BOOLEAN_QUERIES: dict[int, frozenset[str]] = {}
+
+
+def strict_query_booleans(request: Request) -> None:
+    """Refuse (422) a boolean query parameter that is not ``true`` or ``false``: the
+    framework would read ``yes``, ``on`` or ``1`` as true, and JSON's booleans are the
+    contract (api.md)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not request.query_params:
+        return
+    names = _BOOLEAN_QUERIES.get(id(route))
+    if names is None:
+        names = _BOOLEAN_QUERIES[id(route)] = _bool_query_names(dependant)
+    errors = [
+        FieldError(name, f"{value!r} is not a boolean: true or false only")
+        for name, value in request.query_params.multi_items()
+        if name in names and value not in ("true", "false")
+    ]
+    if errors:
+        raise Invalid("; ".join(f"{e.field}: {e.message}" for e in errors), tuple(errors))
+
+
 def install(app: FastAPI) -> None:
-    """Register handlers that turn every refusal into problem+json, and the id check
-    every route's query runs (call before the routers are included)."""
+    """Register handlers that turn every refusal into problem+json, and the id and
+    boolean checks every route's query runs (call before the routers are included)."""
     app.router.dependencies.append(Depends(strict_query_ids))
+    app.router.dependencies.append(Depends(strict_query_booleans))
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:

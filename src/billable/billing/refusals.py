@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from billable.domain.errors import Conflict, DomainError, FieldError, Invalid
+from billable.domain.errors import Conflict, DomainError, FieldError, Forbidden, Invalid
 
 #: How many refusals the ``detail`` sentence spells out; ``errors`` lists every one.
 DETAIL_SHOWN = 5
@@ -53,7 +53,8 @@ class Refusals:
 
 
 def combined(collection: str, refused: Sequence[Refusal]) -> DomainError:
-    """One error for many refused rows: 409 when every row was refused by its state,
+    """One error for many refused rows: 409 when every row was refused by its state, 403
+    when every row was the caller's to refuse (a team member naming another resource),
     else 422; each field is the row's path (``ids[3]``, ``items[3].quantity``)."""
     errors = tuple(_row_errors(collection, refused))
     shown = "; ".join(f"{e.field}: {e.message}" for e in errors[:DETAIL_SHOWN])
@@ -61,6 +62,8 @@ def combined(collection: str, refused: Sequence[Refusal]) -> DomainError:
     detail = f"{shown}; and {more} more" if more > 0 else shown
     if all(isinstance(r.error, Conflict) for r in refused):
         return Conflict(detail, errors)
+    if all(isinstance(r.error, Forbidden) for r in refused):
+        return Forbidden(detail, errors)
     return Invalid(detail, errors)
 
 

@@ -8,7 +8,6 @@ invalid input 2, a conflict with the current state 3, not found 4, anything else
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -17,7 +16,7 @@ from alembic.script import ScriptDirectory
 from rich.markup import escape
 from rich.table import Table
 
-from billable.cli import audit, documents, ledger, proposals, staging, work
+from billable.cli import audit, documents, ledger, proposals, staging, users, work
 from billable.cli.shell import (
     LogLevelOption,
     check_level,
@@ -31,8 +30,6 @@ from billable.cli.shell import (
 from billable.cli.shell import exit_code as exit_code  # the refusal's exit code, re-exported
 from billable.demo import dataset as demo_data
 from billable.domain.audit import Actor
-from billable.identity.passwords import hash_password, set_password
-from billable.identity.users import add_user
 from billable.persistence import auditing
 from billable.persistence.db import Engine, name_process
 from billable.persistence.migrate import alembic_config, upgrade
@@ -53,10 +50,8 @@ def _name_subcommand(ctx: typer.Context) -> None:
 
 
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
-users_app = typer.Typer(help="Users and their API tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db", callback=_name_subcommand)
-app.add_typer(users_app, name="users", callback=_name_subcommand)
-
+app.add_typer(users.users_app, name="users", callback=_name_subcommand)
 # The command modules build their own groups; assembling them here (they never import
 # this module) keeps the package free of import circles.
 app.add_typer(ledger.ledger_app, name="ledger", callback=_name_subcommand)
@@ -158,55 +153,13 @@ def db_upgrade() -> None:
         migrate(engine)
 
 
-PasswordFlag = Annotated[
-    bool, typer.Option("--password", help="Also set a web sign-in password (prompted).")
-]
-PasswordStdin = Annotated[
-    bool,
-    typer.Option("--password-stdin", help="Read the web sign-in password from standard input."),
-]
-
-
-def _read_password(from_stdin: bool) -> str:
-    """The password from stdin's first line, or prompted twice without echo."""
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
-
-
-@users_app.command("add")
-def users_add(
-    name: Annotated[str, typer.Argument(help="The user's name, unique.")],
-    role: Annotated[str, typer.Option(help="admin, project_manager, accountant or team_member.")],
-    password: PasswordFlag = False,
-    password_stdin: PasswordStdin = False,
-) -> None:
-    """Add a user and print its API token: shown once, only its hash is stored. With
-    --password (or --password-stdin) the user can also sign in to the web UI."""
-    secret = _read_password(password_stdin) if password or password_stdin else None
-    with refusals(), database() as engine:
-        if secret is not None:
-            hash_password(secret)  # a refused password refuses before the user is added
-        principal, token = add_user(uow_factory(engine)(), name, role)
-        if secret is not None:
-            set_password(uow_factory(engine)(), name, secret)
-    console.print(f"Added user [bold]{escape(principal.name)}[/] ({principal.role.value}).")
-    if secret is not None:
-        console.print("It signs in to the web UI with the password given.")
-    console.print("Its token, shown this once (send it as `Authorization: Bearer <token>`):")
-    console.print(token, markup=False, soft_wrap=True)
-
-
-@users_app.command("set-password")
-def users_set_password(
-    name: Annotated[str, typer.Argument(help="The user's name.")],
-    password_stdin: PasswordStdin = False,
-) -> None:
-    """Set (or replace) a user's web sign-in password: prompted, or read from stdin."""
-    secret = _read_password(password_stdin)
-    with refusals(), database() as engine:
-        set_password(uow_factory(engine)(), name, secret)
-    console.print(f"Set the sign-in password of [bold]{escape(name)}[/].")
+def _print_tokens(made: list[demo_data.DemoUser]) -> None:
+    """Each demo user, then its token alone on a line (so it copies whole)."""
+    console.print("Demo users, one per role, and their tokens (shown this once):")
+    for user in made:
+        linked = f", resource {user.resource_id}" if user.resource_id else ""
+        console.print(f"  [bold]{escape(user.name)}[/] ({user.role}{linked})")
+        console.print(f"    {user.token}", markup=False, soft_wrap=True)
 
 
 def _summary(summary: demo_data.DemoSummary) -> Table:
@@ -221,14 +174,14 @@ def demo(
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
     no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="Load and print the token, but do not serve.")
+        bool, typer.Option("--no-serve", help="Load and print the tokens, but do not serve.")
     ] = False,
     database_url: Annotated[
         str | None,
         typer.Option(help="The database (default: BILLABLE_DATABASE_URL or ./billable.db)."),
     ] = None,
 ) -> None:
-    """Load the demo data set (once), print an admin token, and serve the API."""
+    """Load the demo data set (once), print a token per role, and serve the API."""
     name_process("serve")
     with refusals(), database(database_url) as engine:
         migrate(engine)
@@ -241,13 +194,16 @@ def demo(
             summary = demo_data.load_demo(new)
             console.print("Loaded the demo data set.")
         console.print(_summary(summary))
-        principal, token = demo_data.add_demo_admin(new)
+        made = demo_data.demo_users(new)
         docs = f"{_browser_address(host, port)}/docs"
         console.print(f"\nInteractive API docs: [bold]{docs}[/]", soft_wrap=True)
-        console.print(f"Token of [bold]{escape(principal.name)}[/] (admin), shown this once:")
-        console.print(token, markup=False, soft_wrap=True)
+        _print_tokens(made)
         console.print(
-            "To use it in the docs: click [bold]Authorize[/], paste the token into the "
+            "Running the demo again keeps these users and prints new tokens; the ones "
+            "above then stop working."
+        )
+        console.print(
+            "To use one in the docs: click [bold]Authorize[/], paste the token into the "
             "HTTPBearer value field, click Authorize and Close; every [bold]Try it out[/] "
             "request then sends it."
         )

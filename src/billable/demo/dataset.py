@@ -21,6 +21,7 @@ from billable.demo import documents as demo_documents
 from billable.demo import erp as demo_erp
 from billable.demo.catalogue import UowFactory, build_catalogue
 from billable.domain.errors import Conflict
+from billable.domain.permissions import Role as UserRole
 from billable.domain.vocabulary import (
     EntryState,
     InvoiceState,
@@ -28,7 +29,7 @@ from billable.domain.vocabulary import (
     ProposalState,
     TransactionClass,
 )
-from billable.identity.users import Principal, add_user
+from billable.identity.users import add_user, rotate_token
 from billable.persistence.tables import (
     Actual,
     Contract,
@@ -41,6 +42,7 @@ from billable.persistence.tables import (
     Project,
     Resource,
     Role,
+    User,
     Voucher,
 )
 from billable.persistence.uow import UnitOfWork
@@ -159,16 +161,53 @@ def load_demo(uow_factory: UowFactory) -> DemoSummary:
     return summarize(uow_factory())
 
 
-def add_demo_admin(uow_factory: UowFactory) -> tuple[Principal, str]:
-    """An admin ``demo-admin`` and its token; when that name is taken, ``demo-admin-2``,
-    ``demo-admin-3``... so a fresh token can always be shown."""
-    number = 1
-    while True:
-        name = "demo-admin" if number == 1 else f"demo-admin-{number}"
+#: The demo's users, one per role: name, role. The team member is linked to the first
+#: resource, so their token enters that resource's time.
+DEMO_USERS = (
+    ("demo-admin", UserRole.ADMIN),
+    ("demo-project-manager", UserRole.PROJECT_MANAGER),
+    ("demo-accountant", UserRole.ACCOUNTANT),
+    ("demo-team-member", UserRole.TEAM_MEMBER),
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo user and the fresh token printed for it."""
+
+    name: str
+    role: str
+    resource_id: int | None
+    token: str
+    created: bool
+
+
+def demo_users(uow_factory: UowFactory) -> list[DemoUser]:
+    """One user per role and a token for each. Idempotent: a demo user that exists is
+    reused and its token rotated (the token printed before stops working), since only a
+    token's hash is stored and an old token cannot be shown again; no users are added."""
+    with uow_factory() as uow:
+        first_resource = uow.session.scalars(select(func.min(Resource.id))).one()
+        existing = set(
+            uow.session.scalars(
+                select(User.name).where(User.name.in_([name for name, _ in DEMO_USERS]))
+            )
+        )
+    made = []
+    for name, role in DEMO_USERS:
+        resource = first_resource if role is UserRole.TEAM_MEMBER else None
+        if name in existing:
+            token = rotate_token(uow_factory(), name)
+            made.append(DemoUser(name, role, resource, token, created=False))
+            continue
         try:
-            return add_user(uow_factory(), name, "admin")
-        except Conflict:
-            number += 1
+            principal, token = add_user(uow_factory(), name, role, resource=resource)
+        except Conflict:  # another demo process added it meanwhile
+            token = rotate_token(uow_factory(), name)
+            made.append(DemoUser(name, role, resource, token, created=False))
+            continue
+        made.append(DemoUser(name, role, principal.resource_id, token, created=True))
+    return made
 
 
 #: The web sign-in the demo prints, one user per role.
@@ -186,10 +225,13 @@ def demo_sign_ins(uow_factory: UowFactory) -> list[tuple[str, str, str]]:
     password)."""
     from billable.identity.passwords import set_password
 
+    with uow_factory() as uow:  # the member enters this resource's time
+        first_resource = uow.session.scalars(select(func.min(Resource.id))).one()
     shown = []
     for name, role in DEMO_SIGN_INS:
+        resource = first_resource if role == "team_member" else None
         with contextlib.suppress(Conflict):  # loaded before: only the password is new
-            add_user(uow_factory(), name, role)
+            add_user(uow_factory(), name, role, resource=resource)
         password = secrets.token_urlsafe(9)
         set_password(uow_factory(), name, password)
         shown.append((name, role, password))

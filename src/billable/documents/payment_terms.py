@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from billable.domain.errors import Conflict
+from billable.domain.errors import Conflict, FieldError
 from billable.masterdata.records import KINDS, Kind
 from billable.persistence.tables import PaymentTerms
 
@@ -23,7 +23,8 @@ def _write_terms(session: Session, row: PaymentTerms, fields: Mapping[str, Any])
         if row.id is not None:
             stmt = stmt.where(PaymentTerms.id != row.id)
         if session.scalars(stmt).first() is not None:
-            raise Conflict(f"payment terms with code {fields['code']} exist already")
+            reason = f"payment terms with code {fields['code']} exist already"
+            raise Conflict(reason, (FieldError("code", reason),))
 
 
 KIND = "payment_terms"

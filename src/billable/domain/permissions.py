@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
-from billable.domain.errors import Forbidden
+from billable.domain.errors import FieldError, Forbidden
 
 
 class Role(StrEnum):
@@ -20,6 +21,8 @@ class Permission(StrEnum):
     """An area of actions."""
 
     READ_MASTER_DATA = "read_master_data"
+    #: What entering time needs: projects, tasks, roles, resources, categories, products.
+    READ_BOOKING_DATA = "read_booking_data"
     WRITE_MASTER_DATA = "write_master_data"
     READ_ENTRIES = "read_entries"
     WRITE_ENTRIES = "write_entries"
@@ -35,7 +38,10 @@ class Permission(StrEnum):
 
 _EVERYONE = frozenset(Role)
 _ALLOWED: dict[Permission, frozenset[Role]] = {
-    Permission.READ_MASTER_DATA: _EVERYONE,
+    # Customers (their addresses), contracts, price lists and the ERP setup: not a team
+    # member's; they read what entering time needs (READ_BOOKING_DATA).
+    Permission.READ_MASTER_DATA: frozenset({Role.ADMIN, Role.PROJECT_MANAGER, Role.ACCOUNTANT}),
+    Permission.READ_BOOKING_DATA: _EVERYONE,
     Permission.WRITE_MASTER_DATA: frozenset({Role.ADMIN, Role.PROJECT_MANAGER}),
     Permission.READ_ENTRIES: _EVERYONE,
     Permission.WRITE_ENTRIES: frozenset({Role.ADMIN, Role.PROJECT_MANAGER, Role.TEAM_MEMBER}),
@@ -61,3 +67,49 @@ def require(role: Role, permission: Permission) -> None:
     """Raise :class:`Forbidden` unless ``role`` holds ``permission``."""
     if not allowed(role, permission):
         raise Forbidden(f"the role {role.value} may not {permission.value.replace('_', ' ')}")
+
+
+@dataclass(frozen=True)
+class EntryScope:
+    """Whose entries a caller acts on: everyone's, or one resource's (a team member's
+    own). A team member linked to no resource has an empty scope: they see no entries
+    and may enter none."""
+
+    everyone: bool
+    resource_id: int | None = None
+
+    def sees(self, resource_id: int | None) -> bool:
+        """Whether an entry of ``resource_id`` is in the scope (else it is as unknown as
+        a missing id: 404, so ids do not leak)."""
+        return self.everyone or (self.resource_id is not None and resource_id == self.resource_id)
+
+    def resource_for_new(self, given: int | None) -> int | None:
+        """The resource a new entry is written with: as given, for everyone's scope; the
+        caller's own for a team member (given or not), and :class:`Forbidden` naming the
+        field when they name another resource or are linked to none."""
+        if self.everyone:
+            return given
+        if self.resource_id is None:
+            raise Forbidden(
+                "resource_id: this team member is linked to no resource, so they may enter "
+                "no entries (an admin links one: billable users add NAME --resource ID)",
+                (FieldError("resource_id", "the user is linked to no resource"),),
+            )
+        if given is not None and given != self.resource_id:
+            reason = f"a team member enters only their own entries (resource {self.resource_id})"
+            raise Forbidden(f"resource_id: {reason}", (FieldError("resource_id", reason),))
+        return self.resource_id
+
+
+#: The scope of everyone's entries: project managers, admins, accountants (who read).
+EVERYONE = EntryScope(everyone=True)
+
+
+def entry_scope(role: Role, resource_id: int | None) -> EntryScope:
+    """Whose entries ``role`` acts on. Team members act on their own resource's entries
+    only; project managers on every entry (projects name no managers in Billable, see
+    docs/decisions.md "Ownership of entries"); admins and accountants on every entry
+    their permissions allow."""
+    if role is Role.TEAM_MEMBER:
+        return EntryScope(everyone=False, resource_id=resource_id)
+    return EVERYONE

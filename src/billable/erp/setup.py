@@ -72,7 +72,8 @@ def _taken(session: Session, row: Any, column: str, value: Any, what: str) -> No
             stmt = stmt.where(model.id != row.id)
         if session.scalars(stmt).first() is not None:
             said = f"named {value}" if column == "name" else f"with {column} {value}"
-            reason = f"a {what} {said} exists already"
+            article = "an" if what[:1] in "aeiou" else "a"
+            reason = f"{article} {what} {said} exists already"
             raise Conflict(reason, (FieldError(column, reason),))
 
 

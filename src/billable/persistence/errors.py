@@ -76,7 +76,8 @@ def _duplicate(exc: IntegrityError) -> Meaning | None:
     kind = _singular(table)
     shown = f" {value}" if value is not None else ""  # SQLite may not say
     said = f"named{shown}" if column == "name" else f"with {column}{shown}"
-    return Meaning(Failure.DUPLICATE_NAME, f"a {kind} {said} exists already", column)
+    article = "an" if kind[:1] in "aeiou" else "a"
+    return Meaning(Failure.DUPLICATE_NAME, f"{article} {kind} {said} exists already", column)
 
 
 def _unique_key(exc: IntegrityError) -> tuple[str, str, Any]:

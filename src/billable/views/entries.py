@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from billable.domain.errors import NotFound
+from billable.domain.permissions import EVERYONE, EntryScope
 from billable.domain.vocabulary import ActualType
 from billable.persistence.lookups import get, in_chunks, parse_id
 from billable.persistence.tables import Actual, Entry, InvoiceLineDetail
@@ -24,9 +26,14 @@ def entries(
     cursor: str | None,
     project_id: str | None = None,
     status: str | None = None,
+    scope: EntryScope = EVERYONE,
 ) -> Window[Record]:
-    """A page of one kind's entries; filters: project, status."""
+    """A page of one kind's entries in ``scope`` (a team member's: their own); filters:
+    project, status."""
     stmt = select(Entry).where(Entry.kind == kind)
+    if not scope.everyone:
+        # A team member linked to no resource sees none (-1 names no resource).
+        stmt = stmt.where(Entry.resource_id == (scope.resource_id or -1))
     if project_id is not None:
         stmt = stmt.where(Entry.project_id == (parse_id(project_id) or -1))
     if status is not None:
@@ -34,12 +41,13 @@ def entries(
     return window(session, stmt, Entry.id, limit, cursor, records)
 
 
-def entry(session: Session, kind: str, ident: int | str) -> Record:
-    """One entry of ``kind``; another kind's id is as unknown as a missing one (404)."""
+def entry(session: Session, kind: str, ident: int | str, scope: EntryScope = EVERYONE) -> Record:
+    """One entry of ``kind``; another kind's id, or an entry outside ``scope``, is as
+    unknown as a missing one (404)."""
     what = f"{kind} entry"
     row = get(session, Entry, ident, what)
-    if row.kind != kind:
-        get(session, Entry, "none", what)
+    if row.kind != kind or not scope.sees(row.resource_id):
+        raise NotFound(f"no {what} with id {ident}")
     return record(row)
 
 

@@ -13,16 +13,20 @@ from billable.api.deps import ApproveEntries, ReadEntries, Uow, WriteEntries
 from billable.api.pagination import Page, page
 from billable.api.schemas import entries as s
 from billable.billing import entries
+from billable.domain.permissions import EVERYONE, EntryScope
 from billable.domain.vocabulary import EntryState, TransactionClass
+from billable.identity.users import Principal
 from billable.persistence.uow import UnitOfWork
 from billable.views import entries as views
 
 router = APIRouter(tags=["entries"])
 
 
-def _show(uow: UnitOfWork, ident: int | str, kind: str) -> dict[str, Any]:
+def _show(
+    uow: UnitOfWork, ident: int | str, kind: str, scope: EntryScope = EVERYONE
+) -> dict[str, Any]:
     with uow:
-        row = views.entry(uow.session, kind, ident)
+        row = views.entry(uow.session, kind, ident, scope)
     return present.entry(row)
 
 
@@ -31,53 +35,52 @@ def entry_routes(
 ) -> None:
     """Register list, get, create, PATCH and the actions for one kind of entry."""
 
-    @router.get(path, response_model=Page[s.EntryOut], dependencies=[ReadEntries])
+    @router.get(path, response_model=Page[s.EntryOut])
     def list_entries(
         uow: Uow,
         limit: int = 50,
         cursor: str | None = None,
         project_id: str | None = None,
         status: EntryState | None = None,
+        caller: Principal = ReadEntries,
     ) -> dict[str, Any]:
         with uow:
-            found = views.entries(uow.session, kind, limit, cursor, project_id, status)
+            found = views.entries(
+                uow.session, kind, limit, cursor, project_id, status, caller.entries
+            )
         return page(found, present.entry)
 
-    @router.get(path + "/{ident}", response_model=s.EntryOut, dependencies=[ReadEntries])
-    def get_entry(ident: str, uow: Uow) -> dict[str, Any]:
+    @router.get(path + "/{ident}", response_model=s.EntryOut)
+    def get_entry(ident: str, uow: Uow, caller: Principal = ReadEntries) -> dict[str, Any]:
+        return _show(uow, ident, kind, caller.entries)
+
+    @router.post(path, response_model=s.EntryOut, status_code=201)
+    def create_entry(body: body_in, uow: Uow, caller: Principal = WriteEntries) -> dict[str, Any]:  # type: ignore[valid-type]
+        fields = body.model_dump()  # type: ignore[attr-defined]
+        ident = entries.create_entry(uow, kind, fields, scope=caller.entries)
         return _show(uow, ident, kind)
 
-    @router.post(path, response_model=s.EntryOut, status_code=201, dependencies=[WriteEntries])
-    def create_entry(body: body_in, uow: Uow) -> dict[str, Any]:  # type: ignore[valid-type]
-        ident = entries.create_entry(uow, kind, body.model_dump())  # type: ignore[attr-defined]
+    @router.patch(path + "/{ident}", response_model=s.EntryOut)
+    def patch_entry(
+        ident: str,
+        body: body_patch,  # type: ignore[valid-type]
+        uow: Uow,
+        caller: Principal = WriteEntries,
+    ) -> dict[str, Any]:
+        fields = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
+        entries.update_entry(uow, kind, ident, fields, scope=caller.entries)
         return _show(uow, ident, kind)
 
-    @router.patch(path + "/{ident}", response_model=s.EntryOut, dependencies=[WriteEntries])
-    def patch_entry(ident: str, body: body_patch, uow: Uow) -> dict[str, Any]:  # type: ignore[valid-type]
-        entries.update_entry(uow, kind, ident, body.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
-        return _show(uow, ident, kind)
+    def action_route(action: str, permission: Any) -> None:
+        @router.post(f"{path}/{{ident}}/{action}", response_model=s.EntryOut, name=action)
+        def act(ident: str, uow: Uow, caller: Principal = permission) -> dict[str, Any]:
+            entries.transition(uow, kind, ident, action, scope=caller.entries)
+            return _show(uow, ident, kind)
 
-    @router.post(path + "/{ident}/submit", response_model=s.EntryOut, dependencies=[WriteEntries])
-    def submit(ident: str, uow: Uow) -> dict[str, Any]:
-        entries.transition(uow, kind, ident, "submit")
-        return _show(uow, ident, kind)
-
-    @router.post(
-        path + "/{ident}/approve", response_model=s.EntryOut, dependencies=[ApproveEntries]
-    )
-    def approve(ident: str, uow: Uow) -> dict[str, Any]:
-        entries.transition(uow, kind, ident, "approve")
-        return _show(uow, ident, kind)
-
-    @router.post(path + "/{ident}/reject", response_model=s.EntryOut, dependencies=[ApproveEntries])
-    def reject(ident: str, uow: Uow) -> dict[str, Any]:
-        entries.transition(uow, kind, ident, "reject")
-        return _show(uow, ident, kind)
-
-    @router.post(path + "/{ident}/recall", response_model=s.EntryOut, dependencies=[WriteEntries])
-    def recall(ident: str, uow: Uow) -> dict[str, Any]:
-        entries.transition(uow, kind, ident, "recall")
-        return _show(uow, ident, kind)
+    action_route("submit", WriteEntries)
+    action_route("approve", ApproveEntries)
+    action_route("reject", ApproveEntries)
+    action_route("recall", WriteEntries)
 
 
 def _show_many(uow: UnitOfWork, idents: list[int]) -> dict[str, Any]:
@@ -89,22 +92,22 @@ def bulk_routes(path: str, kind: str, body_bulk: type[BaseModel]) -> None:
     """Register the all-or-nothing bulk routes of one kind of entry: create many, and
     submit, approve or reject many by id (docs/decisions.md, "All or nothing")."""
 
-    @router.post(
-        path + "/bulk", response_model=s.EntryBatchOut, status_code=201, dependencies=[WriteEntries]
-    )
-    def create_entries(body: body_bulk, uow: Uow) -> dict[str, Any]:  # type: ignore[valid-type]
+    @router.post(path + "/bulk", response_model=s.EntryBatchOut, status_code=201)
+    def create_entries(
+        body: body_bulk,  # type: ignore[valid-type]
+        uow: Uow,
+        caller: Principal = WriteEntries,
+    ) -> dict[str, Any]:
         items = [item.model_dump() for item in body.items]  # type: ignore[attr-defined]
-        return _show_many(uow, entries.create_entries(uow, kind, items))
+        return _show_many(uow, entries.create_entries(uow, kind, items, scope=caller.entries))
 
     def action_route(action: str, permission: Any) -> None:
         @router.post(
-            f"{path}/{action}",
-            response_model=s.EntryBatchOut,
-            dependencies=[permission],
-            name=f"{action}_{kind}_entries",
+            f"{path}/{action}", response_model=s.EntryBatchOut, name=f"{action}_{kind}_entries"
         )
-        def act(body: s.EntryIds, uow: Uow) -> dict[str, Any]:
-            return _show_many(uow, entries.transition_entries(uow, kind, body.ids, action))
+        def act(body: s.EntryIds, uow: Uow, caller: Principal = permission) -> dict[str, Any]:
+            moved = entries.transition_entries(uow, kind, body.ids, action, scope=caller.entries)
+            return _show_many(uow, moved)
 
     action_route("submit", WriteEntries)
     action_route("approve", ApproveEntries)

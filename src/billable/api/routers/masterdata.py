@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from billable.api import present_masterdata as present
-from billable.api.deps import ReadMaster, Uow, WriteMaster, WriteUow
+from billable.api.deps import ReadBooking, ReadMaster, Uow, WriteMaster, WriteUow
 from billable.api.pagination import Page, page
 from billable.api.schemas import masterdata as s
 from billable.masterdata import contracts
@@ -42,12 +42,15 @@ def collection(
     *,
     on: APIRouter = router,
     write: Any = WriteMaster,
+    read: Any = ReadMaster,
     before_list: Callable[[UnitOfWork], None] | None = None,
 ) -> None:
     """Register the four routes of a plain master data collection on ``on`` (default:
-    this module's router); ``write`` is the dependency that guards create and change;
-    ``before_list`` runs before a list is read (to make a default row, say)."""
-    _read_routes(on, path, tag, kind, body_out, show, before_list)
+    this module's router); ``write`` is the dependency that guards create and change,
+    ``read`` the one that guards list and get (``ReadBooking`` for what a team member
+    needs to enter time); ``before_list`` runs before a list is read (to make a default
+    row, say)."""
+    _read_routes(on, path, tag, kind, body_out, show, before_list, read)
     _write_routes(on, path, tag, kind, (body_in, body_patch, body_out), show, write)
 
 
@@ -59,15 +62,16 @@ def _read_routes(
     body_out: type[BaseModel],
     show: Callable[[Any], dict[str, Any]],
     before_list: Callable[[UnitOfWork], None] | None,
+    read: Any,
 ) -> None:
-    """The list and get routes of a collection."""
+    """The list and get routes of a collection, guarded by ``read``."""
     what = views.what(kind)
 
     @on.get(
         path,
         response_model=Page[body_out],  # type: ignore[valid-type]
         tags=[tag],
-        dependencies=[ReadMaster],
+        dependencies=[read],
         summary=f"List {what}s",
     )
     def list_rows(
@@ -83,7 +87,7 @@ def _read_routes(
         path + "/{ident}",
         response_model=body_out,
         tags=[tag],
-        dependencies=[ReadMaster],
+        dependencies=[read],
         summary=f"Get a {what}",
     )
     def get_row(ident: str, uow: Uow) -> dict[str, Any]:
@@ -136,7 +140,18 @@ collection(
     s.CustomerOut,
     present.customer,
 )
-collection("/roles", "master data", "role", s.RoleIn, s.RolePatch, s.RoleOut, present.role)
+# What a team member needs to enter time is readable by every role (ReadBooking);
+# customers and price lists are not a team member's to read.
+collection(
+    "/roles",
+    "master data",
+    "role",
+    s.RoleIn,
+    s.RolePatch,
+    s.RoleOut,
+    present.role,
+    read=ReadBooking,
+)
 collection(
     "/resources",
     "master data",
@@ -145,6 +160,7 @@ collection(
     s.ResourcePatch,
     s.ResourceOut,
     present.resource,
+    read=ReadBooking,
 )
 collection(
     "/transaction-categories",
@@ -154,6 +170,7 @@ collection(
     s.CategoryPatch,
     s.CategoryOut,
     present.category,
+    read=ReadBooking,
 )
 collection(
     "/products",
@@ -163,6 +180,7 @@ collection(
     s.ProductPatch,
     s.ProductOut,
     present.product,
+    read=ReadBooking,
 )
 collection(
     "/price-lists",
@@ -181,6 +199,7 @@ collection(
     s.ProjectPatch,
     s.ProjectOut,
     present.project,
+    read=ReadBooking,
 )
 
 
@@ -188,7 +207,7 @@ collection(
     "/projects/{ident}/tasks",
     response_model=Page[s.TaskOut],
     tags=["master data"],
-    dependencies=[ReadMaster],
+    dependencies=[ReadBooking],
 )
 def list_tasks(ident: str, uow: Uow, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
     with uow:
@@ -209,7 +228,7 @@ def create_task(ident: str, body: s.TaskIn, uow: Uow) -> dict[str, Any]:
 
 
 @router.get(
-    "/tasks/{ident}", response_model=s.TaskOut, tags=["master data"], dependencies=[ReadMaster]
+    "/tasks/{ident}", response_model=s.TaskOut, tags=["master data"], dependencies=[ReadBooking]
 )
 def get_task(ident: str, uow: Uow) -> dict[str, Any]:
     return _read(uow, "task", ident, present.task)
