@@ -74,3 +74,16 @@ def window(
         session.scalars(stmt.where(id_column.in_(ids)).order_by(id_column)).all() if ids else []
     )
     return Window(snapshot(rows), encode_cursor(ids[-1]) if more else None)
+
+
+def window_of(ordered: Sequence[T], limit: int, cursor: str | None) -> Window[T]:
+    """A page of a list already in its shown order (a proposal's sections in print
+    order, where ids are not the order): ``limit`` items after the cursor's position.
+
+    For short sub-lists read whole: the page shape is the one every list answers, the
+    cursor a position rather than an id."""
+    check_limit(limit)
+    start = decode_cursor(cursor) if cursor else 0
+    page = list(ordered[start : start + limit])
+    more = start + limit < len(ordered)
+    return Window(page, encode_cursor(start + limit) if more else None)
