@@ -27,6 +27,7 @@ __all__ = [
     "PostedTransactionState",
     "ProductLineState",
     "ProposalState",
+    "SourceKind",
     "TransactionClass",
 ]
 
@@ -101,6 +102,18 @@ class ActualType(StrEnum):
     COST = "cost"
     UNBILLED_SALES = "unbilled_sales"
     BILLED_SALES = "billed_sales"
+
+
+class SourceKind(StrEnum):
+    """What wrote an actual: an entry of one kind (approval; the reversal and billed
+    actuals confirmation copies from it keep its kind), or an invoice line detail with
+    no actual behind it (confirmation of a manual, milestone or product detail)."""
+
+    TIME = "time"
+    EXPENSE = "expense"
+    MATERIAL = "material"
+    FEE = "fee"
+    INVOICE_DETAIL = "invoice_detail"
 
 
 class JobState(StrEnum):

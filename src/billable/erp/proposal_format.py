@@ -80,7 +80,7 @@ def section(session: Session, proposal_id: int | str, section_id: int | str) -> 
     return next(s for s in sections(session, row.id) if s[0].id == found.id)
 
 
-def available_lines_query(proposal_id: int) -> Select[tuple[InvoiceProposalLine]]:
+def available_lines_query(proposal_id: int) -> Select[InvoiceProposalLine]:
     """The proposal's lines in no section ("Available transactions"), by id."""
     return (
         select(InvoiceProposalLine)

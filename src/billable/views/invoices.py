@@ -3,6 +3,7 @@ details, a detail alone, and what each line's contract line has been invoiced to
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,10 +13,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from billable.domain.invoice import BillingType
-from billable.domain.vocabulary import ActualType
+from billable.domain.vocabulary import ActualType, InvoiceState, PaymentState
 from billable.persistence.lookups import get, parse_id
 from billable.persistence.tables import Actual, Invoice, InvoiceLine, InvoiceLineDetail
-from billable.views.pagination import Window, window
+from billable.views.pagination import Window, check_range, window
 from billable.views.records import Record, record, records
 
 
@@ -37,22 +38,44 @@ class InvoiceView:
     lines: list[LineView]
 
 
+@dataclass(frozen=True)
+class InvoiceFilters:
+    """What a list of invoices may be narrowed by (ids as the wire sends them)."""
+
+    contract_id: str | None = None
+    customer_id: str | None = None
+    project_invoice_status: InvoiceState | None = None
+    status: PaymentState | None = None
+    corrects_invoice_id: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
 def invoices(
     session: Session,
     limit: int,
     cursor: str | None,
-    contract_id: str | None = None,
-    project_invoice_status: str | None = None,
-    corrects_invoice_id: str | None = None,
+    filters: InvoiceFilters | None = None,
 ) -> Window[Record]:
-    """A page of invoice headers; filters: contract, status, the invoice corrected."""
+    """A page of invoice headers, by id, matching every filter given."""
+    given = filters or InvoiceFilters()
+    check_range(given.date_from, given.date_to)
     stmt = select(Invoice)
-    if contract_id is not None:
-        stmt = stmt.where(Invoice.contract_id == (parse_id(contract_id) or -1))
-    if project_invoice_status is not None:
-        stmt = stmt.where(Invoice.project_invoice_status == project_invoice_status)
-    if corrects_invoice_id is not None:
-        stmt = stmt.where(Invoice.corrects_invoice_id == (parse_id(corrects_invoice_id) or -1))
+    for column, value in (
+        (Invoice.contract_id, given.contract_id),
+        (Invoice.customer_id, given.customer_id),
+        (Invoice.corrects_invoice_id, given.corrects_invoice_id),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == (parse_id(value) or -1))
+    if given.project_invoice_status is not None:
+        stmt = stmt.where(Invoice.project_invoice_status == given.project_invoice_status)
+    if given.status is not None:
+        stmt = stmt.where(Invoice.status == given.status)
+    if given.date_from is not None:
+        stmt = stmt.where(Invoice.invoice_date >= given.date_from)
+    if given.date_to is not None:
+        stmt = stmt.where(Invoice.invoice_date <= given.date_to)
     return window(session, stmt, Invoice.id, limit, cursor, records)
 
 

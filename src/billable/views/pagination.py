@@ -5,6 +5,7 @@ The cursor is the last id of the page before, opaque on the wire (base64)."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -47,6 +48,12 @@ def check_limit(limit: int) -> None:
     """Refuse a page size out of 1..MAX_LIMIT (422 on ``limit``)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise Invalid.field("limit", f"must be between 1 and {MAX_LIMIT}")
+
+
+def check_range(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    """Refuse a date range that ends before it starts (422 on ``date_to``)."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise Invalid.field("date_to", f"must not be before date_from ({date_from.isoformat()})")
 
 
 def window(
