@@ -21,6 +21,7 @@ from billable.cli.shell import LogLevelOption, check_level, console, database, r
 from billable.cli.shell import exit_code as exit_code  # the refusal's exit code, re-exported
 from billable.demo import dataset as demo_data
 from billable.identity.users import add_user
+from billable.observability.logs import DEFAULT_LEVEL
 from billable.persistence.db import Engine, name_process
 from billable.persistence.migrate import alembic_config, upgrade
 
@@ -85,7 +86,7 @@ def _browser_address(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def _serve(engine: Engine, host: str, port: int, log_level: str = "info") -> None:
+def _serve(engine: Engine, host: str, port: int, log_level: str = DEFAULT_LEVEL) -> None:
     import uvicorn
 
     from billable.api.app import create_app
@@ -104,7 +105,9 @@ def _serve(engine: Engine, host: str, port: int, log_level: str = "info") -> Non
 
 @app.command()
 def serve(
-    host: HostOption = "127.0.0.1", port: PortOption = 8000, log_level: LogLevelOption = "info"
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    log_level: LogLevelOption = DEFAULT_LEVEL,
 ) -> None:
     """Bring the database to the current schema and serve the API; on SQLite, run the
     background jobs in this process too (and resume those left unfinished)."""

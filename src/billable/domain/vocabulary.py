@@ -23,6 +23,7 @@ __all__ = [
     "JobState",
     "JournalState",
     "MilestoneState",
+    "NotificationLevel",
     "PaymentState",
     "PostedTransactionState",
     "ProductLineState",
@@ -114,6 +115,14 @@ class SourceKind(StrEnum):
     MATERIAL = "material"
     FEE = "fee"
     INVOICE_DETAIL = "invoice_detail"
+
+
+class NotificationLevel(StrEnum):
+    """How a notification reads: ``error`` whenever it reports a failure (a job that
+    failed, items of a job that failed, a delivery that did not go out)."""
+
+    INFO = "info"
+    ERROR = "error"
 
 
 class JobState(StrEnum):
