@@ -16,6 +16,7 @@ from billable.domain.invoice import BillingType
 from billable.domain.vocabulary import ActualType, InvoiceState, PaymentState
 from billable.persistence.lookups import get, parse_id
 from billable.persistence.tables import Actual, Invoice, InvoiceLine, InvoiceLineDetail
+from billable.views.milestone_progress import progress_of
 from billable.views.pagination import Window, check_range, window
 from billable.views.records import Record, record, records
 
@@ -111,13 +112,16 @@ def invoice(session: Session, ident: int | str) -> InvoiceView:
     lines: Sequence[InvoiceLine] = session.scalars(
         select(InvoiceLine).where(InvoiceLine.invoice_id == row.id).order_by(InvoiceLine.id)
     ).all()
-    details: dict[int, list[Record]] = defaultdict(list)
-    for found in session.scalars(
+    rows = session.scalars(
         select(InvoiceLineDetail)
         .where(InvoiceLineDetail.invoice_id == row.id)
         .order_by(InvoiceLineDetail.id)
-    ):
-        details[found.invoice_line_id].append(record(found))
+    ).all()
+    progress = progress_of(session, row.id, ((d.milestone_id, d.amount) for d in rows))
+    details: dict[int, list[Record]] = defaultdict(list)
+    for found in rows:
+        shown = progress.get(found.milestone_id) if found.milestone_id else None
+        details[found.invoice_line_id].append(record(found, milestone_progress=shown))
     to_date = invoiced_to_date(session, row.id, {line.contract_line_id for line in lines})
     return InvoiceView(
         record(row),
@@ -129,5 +133,8 @@ def invoice(session: Session, ident: int | str) -> InvoiceView:
 
 
 def detail(session: Session, ident: int | str) -> Record:
-    """One invoice line detail, or 404."""
-    return record(get(session, InvoiceLineDetail, ident, "invoice line detail"))
+    """One invoice line detail, or 404; a progress milestone's with its progress."""
+    found = get(session, InvoiceLineDetail, ident, "invoice line detail")
+    progress = progress_of(session, found.invoice_id, [(found.milestone_id, found.amount)])
+    shown = progress.get(found.milestone_id) if found.milestone_id else None
+    return record(found, milestone_progress=shown)
