@@ -74,9 +74,9 @@ class World:
         return self.api.action(f"/expense-entries/{entry['id']}/approve")
 
     def sales_actuals(self, entry_id: str) -> list[dict[str, Any]]:
-        return self.api.get("/actuals", source_id=entry_id, transaction_type="unbilled_sales")[
-            "items"
-        ]
+        return self.api.get(
+            "/actuals", source_id=entry_id, transaction_type="unbilled_sales", source_kind="time"
+        )["items"]
 
     def mark_all_ready(self) -> None:
         backlog = self.api.get("/billing-backlog", contract_id=self.contract["id"])

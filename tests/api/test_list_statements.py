@@ -132,6 +132,7 @@ def _lists(pw: ProposalWorld, made: dict[str, Any]) -> dict[str, tuple[Api, str,
     return {
         "invoices": (pm, "/invoices", {}),
         "actuals": (pm, "/actuals", {}),
+        "backlog across contracts": (pm, "/billing-backlog", {"project_id": project}),
         "time entries": (pm, "/time-entries", {}),
         "contracts": (pm, "/contracts", {}),
         "contract lines": (pm, f"/contracts/{contract}/lines", {}),

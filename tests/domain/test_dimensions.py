@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billable.domain.dimensions import Dimensions, dimension_set, distribute
+from billable.domain.dimensions import Dimensions, dimension_set, distribute, share_dimensions
 from billable.domain.errors import FieldError, Invalid
 from billable.domain.money import Currency
 
@@ -179,3 +179,18 @@ def test_only_decimal_amounts_and_percents_are_distributed() -> None:
         distribute(100.0, THIRDS, USD)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"^percent must be Decimal, not float$"):
         distribute(D("100.00"), [(100.0, SALES)], USD)  # type: ignore[list-item]
+
+
+def test_a_share_keeps_the_dimensions_it_does_not_name_and_replaces_those_it_does() -> None:
+    line = dimension_set([("Department", "022"), ("BusinessUnit", "001")])
+    assert share_dimensions(line, (("BusinessUnit", "002"),)) == (
+        ("BusinessUnit", "002"),
+        ("Department", "022"),
+    )
+    assert share_dimensions(line, (("CostCenter", "010"),)) == (
+        ("BusinessUnit", "001"),
+        ("CostCenter", "010"),
+        ("Department", "022"),
+    )
+    assert share_dimensions((), CONSULTING) == CONSULTING
+    assert share_dimensions(line, ()) == line

@@ -315,6 +315,9 @@ def test_bulk_confirmation_skips_and_lists_an_empty_invoice_and_confirms_the_res
     assert api.get(f"/invoices/{full['id']}")["project_invoice_status"] == "confirmed"
     assert api.get(f"/invoices/{empty['id']}")["project_invoice_status"] == "draft"
     assert api.get("/invoice-proposals", invoice_id=empty["id"])["items"] == []
+    # It reports an invoice left unconfirmed: a failure, so the notification is an error.
+    [note] = [n for n in api.get("/notifications")["items"] if n["job_id"] == str(job_id)]
+    assert (note["level"], note["title"]) == ("error", "Invoices confirmed")
 
 
 def test_a_tax_typed_on_a_partly_billed_detail_does_not_return_to_the_backlog_negated(api):

@@ -154,12 +154,14 @@ def test_distributing_100_00_in_three_gives_33_34_33_33_33_33_and_posts_each_par
         (row["account"], row["amount_transaction"], row["amount_accounting"], row["dimensions"])
         for row in voucher["lines"][2:]
     ] == [
-        ("161300", "33.34", "41.68", {"BusinessUnit": "001"}),
-        ("420200", "-33.34", "-41.68", {"BusinessUnit": "001"}),
-        ("161300", "33.33", "41.66", {"BusinessUnit": "002"}),
-        ("420200", "-33.33", "-41.66", {"BusinessUnit": "002"}),
-        ("161300", "33.33", "41.66", {"BusinessUnit": "003"}),
-        ("420200", "-33.33", "-41.66", {"BusinessUnit": "003"}),
+        # Each share keeps the line's Department (the project's 022): it names only a
+        # business unit.
+        ("161300", "33.34", "41.68", {"BusinessUnit": "001", "Department": "022"}),
+        ("420200", "-33.34", "-41.68", {"BusinessUnit": "001", "Department": "022"}),
+        ("161300", "33.33", "41.66", {"BusinessUnit": "002", "Department": "022"}),
+        ("420200", "-33.33", "-41.66", {"BusinessUnit": "002", "Department": "022"}),
+        ("161300", "33.33", "41.66", {"BusinessUnit": "003", "Department": "022"}),
+        ("420200", "-33.33", "-41.66", {"BusinessUnit": "003", "Department": "022"}),
     ]
     sale = seed.accountant.get("/posted-transactions", actual_id=sales["actual_id"])["items"]
     assert [p["amount"] for p in sale[0]["parts"]] == ["33.34", "33.33", "33.33"]
@@ -241,3 +243,30 @@ def test_a_cost_transaction_can_be_redistributed_after_its_invoice(seed):
         ("540100", "120.00"),
     ]
     assert _trial_balance(seed)["540100"] == "480.00"
+
+
+def test_a_share_keeps_the_lines_other_dimensions_unless_it_names_them(seed):
+    seed.agreement("1.25")
+    seed.world.approved_time("0.4", "2026-08-27")  # 100.00 GBP
+    journal = seed.import_journal()
+    sales = journal["lines"][1]
+    assert sales["dimensions"] == {"BusinessUnit": "001", "Department": "022"}
+    shares = [
+        {"percent": "60", "dimensions": {"BusinessUnit": "002"}},
+        {"percent": "40", "dimensions": {"BusinessUnit": "003", "Department": "023"}},
+    ]
+    line = seed.accountant.action(
+        f"/integration-journal-lines/{sales['id']}/distribute", {"shares": shares}
+    )
+    assert [(p["amount"], p["dimensions"]) for p in line["distribution"]] == [
+        ("60.00", {"BusinessUnit": "002", "Department": "022"}),
+        ("40.00", {"BusinessUnit": "003", "Department": "023"}),
+    ]
+    seed.post(journal)
+    _, wip = seed.vouchers(source_type="integration_journal")
+    assert [(row["amount_transaction"], row["dimensions"]) for row in wip["lines"]] == [
+        ("60.00", {"BusinessUnit": "002", "Department": "022"}),
+        ("-60.00", {"BusinessUnit": "002", "Department": "022"}),
+        ("40.00", {"BusinessUnit": "003", "Department": "023"}),
+        ("-40.00", {"BusinessUnit": "003", "Department": "023"}),
+    ]

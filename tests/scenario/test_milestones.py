@@ -162,6 +162,14 @@ def test_a_progress_milestone_is_billed_in_two_parts_and_invoiced_to_date_follow
         "400.00",
         "4400.00",
     )
+    # Seed 001: the detail shows the milestone's billing status.
+    assert detail["milestone_progress"] == {
+        "milestone_amount": "10000.00",
+        "amount_on_this_invoice": "4000.00",
+        "invoiced_to_date": "0.00",
+        "remaining_amount": "6000.00",
+    }
+    assert detail_for(first, milestone_id=design["id"])["milestone_progress"] is None
     assert (first_line["contract_line_amount"], first_line["invoiced_to_date"]) == (
         "15000.00",
         "0.00",
@@ -191,6 +199,15 @@ def test_a_progress_milestone_is_billed_in_two_parts_and_invoiced_to_date_follow
     (second_line,) = second["lines"]
     assert second_line["invoiced_to_date"] == "9000.00"
     assert line_totals(second_line) == ("6000.00", "600.00", "6600.00")
+    remainder = detail_for(second, milestone_id=build["id"])
+    assert remainder["milestone_progress"] == {
+        "milestone_amount": "10000.00",
+        "amount_on_this_invoice": "6000.00",
+        "invoiced_to_date": "4000.00",
+        "remaining_amount": "0.00",
+    }
+    shown = api.get(f"/invoice-line-details/{remainder['id']}")
+    assert shown["milestone_progress"] == remainder["milestone_progress"]
     # A draft counts for no one's invoiced to date.
     assert api.get(f"/invoices/{first['id']}")["lines"][0]["invoiced_to_date"] == "0.00"
 

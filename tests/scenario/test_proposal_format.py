@@ -32,7 +32,7 @@ def _base(p: Proposal) -> str:
 
 
 def _order(api: Api, p: Proposal) -> list[tuple[int, str]]:
-    return [(s["position"], s["name"]) for s in api.get(f"{_base(p)}/sections")]
+    return [(s["position"], s["name"]) for s in api.get(f"{_base(p)}/sections")["items"]]
 
 
 def _printout(api: Api, p: Proposal, expect: int = 200, **params: Any) -> Any:
@@ -63,7 +63,7 @@ def test_sections_print_in_the_order_made_and_take_their_lines_out_of_the_availa
     )
     assert travel["position"] == 2
     assert _order(accountant, proposal) == [(1, "Consulting"), (2, "Travel")]
-    available = accountant.get(f"{base}/available-lines")
+    available = accountant.get(f"{base}/available-lines")["items"]
     assert [line["id"] for line in available] == [fee]
     assert available[0]["amount"] == "151.00" and available[0]["price"] == "75.5"
 
@@ -101,7 +101,7 @@ def test_deleting_a_section_gives_its_lines_back_and_closes_the_gap(
     accountant.post(f"{base}/sections", {"name": "Three", "mode": "detail", "line_ids": [fee]})
     accountant.delete(f"{base}/sections/{middle['id']}")
     assert _order(accountant, proposal) == [(1, "One"), (2, "Three")]
-    assert [line["id"] for line in accountant.get(f"{base}/available-lines")] == [
+    assert [line["id"] for line in accountant.get(f"{base}/available-lines")["items"]] == [
         time1,
         time2,
         expense,
@@ -144,13 +144,16 @@ def test_a_line_in_one_section_is_refused_for_another_and_nothing_changes(
         f"{base}/sections/{second['id']}", {"line_ids": [time2, time1], "name": "X"}, expect=422
     )
     assert problem["errors"][0]["field"] == "line_ids[1]"
-    sections = accountant.get(f"{base}/sections")
+    sections = accountant.get(f"{base}/sections")["items"]
     assert [(s["name"], s["line_ids"]) for s in sections] == [
         ("Held", [time1]),
         ("Second", [time2]),
     ]
     assert held["line_ids"] == [time1]
-    assert [line["id"] for line in accountant.get(f"{base}/available-lines")] == [expense, fee]
+    assert [line["id"] for line in accountant.get(f"{base}/available-lines")["items"]] == [
+        expense,
+        fee,
+    ]
 
 
 def test_changing_a_sections_lines_replaces_them_and_frees_the_rest(
@@ -170,7 +173,10 @@ def test_changing_a_sections_lines_replaces_them_and_frees_the_rest(
         "summary",
         [time2, expense],
     )
-    assert [line["id"] for line in accountant.get(f"{base}/available-lines")] == [time1, fee]
+    assert [line["id"] for line in accountant.get(f"{base}/available-lines")["items"]] == [
+        time1,
+        fee,
+    ]
 
 
 def test_a_posted_proposal_can_no_longer_be_formatted(
@@ -188,7 +194,7 @@ def test_a_posted_proposal_can_no_longer_be_formatted(
     accountant.patch(f"{base}/sections/{section['id']}", {"name": "Renamed"}, expect=409)
     accountant.delete(f"{base}/sections/{section['id']}", expect=409)
     accountant.patch(f"{base}/format", {"invoice_format": "summary"}, expect=409)
-    assert [(s["name"], s["line_ids"]) for s in accountant.get(f"{base}/sections")] == [
+    assert [(s["name"], s["line_ids"]) for s in accountant.get(f"{base}/sections")["items"]] == [
         ("Work", [time1])
     ]
     assert accountant.get(f"{base}/format")["invoice_format"] == "detail"
@@ -293,8 +299,27 @@ def test_the_project_manager_reads_the_format_but_only_the_accountant_changes_it
     body = {"name": "Work", "mode": "detail"}
     manager.post(f"{base}/sections", body, expect=403)
     manager.patch(f"{base}/format", {"invoice_format": "summary"}, expect=403)
-    assert manager.get(f"{base}/sections") == []
+    assert manager.get(f"{base}/sections") == {"items": [], "next_cursor": None}
     member.get(f"{base}/sections", expect=403)
     _printout(member, proposal, 403)
     accountant.post(f"{base}/sections", body)
     accountant.get("/invoice-proposals/999999/sections", expect=404)
+
+
+def test_sections_and_available_lines_answer_pages_in_their_order(
+    accountant: Api, proposal: Proposal
+) -> None:
+    base = _base(proposal)
+    time1, time2, expense, fee = proposal.line_ids
+    for name in ("One", "Two", "Three"):
+        accountant.post(f"{base}/sections", {"name": name, "mode": "detail"})
+    first = accountant.get(f"{base}/sections", limit=2)
+    assert [s["name"] for s in first["items"]] == ["One", "Two"]
+    rest = accountant.get(f"{base}/sections", limit=2, cursor=first["next_cursor"])
+    assert ([s["name"] for s in rest["items"]], rest["next_cursor"]) == (["Three"], None)
+    lines = accountant.get(f"{base}/available-lines", limit=3)
+    assert [line["id"] for line in lines["items"]] == [time1, time2, expense]
+    tail = accountant.get(f"{base}/available-lines", limit=3, cursor=lines["next_cursor"])
+    assert ([line["id"] for line in tail["items"]], tail["next_cursor"]) == ([fee], None)
+    problem = accountant.get(f"{base}/sections", expect=422, limit=0)
+    assert problem["errors"][0]["field"] == "limit"

@@ -97,6 +97,19 @@ def detail(row: Record) -> dict[str, Any]:
         "extended_amount": money(row.extended_amount, code),
         "billing_type": row.billing_type,
         "backed_by": row.source,
+        "milestone_progress": _progress(getattr(row, "milestone_progress", None), code),
+    }
+
+
+def _progress(progress: Any, code: str) -> dict[str, Any] | None:
+    """A progress milestone's billing status on the detail (seed 001), else None."""
+    if progress is None:
+        return None
+    return {
+        "milestone_amount": money(progress.amount, code),
+        "amount_on_this_invoice": money(progress.on_this_invoice, code),
+        "invoiced_to_date": money(progress.invoiced_to_date, code),
+        "remaining_amount": money(progress.remaining, code),
     }
 
 

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from billable.domain.errors import Conflict, Invalid
 from billable.domain.invoice import BillingType
 from billable.domain.lifecycle import MILESTONE
-from billable.domain.vocabulary import ActualType, MilestoneState
+from billable.domain.vocabulary import ActualType, MilestoneState, TransactionClass
 from billable.persistence.lookups import get, parse_id, refs
-from billable.persistence.tables import Actual, ContractLine, InvoiceLineDetail, Milestone
+from billable.persistence.tables import (
+    Actual,
+    Contract,
+    ContractLine,
+    InvoiceLineDetail,
+    Milestone,
+)
 from billable.persistence.uow import UnitOfWork
 
 
@@ -37,6 +44,46 @@ def invoiceable_condition(invoice_date: dt.date) -> ColumnElement[bool]:
         Actual.ready_to_invoice.is_(True),
         Actual.date <= invoice_date,
     )
+
+
+@dataclass(frozen=True)
+class BacklogFilters:
+    """What the billing backlog across contracts may be narrowed by (ids as given on
+    the wire; an id that is not one matches nothing)."""
+
+    customer_id: str | None = None
+    project_id: str | None = None
+    contract_id: str | None = None
+    transaction_class: TransactionClass | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    ready_to_invoice: bool | None = None
+
+
+def backlog_actuals_query(filters: BacklogFilters) -> Select[Actual]:
+    """The open backlog actuals of every contract that match ``filters``: the same rule
+    (:func:`open_backlog_condition`) as one contract's backlog and marking rows ready."""
+    stmt = select(Actual).where(open_backlog_condition())
+    for column, value in (
+        (Actual.project_id, filters.project_id),
+        (Actual.contract_id, filters.contract_id),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == (parse_id(value) or -1))
+    if filters.customer_id is not None:
+        of_customer = select(Contract.id).where(
+            Contract.customer_id == (parse_id(filters.customer_id) or -1)
+        )
+        stmt = stmt.where(Actual.contract_id.in_(of_customer))
+    if filters.transaction_class is not None:
+        stmt = stmt.where(Actual.transaction_class == filters.transaction_class)
+    if filters.date_from is not None:
+        stmt = stmt.where(Actual.date >= filters.date_from)
+    if filters.date_to is not None:
+        stmt = stmt.where(Actual.date <= filters.date_to)
+    if filters.ready_to_invoice is not None:
+        stmt = stmt.where(Actual.ready_to_invoice.is_(filters.ready_to_invoice))
+    return stmt
 
 
 def backlog(session: Session, contract_id: int) -> tuple[list[Actual], list[Milestone]]:

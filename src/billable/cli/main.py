@@ -30,6 +30,7 @@ from billable.cli.shell import (
 from billable.cli.shell import exit_code as exit_code  # the refusal's exit code, re-exported
 from billable.demo import dataset as demo_data
 from billable.domain.audit import Actor
+from billable.observability.logs import DEFAULT_LEVEL
 from billable.persistence import auditing
 from billable.persistence.db import Engine, name_process
 from billable.persistence.migrate import alembic_config, upgrade
@@ -117,7 +118,7 @@ def _browser_address(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def _serve(engine: Engine, host: str, port: int, log_level: str = "info") -> None:
+def _serve(engine: Engine, host: str, port: int, log_level: str = DEFAULT_LEVEL) -> None:
     import uvicorn
 
     from billable.api.app import create_app
@@ -136,7 +137,9 @@ def _serve(engine: Engine, host: str, port: int, log_level: str = "info") -> Non
 
 @app.command()
 def serve(
-    host: HostOption = "127.0.0.1", port: PortOption = 8000, log_level: LogLevelOption = "info"
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    log_level: LogLevelOption = DEFAULT_LEVEL,
 ) -> None:
     """Bring the database to the current schema and serve the API; on SQLite, run the
     background jobs in this process too (and resume those left unfinished)."""

@@ -24,13 +24,13 @@ from billable.cli.shell import (
     uow_factory,
 )
 from billable.domain.errors import Invalid
-from billable.domain.vocabulary import JobState
+from billable.domain.vocabulary import JobState, NotificationLevel
 from billable.jobs import records as jobs
 from billable.jobs.deliveries import deliver_if_due
 from billable.jobs.handlers import execute
 from billable.jobs.queue import STALLED_AFTER
 from billable.jobs.scheduler import catch_up_if_due
-from billable.observability.logs import configure_logging
+from billable.observability.logs import DEFAULT_LEVEL, configure_logging
 from billable.persistence.db import Engine, name_process, process_name
 from billable.persistence.uow import UnitOfWork
 from billable.runs import invoice_runs as runs
@@ -101,7 +101,7 @@ def _run_with_progress(engine: Engine, job_id: int, label: str) -> _JobState:
 def _show_notifications(engine: Engine, job_id: int) -> None:
     with uow_factory(engine)() as uow:
         for note in job_views.job_notifications(uow.session, job_id):
-            style = "red" if note.level == "error" else "green"
+            style = "red" if note.level == NotificationLevel.ERROR else "green"
             console.print(f"[{style}]{note.title}:[/] {note.message}", soft_wrap=True)
 
 
@@ -152,7 +152,7 @@ def worker(
     once: Annotated[
         bool, typer.Option(help="Run the jobs waiting now, then stop (SQLite and PostgreSQL).")
     ] = False,
-    log_level: LogLevelOption = "info",
+    log_level: LogLevelOption = DEFAULT_LEVEL,
     metrics_port: Annotated[
         int | None,
         typer.Option(help="Serve this worker's job metrics (Prometheus) on this port."),

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from billable.documents import store
 from billable.domain.documents import Destination, DocumentFormat, OutboxState
 from billable.domain.errors import Invalid
+from billable.domain.vocabulary import NotificationLevel
 from billable.persistence.lookups import get
 from billable.persistence.tables import CustomerInvoice, Notification, OutboxMessage
 from billable.persistence.uow import UnitOfWork
@@ -244,7 +245,7 @@ def _record(
             retry = "given up" if give_up else f"retried after {message.next_attempt_at:%H:%M}"
             uow.session.add(
                 Notification(
-                    level="error",
+                    level=NotificationLevel.ERROR,
                     title=f"Delivery of {number} to {message.recipient} failed",
                     message=f"{error} ({retry}, attempt {message.attempts})",
                 )

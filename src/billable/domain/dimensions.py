@@ -42,6 +42,12 @@ def dimension_set(pairs: Iterable[tuple[str, str]]) -> Dimensions:
     return ordered
 
 
+def share_dimensions(line: Dimensions, named: Dimensions) -> Dimensions:
+    """The dimensions of one share of a line's distributed amount: the line's own, with
+    those the share names replaced ("Distribute amounts" keeps the others)."""
+    return dimension_set({**dict(line), **dict(named)}.items())
+
+
 @dataclass(frozen=True)
 class DistributedPart:
     """One part of a distributed amount: its share in percent, dimensions and amount."""

@@ -23,10 +23,12 @@ __all__ = [
     "JobState",
     "JournalState",
     "MilestoneState",
+    "NotificationLevel",
     "PaymentState",
     "PostedTransactionState",
     "ProductLineState",
     "ProposalState",
+    "SourceKind",
     "TransactionClass",
 ]
 
@@ -101,6 +103,26 @@ class ActualType(StrEnum):
     COST = "cost"
     UNBILLED_SALES = "unbilled_sales"
     BILLED_SALES = "billed_sales"
+
+
+class SourceKind(StrEnum):
+    """What wrote an actual: an entry of one kind (approval; the reversal and billed
+    actuals confirmation copies from it keep its kind), or an invoice line detail with
+    no actual behind it (confirmation of a manual, milestone or product detail)."""
+
+    TIME = "time"
+    EXPENSE = "expense"
+    MATERIAL = "material"
+    FEE = "fee"
+    INVOICE_DETAIL = "invoice_detail"
+
+
+class NotificationLevel(StrEnum):
+    """How a notification reads: ``error`` whenever it reports a failure (a job that
+    failed, items of a job that failed, a delivery that did not go out)."""
+
+    INFO = "info"
+    ERROR = "error"
 
 
 class JobState(StrEnum):

@@ -16,7 +16,7 @@ from sqlalchemy import case, exists, or_, select, text
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
-from billable.domain.dimensions import DistributedPart, distribute
+from billable.domain.dimensions import DistributedPart, distribute, share_dimensions
 from billable.domain.errors import Conflict, DomainError
 from billable.domain.lifecycle import JOURNAL
 from billable.domain.money import ZERO
@@ -243,12 +243,16 @@ def split(
     amount: Decimal,
     code: str,
     shares: Sequence[Mapping[str, Any]],
+    kept: Mapping[str, str] | None = None,
 ) -> tuple[list[dict[str, Any]], tuple[DistributedPart, ...]]:
-    """Checked shares ``[{percent, dimensions}]`` as stored, and the parts of ``amount``."""
+    """Checked shares ``[{percent, dimensions}]`` as stored, and the parts of ``amount``;
+    each share keeps the dimensions of ``kept`` it does not name."""
     stored: list[dict[str, Any]] = []
+    base = erp_defaults.dimensions_of(kept)
     for i, share in enumerate(shares):
         field = f"shares[{i}].dimensions"
-        dims = erp_fields.dimensions(session, share["dimensions"], field) or {}
+        named = erp_fields.dimensions(session, share["dimensions"], field) or {}
+        dims = dict(share_dimensions(base, erp_defaults.dimensions_of(named)))
         stored.append({"percent": str(share["percent"]), "dimensions": dims})
     return stored, parts_of(amount, code, stored)
 
@@ -281,11 +285,12 @@ def line_parts(line: IntegrationJournalLine) -> tuple[DistributedPart, ...]:
 
 def distribute_line(uow: UnitOfWork, line_id: str, shares: Sequence[Mapping[str, Any]]) -> None:
     """Distribute a draft line's amount over dimension sets by percent (Distribute
-    amounts); percents must add up to 100 (422 otherwise)."""
+    amounts); percents must add up to 100 (422 otherwise). Each share keeps the line's
+    dimensions it does not name."""
     with uow:
         session = uow.session
         line = _editable_line(session, line_id)
-        stored, _ = split(session, line_amount(line), line.currency, shares)
+        stored, _ = split(session, line_amount(line), line.currency, shares, line.dimensions)
         line.distribution = stored
         uow.commit()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from billable.domain.errors import Invalid, NotFound
@@ -80,16 +80,14 @@ def section(session: Session, proposal_id: int | str, section_id: int | str) -> 
     return next(s for s in sections(session, row.id) if s[0].id == found.id)
 
 
-def available_lines(session: Session, proposal_id: int | str) -> list[InvoiceProposalLine]:
+def available_lines_query(proposal_id: int) -> Select[InvoiceProposalLine]:
     """The proposal's lines in no section ("Available transactions"), by id."""
-    row = proposal(session, proposal_id)
-    stmt = (
+    return (
         select(InvoiceProposalLine)
-        .where(InvoiceProposalLine.proposal_id == row.id)
+        .where(InvoiceProposalLine.proposal_id == proposal_id)
         .where(InvoiceProposalLine.section_id.is_(None))
         .order_by(InvoiceProposalLine.id)
     )
-    return list(session.scalars(stmt))
 
 
 def _checked_lines(

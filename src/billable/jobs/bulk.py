@@ -12,6 +12,7 @@ from typing import Any
 
 from billable.billing.bulk_confirm import EMPTY, confirm_in_chunks, empty_invoices
 from billable.billing.bulk_create import create_invoices, prepare_chunk
+from billable.domain.vocabulary import NotificationLevel
 from billable.jobs import records as jobs
 from billable.jobs.outcome import CONFIRMED, Outcome, UowFactory
 from billable.persistence.tables import Job
@@ -107,4 +108,6 @@ def bulk_confirm(make_uow: UowFactory, job: Job) -> Outcome:
     if skipped:
         result["skipped"] = skipped
         message += f", {len(skipped)} skipped: " + "; ".join(skipped.values())
-    return Outcome(result, "Invoices confirmed", message)
+    # An invoice asked for and left unconfirmed is a failure the user must act on.
+    level = NotificationLevel.ERROR if skipped else NotificationLevel.INFO
+    return Outcome(result, "Invoices confirmed", message, level)

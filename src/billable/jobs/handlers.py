@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from billable.documents import delivery
 from billable.domain.audit import SYSTEM
 from billable.domain.errors import DomainError
+from billable.domain.vocabulary import NotificationLevel
 from billable.jobs import records as jobs
 from billable.jobs.bulk import bulk_confirm, bulk_invoice
 from billable.jobs.outcome import FAILED, Handler, Outcome, UowFactory
@@ -40,7 +41,7 @@ def deliver_outbox(make_uow: UowFactory, job: Job) -> Outcome:
         {"sent": result.sent, FAILED: {str(k): v for k, v in result.failed.items()}},
         "Customer documents delivered",
         f"{len(result.sent)} sent, {len(result.failed)} failed (retried later)",
-        "error" if result.failed else "info",
+        NotificationLevel.ERROR if result.failed else NotificationLevel.INFO,
     )
 
 

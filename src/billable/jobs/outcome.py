@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from billable.domain.vocabulary import NotificationLevel
 from billable.persistence.tables import Job
 from billable.persistence.uow import UnitOfWork
 
@@ -23,7 +24,7 @@ class Outcome(NamedTuple):
     result: dict[str, Any]
     title: str
     message: str
-    level: str = "info"
+    level: NotificationLevel = NotificationLevel.INFO
 
 
 Handler = Callable[[UowFactory, Job], Outcome]

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from billable.domain.vocabulary import ProposalState
+from billable.domain.vocabulary import NotificationLevel, ProposalState
 from billable.erp.proposal_posting import CHUNK, post_chunk, ready_proposals
 from billable.jobs import records as jobs
 from billable.jobs.outcome import FAILED, POSTED, Outcome, UowFactory
@@ -93,5 +93,5 @@ def post_invoice_proposals(make_uow: UowFactory, job: Job) -> Outcome:
         result,
         "Invoice proposals posted",
         f"{len(result[POSTED])} invoice proposals posted, {len(result[FAILED])} failed{failed}",
-        "error" if result[FAILED] else "info",
+        NotificationLevel.ERROR if result[FAILED] else NotificationLevel.INFO,
     )

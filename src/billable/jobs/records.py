@@ -24,7 +24,7 @@ from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from billable.domain.errors import Conflict
-from billable.domain.vocabulary import AttemptOutcome, JobState
+from billable.domain.vocabulary import AttemptOutcome, JobState, NotificationLevel
 from billable.persistence.tables import Job, JobAttempt, Notification
 from billable.persistence.uow import UnitOfWork
 
@@ -76,7 +76,7 @@ def enqueue(
     return ident
 
 
-def _notify(session: Session, job: Job, level: str, title: str, message: str) -> None:
+def _notify(session: Session, job: Job, level: NotificationLevel, title: str, message: str) -> None:
     session.add(
         Notification(user_id=job.user_id, job_id=job.id, level=level, title=title, message=message)
     )
@@ -93,7 +93,7 @@ def claim(uow: UnitOfWork, job_id: int) -> Job | None:
         if job.attempts >= MAX_ATTEMPTS:
             job.status, job.finished_at = JobState.FAILED, _now()
             job.error = f"gave up after {job.attempts} attempts"
-            _notify(uow.session, job, "error", _failed_title(job), job.error)
+            _notify(uow.session, job, NotificationLevel.ERROR, _failed_title(job), job.error)
             uow.commit()
             return None
         now = _now()
@@ -166,7 +166,7 @@ def finish(
     title: str,
     message: str,
     attempt: int | None = None,
-    level: str = "info",
+    level: NotificationLevel = NotificationLevel.INFO,
 ) -> None:
     """Mark a job succeeded and leave a notification (``level`` ``error`` when the job
     reports failures among its items), together."""
@@ -197,7 +197,7 @@ def fail(uow: UnitOfWork, job_id: int, error: str, attempt: int | None = None) -
         _end_attempt(uow.session, job_id, attempt, AttemptOutcome.FAILED, error)
         if job.status != JobState.SUCCEEDED:  # else a concurrent attempt finished it
             job.status, job.error, job.finished_at = JobState.FAILED, error, _now()
-            _notify(uow.session, job, "error", _failed_title(job), error)
+            _notify(uow.session, job, NotificationLevel.ERROR, _failed_title(job), error)
         uow.commit()
 
 

@@ -40,7 +40,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure_logging(level: str = "info", stream: Any = None) -> None:
+#: The log level when none is asked for.
+DEFAULT_LEVEL = "info"  # not vocabulary: a log level
+
+
+def configure_logging(level: str = DEFAULT_LEVEL, stream: Any = None) -> None:
     """Send every logger's records, as JSON lines, to ``stream`` (default stderr) from
     ``level`` up; uvicorn's and procrastinate's loggers included."""
     handler = logging.StreamHandler(stream or sys.stderr)
@@ -60,4 +64,4 @@ def configure_logging(level: str = "info", stream: Any = None) -> None:
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 
 
-LEVELS = ("debug", "info", "warning", "error")
+LEVELS = ("debug", "info", "warning", "error")  # not vocabulary: log levels

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from billable.domain.vocabulary import JobState
+from billable.domain.vocabulary import JobState, NotificationLevel
 from billable.persistence.base import Base
 
 
@@ -66,7 +66,7 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
-    level: Mapped[str] = mapped_column(String(10), default="info")
+    level: Mapped[str] = mapped_column(String(10), default=NotificationLevel.INFO)
     title: Mapped[str] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())

@@ -22,6 +22,7 @@ from billable.domain.confirmation import (
     corrected,
 )
 from billable.domain.invoice import BillingType, DetailSource
+from billable.domain.vocabulary import SourceKind
 from billable.persistence.tables import Actual, InvoiceLineDetail
 
 
@@ -33,7 +34,7 @@ class Copying(NamedTuple):
 
 
 #: Where an actual written by a detail with no actual behind it says it comes from.
-WRITTEN_BY_DETAIL = "invoice_detail"
+WRITTEN_BY_DETAIL = SourceKind.INVOICE_DETAIL
 
 _DESCRIBED = (
     "transaction_class",

@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from billable.billing import backlog as billing_backlog
 from billable.persistence.lookups import get
-from billable.persistence.tables import Contract
+from billable.persistence.tables import Actual, Contract
 from billable.views.contracts import milestone_records
 from billable.views.entries import actual_records
+from billable.views.pagination import Window, check_range, window
 from billable.views.records import Record
 
 
@@ -20,6 +21,19 @@ class Backlog:
 
     actuals: list[Record]
     milestones: list[Record]
+
+
+def backlog_actuals(
+    session: Session, limit: int, cursor: str | None, filters: billing_backlog.BacklogFilters
+) -> Window[Record]:
+    """A page, by id, of the open backlog actuals across contracts that match
+    ``filters``; each as :func:`billable.views.entries.actual_records` shows it (the draft
+    it waits on read once for the page)."""
+    check_range(filters.date_from, filters.date_to)
+    stmt = billing_backlog.backlog_actuals_query(filters)
+    return window(
+        session, stmt, Actual.id, limit, cursor, lambda rows: actual_records(session, rows)
+    )
 
 
 def backlog(session: Session, contract_id: str) -> Backlog:

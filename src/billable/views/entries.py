@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from billable.domain.errors import NotFound
 from billable.domain.permissions import EVERYONE, EntryScope
-from billable.domain.vocabulary import ActualType
+from billable.domain.vocabulary import ActualType, SourceKind
 from billable.persistence.lookups import get, in_chunks, parse_id
 from billable.persistence.tables import Actual, Entry, InvoiceLineDetail
 from billable.views.pagination import Window, window
@@ -86,9 +86,14 @@ def actuals(
     cursor: str | None,
     filters: dict[str, str | None],
     transaction_type: str | None = None,
+    source_kind: SourceKind | None = None,
 ) -> Window[Record]:
-    """A page of actuals; ``filters`` by the id columns of :data:`ACTUAL_FILTERS`."""
+    """A page of actuals; ``filters`` by the id columns of :data:`ACTUAL_FILTERS`, and
+    by what wrote them: ``source_kind`` with ``source_id`` names one entry's actuals
+    (entries of each kind are numbered apart, so an id alone may name another kind's)."""
     stmt = select(Actual)
+    if source_kind is not None:
+        stmt = stmt.where(Actual.source_kind == source_kind)
     for name in ACTUAL_FILTERS:
         value = filters.get(name)
         if value is not None:

@@ -3,18 +3,21 @@ details, a detail alone, and what each line's contract line has been invoiced to
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from billable.domain.invoice import BillingType
-from billable.domain.vocabulary import ActualType
+from billable.domain.vocabulary import ActualType, InvoiceState, PaymentState
 from billable.persistence.lookups import get, parse_id
 from billable.persistence.tables import Actual, Invoice, InvoiceLine, InvoiceLineDetail
-from billable.views.pagination import Window, encode_cursor, window
+from billable.views.milestone_progress import progress_of
+from billable.views.pagination import Window, check_range, encode_cursor, window
 from billable.views.records import Record, record, records
 
 #: How many details each line of an invoice shows; the rest are read page by page from
@@ -45,22 +48,44 @@ class InvoiceView:
     lines: list[LineView]
 
 
+@dataclass(frozen=True)
+class InvoiceFilters:
+    """What a list of invoices may be narrowed by (ids as the wire sends them)."""
+
+    contract_id: str | None = None
+    customer_id: str | None = None
+    project_invoice_status: InvoiceState | None = None
+    status: PaymentState | None = None
+    corrects_invoice_id: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
 def invoices(
     session: Session,
     limit: int,
     cursor: str | None,
-    contract_id: str | None = None,
-    project_invoice_status: str | None = None,
-    corrects_invoice_id: str | None = None,
+    filters: InvoiceFilters | None = None,
 ) -> Window[Record]:
-    """A page of invoice headers; filters: contract, status, the invoice corrected."""
+    """A page of invoice headers, by id, matching every filter given."""
+    given = filters or InvoiceFilters()
+    check_range(given.date_from, given.date_to)
     stmt = select(Invoice)
-    if contract_id is not None:
-        stmt = stmt.where(Invoice.contract_id == (parse_id(contract_id) or -1))
-    if project_invoice_status is not None:
-        stmt = stmt.where(Invoice.project_invoice_status == project_invoice_status)
-    if corrects_invoice_id is not None:
-        stmt = stmt.where(Invoice.corrects_invoice_id == (parse_id(corrects_invoice_id) or -1))
+    for column, value in (
+        (Invoice.contract_id, given.contract_id),
+        (Invoice.customer_id, given.customer_id),
+        (Invoice.corrects_invoice_id, given.corrects_invoice_id),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == (parse_id(value) or -1))
+    if given.project_invoice_status is not None:
+        stmt = stmt.where(Invoice.project_invoice_status == given.project_invoice_status)
+    if given.status is not None:
+        stmt = stmt.where(Invoice.status == given.status)
+    if given.date_from is not None:
+        stmt = stmt.where(Invoice.invoice_date >= given.date_from)
+    if given.date_to is not None:
+        stmt = stmt.where(Invoice.invoice_date <= given.date_to)
     return window(session, stmt, Invoice.id, limit, cursor, records)
 
 
@@ -136,6 +161,7 @@ def _line_views(session: Session, header: Invoice, which: ColumnElement[bool]) -
     lines = session.execute(
         select(L, count.label("count"), bound.label("bound")).where(which).order_by(L.id)
     ).all()
+    progress = _milestone_progress(session, header.id)
     shown: dict[int, list[Record]] = defaultdict(list)
     for found in session.scalars(
         select(D)
@@ -143,7 +169,8 @@ def _line_views(session: Session, header: Invoice, which: ColumnElement[bool]) -
         .where(which, D.id < func.coalesce(bound, _NO_BOUND))
         .order_by(D.id)
     ):
-        shown[found.invoice_line_id].append(record(found))
+        figures = progress.get(found.milestone_id) if found.milestone_id else None
+        shown[found.invoice_line_id].append(record(found, milestone_progress=figures))
     to_date = invoiced_to_date(session, header.id, {item.contract_line_id for item, *_ in lines})
     views = []
     for item, total, first_hidden in lines:
@@ -157,10 +184,25 @@ def _line_views(session: Session, header: Invoice, which: ColumnElement[bool]) -
     return views
 
 
+def _milestone_progress(session: Session, invoice_id: int) -> dict[int, Any]:
+    """The progress of every milestone billed on the invoice, from all its milestone
+    details (not only the shown ones): the amount on this invoice sums them all."""
+    D = InvoiceLineDetail
+    billed = session.execute(
+        select(D.milestone_id, D.amount).where(
+            D.invoice_id == invoice_id, D.milestone_id.is_not(None)
+        )
+    ).all()
+    return progress_of(session, invoice_id, ((m, amount) for m, amount in billed)) if billed else {}
+
+
 #: Larger than any id: the bound of a line whose details are all shown.
 _NO_BOUND = 2**63 - 1
 
 
 def detail(session: Session, ident: int | str) -> Record:
-    """One invoice line detail, or 404."""
-    return record(get(session, InvoiceLineDetail, ident, "invoice line detail"))
+    """One invoice line detail, or 404; a progress milestone's with its progress."""
+    found = get(session, InvoiceLineDetail, ident, "invoice line detail")
+    progress = progress_of(session, found.invoice_id, [(found.milestone_id, found.amount)])
+    shown = progress.get(found.milestone_id) if found.milestone_id else None
+    return record(found, milestone_progress=shown)

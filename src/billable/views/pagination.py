@@ -5,6 +5,7 @@ The cursor is the last id of the page before, opaque on the wire (base64)."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -49,6 +50,12 @@ def check_limit(limit: int) -> None:
         raise Invalid.field("limit", f"must be between 1 and {MAX_LIMIT}")
 
 
+def check_range(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    """Refuse a date range that ends before it starts (422 on ``date_to``)."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise Invalid.field("date_to", f"must not be before date_from ({date_from.isoformat()})")
+
+
 def window(
     session: Session,
     stmt: Select[Any],
@@ -74,3 +81,16 @@ def window(
         session.scalars(stmt.where(id_column.in_(ids)).order_by(id_column)).all() if ids else []
     )
     return Window(snapshot(rows), encode_cursor(ids[-1]) if more else None)
+
+
+def window_of(ordered: Sequence[T], limit: int, cursor: str | None) -> Window[T]:
+    """A page of a list already in its shown order (a proposal's sections in print
+    order, where ids are not the order): ``limit`` items after the cursor's position.
+
+    For short sub-lists read whole: the page shape is the one every list answers, the
+    cursor a position rather than an id."""
+    check_limit(limit)
+    start = decode_cursor(cursor) if cursor else 0
+    page = list(ordered[start : start + limit])
+    more = start + limit < len(ordered)
+    return Window(page, encode_cursor(start + limit) if more else None)

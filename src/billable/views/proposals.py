@@ -17,9 +17,9 @@ from billable.erp import print_management, proposal_format
 from billable.erp.printout import render_printout
 from billable.erp.proposals import Totals, totals_at
 from billable.persistence.lookups import get, parse_id
-from billable.persistence.tables import InvoiceProposal, PrintSetting
+from billable.persistence.tables import InvoiceProposal, InvoiceProposalLine, PrintSetting
 from billable.views.erp import RatesInForce, accounting_currencies
-from billable.views.pagination import Window, window
+from billable.views.pagination import Window, window, window_of
 from billable.views.records import Record, record, records
 
 
@@ -96,13 +96,18 @@ class SectionView:
     currency: str
 
 
-def sections(session: Session, proposal_id: str) -> list[SectionView]:
-    """A proposal's format sections in print order (404 for an unknown proposal)."""
+def sections(
+    session: Session, proposal_id: str, limit: int, cursor: str | None
+) -> Window[SectionView]:
+    """A page of a proposal's format sections in print order (404 for an unknown
+    proposal). A proposal has a handful of sections: they are read whole, and paged in
+    print order."""
     code = proposal_format.proposal(session, proposal_id).currency
-    return [
+    found = [
         SectionView(record(row), records(lines), code)
         for row, lines in proposal_format.sections(session, proposal_id)
     ]
+    return window_of(found, limit, cursor)
 
 
 def section(session: Session, proposal_id: str, section_id: str) -> SectionView:
@@ -112,10 +117,13 @@ def section(session: Session, proposal_id: str, section_id: str) -> SectionView:
     return SectionView(record(row), records(lines), code)
 
 
-def available_lines(session: Session, proposal_id: str) -> tuple[str, list[Record]]:
-    """The proposal's currency and its lines in no section."""
-    code = proposal_format.proposal(session, proposal_id).currency
-    return code, records(proposal_format.available_lines(session, proposal_id))
+def available_lines(
+    session: Session, proposal_id: str, limit: int, cursor: str | None
+) -> tuple[str, Window[Record]]:
+    """The proposal's currency and a page of its lines in no section, by id."""
+    row = proposal_format.proposal(session, proposal_id)
+    stmt = proposal_format.available_lines_query(row.id)
+    return row.currency, window(session, stmt, InvoiceProposalLine.id, limit, cursor, records)
 
 
 def invoice_format(session: Session, proposal_id: str) -> Record:

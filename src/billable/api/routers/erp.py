@@ -11,14 +11,18 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from billable.api import present_erp as show
+from billable.api import present_masterdata
 from billable.api.deps import ReadLedger, ReadMaster, Uow, WriteErpSetup, WriteUow
 from billable.api.pagination import Page, page
 from billable.api.routers.masterdata import collection
 from billable.api.schemas import erp as s
+from billable.api.schemas.masterdata import CategoryOut, ProductOut
 from billable.erp import ledger as general_ledger
 from billable.erp import setup as erp_setup
+from billable.masterdata import records as masterdata
 from billable.persistence.uow import UnitOfWork
 from billable.views import erp as views
+from billable.views import masterdata as masterdata_views
 
 router = APIRouter()
 SETUP = "ERP setup"
@@ -211,3 +215,37 @@ def get_trial_balance(
         report = general_ledger.trial_balance(uow.session, on, legal_entity_id)
         uow.commit()  # the default legal entity, if it was just made
     return show.trial_balance(report)
+
+
+def _item_tax_group_route(path: str, kind: str, body_out: Any, present: Any) -> None:
+    """``PUT {path}/{id}/item-sales-tax-group``: the ERP setup's one change to a
+    category or product, through the same use case as its PATCH."""
+
+    @router.put(
+        path + "/{ident}/item-sales-tax-group",
+        response_model=body_out,
+        tags=[SETUP],
+        dependencies=[WriteErpSetup],
+        summary=f"Set a {kind.replace('_', ' ')}'s item sales tax group (ERP setup)",
+        description=(
+            "The accountant's (and admin's) change to master data: the item sales tax "
+            "group alone; every other field of it is the project manager's (PATCH)."
+        ),
+    )
+    def put_item_tax_group(ident: str, body: s.ItemTaxGroupIn, uow: Uow) -> dict[str, Any]:
+        masterdata.update(uow, kind, ident, body.model_dump())
+        with uow:
+            row = masterdata_views.row(uow.session, kind, ident)
+        result: dict[str, Any] = present(row)
+        return result
+
+
+_item_tax_group_route(
+    "/transaction-categories", "transaction_category", CategoryOut, present_masterdata.category
+)
+_item_tax_group_route(
+    "/products",
+    "product",  # not vocabulary: the noun of its 404
+    ProductOut,
+    present_masterdata.product,
+)

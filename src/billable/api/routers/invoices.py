@@ -9,8 +9,9 @@ from billable.api import present_billing as present
 from billable.api.deps import ReadBilling, Uow, WriteBilling
 from billable.api.pagination import Page, page
 from billable.api.schemas import invoices as s
+from billable.api.schemas.common import QueryDate
 from billable.billing import confirming, drafts, editing, invoicing
-from billable.domain.vocabulary import InvoiceState
+from billable.domain.vocabulary import InvoiceState, PaymentState
 from billable.persistence.uow import UnitOfWork
 from billable.views import invoices as views
 
@@ -40,13 +41,27 @@ def list_invoices(
     limit: int = 50,
     cursor: str | None = None,
     contract_id: str | None = None,
+    customer_id: str | None = None,
     project_invoice_status: InvoiceState | None = None,
+    status: PaymentState | None = None,
     corrects_invoice_id: str | None = None,
+    date_from: QueryDate | None = None,
+    date_to: QueryDate | None = None,
 ) -> dict[str, Any]:
+    """Invoice headers by id. Filters: contract, customer, `project_invoice_status`
+    (draft, in_review, confirmed), payment `status` (active, paid), the invoice
+    corrected, and the invoice date from/to (inclusive, `YYYY-MM-DD`)."""
+    filters = views.InvoiceFilters(
+        contract_id=contract_id,
+        customer_id=customer_id,
+        project_invoice_status=project_invoice_status,
+        status=status,
+        corrects_invoice_id=corrects_invoice_id,
+        date_from=date_from,
+        date_to=date_to,
+    )
     with uow:
-        found = views.invoices(
-            uow.session, limit, cursor, contract_id, project_invoice_status, corrects_invoice_id
-        )
+        found = views.invoices(uow.session, limit, cursor, filters)
     return page(found, present.invoice_summary)
 
 

@@ -29,15 +29,17 @@ def _read_section(uow: UnitOfWork, ident: str, section_id: str) -> dict[str, Any
 
 @router.get(
     "/invoice-proposals/{ident}/sections",
-    response_model=list[s.SectionOut],
+    response_model=Page[s.SectionOut],
     tags=[FORMAT],
     dependencies=[ReadLedger],
-    summary="A proposal's format sections in print order",
+    summary="A page of a proposal's format sections in print order",
 )
-def list_sections(ident: str, uow: Uow) -> list[dict[str, Any]]:
+def list_sections(
+    ident: str, uow: Uow, limit: int = 50, cursor: str | None = None
+) -> dict[str, Any]:
     with uow:
-        found = views.sections(uow.session, ident)
-    return [present.section(view) for view in found]
+        found = views.sections(uow.session, ident, limit, cursor)
+    return page(found, present.section)
 
 
 @router.post(
@@ -89,15 +91,17 @@ def delete_section(ident: str, section_id: str, uow: Uow) -> Response:
 
 @router.get(
     "/invoice-proposals/{ident}/available-lines",
-    response_model=list[s.ProposalLineOut],
+    response_model=Page[s.ProposalLineOut],
     tags=[FORMAT],
     dependencies=[ReadLedger],
-    summary="A proposal's lines in no section",
+    summary="A page of a proposal's lines in no section, by id",
 )
-def available_lines(ident: str, uow: Uow) -> list[dict[str, Any]]:
+def available_lines(
+    ident: str, uow: Uow, limit: int = 50, cursor: str | None = None
+) -> dict[str, Any]:
     with uow:
-        code, rows = views.available_lines(uow.session, ident)
-    return [present.format_line(row, code) for row in rows]
+        code, found = views.available_lines(uow.session, ident, limit, cursor)
+    return page(found, lambda row: present.format_line(row, code))
 
 
 def _format(uow: UnitOfWork, ident: str) -> dict[str, str]:

@@ -99,6 +99,32 @@ Timestamp = Annotated[
     PlainSerializer(_utc_text, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date-time", "example": "2026-12-01T16:45:50Z"}),
 ]
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    # Pydantic also reads "0" (1970-01-01) and other numbers as dates.
+    if isinstance(value, dt.date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD, such as 2026-12-01")
+
+
+def _query_bool(value: Any) -> Any:
+    # A query string has no JSON booleans: the words true and false stand for them, and
+    # "yes", "on" or "1" (which Pydantic would take) are refused.
+    if isinstance(value, bool) or value in ("true", "false"):
+        return value is True or value == "true"
+    raise ValueError("must be true or false")
+
+
+#: A date in a query string: ``YYYY-MM-DD`` only (422 otherwise).
+QueryDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+#: A boolean in a query string: ``true`` or ``false`` only (422 otherwise).
+QueryBool = Annotated[bool, BeforeValidator(_query_bool), WithJsonSchema({"type": "boolean"})]
 Text = Annotated[str, Field(max_length=2000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]

@@ -249,3 +249,10 @@ class TrialBalanceOut(BaseModel):
     total_debit: DecimalText
     total_credit: DecimalText
     total_balance: DecimalText
+
+
+class ItemTaxGroupIn(Input):
+    """The one field of a category or product the ERP setup sets: its item sales tax
+    group (``null`` clears it). Any other field is refused (422 naming it)."""
+
+    item_sales_tax_group: Code | None

@@ -107,6 +107,16 @@ class CorrectIn(Input):
     )
 
 
+class MilestoneProgressOut(BaseModel):
+    """A progress milestone's billing status (seed 001): on this invoice, invoiced to
+    date on other confirmed invoices, and remaining after both."""
+
+    milestone_amount: DecimalText
+    amount_on_this_invoice: DecimalText
+    invoiced_to_date: DecimalText
+    remaining_amount: DecimalText
+
+
 class DetailOut(BaseModel):
     id: str
     invoice_line_id: str
@@ -136,6 +146,8 @@ class DetailOut(BaseModel):
     extended_amount: DecimalText
     billing_type: str
     backed_by: str
+    #: Set on a detail backed by a progress milestone; null on every other detail.
+    milestone_progress: MilestoneProgressOut | None = None
 
 
 class LineOut(BaseModel):

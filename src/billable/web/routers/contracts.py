@@ -111,7 +111,9 @@ def contract(request: Request, ident: str, user: Manager) -> HTMLResponse:
             if line.kind != "product"  # not vocabulary: a contract line's kind
         }
         to_date = invoice_views.invoiced_to_date(uow.session, 0, {line.id for line in lines})
-        drafts = invoice_views.invoices(uow.session, 50, None, contract_id=str(shown.id)).items
+        drafts = invoice_views.invoices(
+            uow.session, 50, None, invoice_views.InvoiceFilters(contract_id=str(shown.id))
+        ).items
     return page(
         request,
         "contract.html.j2",

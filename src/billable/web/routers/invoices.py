@@ -44,8 +44,9 @@ def invoices(
             uow.session,
             PAGE_SIZE,
             cursor,
-            contract_id=optional(contract),
-            project_invoice_status=wanted,
+            invoice_views.InvoiceFilters(
+                contract_id=optional(contract), project_invoice_status=wanted
+            ),
         )
     return page(
         request,
