@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from billable.web.routers import approvals, auth, backlog, contracts, home, invoices, runs
+from billable.web.routers import (
+    approvals,
+    auth,
+    backlog,
+    contracts,
+    home,
+    invoices,
+    journal,
+    proposals,
+    runs,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -14,4 +24,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     backlog.router,
     invoices.router,
     runs.router,
+    journal.router,
+    proposals.router,
 )
