@@ -14,6 +14,7 @@ from billable.web.routers import (
     journal,
     proposals,
     runs,
+    time,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -26,4 +27,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     runs.router,
     journal.router,
     proposals.router,
+    time.router,
 )
