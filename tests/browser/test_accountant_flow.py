@@ -124,13 +124,35 @@ def test_an_accountant_imports_distributes_posts_formats_and_posts_a_proposal(
     expect(page.get_by_role("heading", level=1)).to_contain_text("posted")
     expect(page.get_by_role("button", name="Add section")).to_have_count(0)
 
+    # What was posted: the vouchers, the trial balance in balance, the transactions.
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name="Vouchers").click()
+    expect(page.get_by_role("cell", name="161300").first).to_be_visible()
+    assert_accessible(page)
+    nav.get_by_role("link", name="Trial balance").click()
+    page.get_by_label("Up to").fill("2026-12-31")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("cell", name="130100")).to_be_visible()
+    total = page.get_by_role("row", name="Total")
+    expect(total.get_by_role("cell").last).to_have_text("$0.00")
+    assert_accessible(page)
+    nav.get_by_role("link", name="Posted transactions").click()
+    expect(page.get_by_role("button", name="Adjust accounting").first).to_be_visible()
+    assert_accessible(page)
+
 
 def test_a_team_member_is_neither_shown_nor_allowed_the_accountants_pages(
     page: Page, site: Site
 ) -> None:
     sign_in(page, site, "team_member")
     nav = page.get_by_role("navigation", name="Main")
-    for label in ("Integration journal", "Posted transactions", "Invoice proposals"):
+    for label in (
+        "Integration journal",
+        "Posted transactions",
+        "Invoice proposals",
+        "Vouchers",
+        "Trial balance",
+    ):
         expect(nav.get_by_role("link", name=label)).to_have_count(0)
     page.goto(site.url + "/journals")
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Integration journal")

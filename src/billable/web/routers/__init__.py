@@ -12,6 +12,7 @@ from billable.web.routers import (
     home,
     invoices,
     journal,
+    ledger,
     proposals,
     runs,
     time,
@@ -28,4 +29,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     journal.router,
     proposals.router,
     time.router,
+    ledger.router,
 )
