@@ -116,6 +116,18 @@ def test_an_accountant_imports_distributes_posts_formats_and_posts_a_proposal(
     expect(preview.get_by_text("Consulting work").first).to_be_visible()
     preview.close()
 
+    # Print management: the module level sends printouts to the screen.
+    back = page.url
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Print management").click()
+    page.get_by_label("Level").select_option("module")
+    page.get_by_label("Destination").select_option("screen")
+    page.get_by_label("Footer text").fill("Thank you")
+    page.get_by_role("button", name="Save print settings").click()
+    expect(page.get_by_role("status")).to_have_text("Print settings saved.")
+    expect(page.get_by_role("cell", name="Thank you")).to_be_visible()
+    assert_accessible(page)
+    page.goto(back)
+
     # Post with Posting and Print invoice checked.
     expect(page.get_by_role("checkbox", name="Posting")).to_be_checked()
     page.get_by_role("checkbox", name="Print invoice").check()
@@ -152,6 +164,7 @@ def test_a_team_member_is_neither_shown_nor_allowed_the_accountants_pages(
         "Invoice proposals",
         "Vouchers",
         "Trial balance",
+        "Print management",
     ):
         expect(nav.get_by_role("link", name=label)).to_have_count(0)
     page.goto(site.url + "/journals")

@@ -30,6 +30,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Integration journal", "/journals", Permission.POST_LEDGER),
     NavItem("Posted transactions", "/posted-transactions", Permission.POST_LEDGER),
     NavItem("Invoice proposals", "/proposals", Permission.POST_LEDGER),
+    NavItem("Print management", "/print-management", Permission.POST_LEDGER),
     NavItem("Vouchers", "/vouchers", Permission.POST_LEDGER),
     NavItem("Trial balance", "/trial-balance", Permission.POST_LEDGER),
     NavItem("Notifications", "/notifications"),

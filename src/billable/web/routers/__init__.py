@@ -13,6 +13,7 @@ from billable.web.routers import (
     invoices,
     journal,
     ledger,
+    print_management,
     proposals,
     runs,
     time,
@@ -30,4 +31,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     proposals.router,
     time.router,
     ledger.router,
+    print_management.router,
 )
