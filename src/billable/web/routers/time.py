@@ -90,7 +90,10 @@ def _changes(
         if not isinstance(value, str) or not value.strip():
             continue
         if name.startswith("cell:"):
-            _, project, task, day = name.split(":")
+            parts = name.split(":")
+            if len(parts) != 4:
+                raise Invalid.field(name, "not a cell of the week grid")
+            _, project, task, day = parts
             hours = decimal(name, value)
             existing = form_text(form, f"entry:{project}:{task}:{day}")
             if existing:
