@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from billable.api.app import create_app
 from billable.identity.passwords import set_password
-from billable.identity.users import add_user
+from billable.identity.users import add_user, link_resource
 from billable.persistence.db import make_engine, session_factory
 from billable.persistence.uow import UnitOfWork
 from tests.builders import World, make_world
@@ -80,11 +80,13 @@ def site(sqlite_template: Path, tmp_path: Path) -> Iterator[Site]:
         return UnitOfWork(factory)
 
     users = {}
+    ids: dict[str, int] = {}
     for role in ROLES:
         name = f"{role.replace('_', '-')}-{uuid.uuid4().hex[:4]}"
-        add_user(new(), name, role)
+        principal, _ = add_user(new(), name, role)
         set_password(new(), name, PASSWORD)
         users[role] = name
+        ids[role] = principal.user_id
     _, token = add_user(new(), "arranger", "admin")
     app = create_app(engine)
     port = _free_port()
@@ -97,7 +99,10 @@ def site(sqlite_template: Path, tmp_path: Path) -> Iterator[Site]:
     # The API through a TestClient on the same app: arranging data takes no browser.
     api = Api(TestClient(app), token)
     try:
-        yield Site(f"http://127.0.0.1:{port}", api, make_world(api), users, new)
+        world = make_world(api)
+        # The team member enters the world's resource's time: theirs (ownership).
+        link_resource(new(), str(ids["team_member"]), world.resource["id"])
+        yield Site(f"http://127.0.0.1:{port}", api, world, users, new)
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -54,11 +54,13 @@ def sign_in(uow: UnitOfWork, name: str, password: str) -> Principal:
             raise refused from None
         if user is None or stored is None:
             raise refused
-        return Principal(user.id, user.name, Role(user.role))
+        return Principal(user.id, user.name, Role(user.role), user.resource_id)
 
 
 def principal_of(uow: UnitOfWork, user_id: int) -> Principal | None:
     """The user a browser session names, or ``None`` once the user is gone."""
     with uow:
         user = uow.session.get(User, user_id)
-        return Principal(user.id, user.name, Role(user.role)) if user is not None else None
+        if user is None:
+            return None
+        return Principal(user.id, user.name, Role(user.role), user.resource_id)

@@ -26,6 +26,13 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Billing backlog", "/backlog", Permission.WRITE_BILLING),
     NavItem("Invoices", "/invoices", Permission.READ_BILLING),
     NavItem("Invoice runs", "/invoice-runs", Permission.READ_BILLING),
+    NavItem("My week", "/time", Permission.WRITE_ENTRIES),
+    NavItem("Integration journal", "/journals", Permission.POST_LEDGER),
+    NavItem("Posted transactions", "/posted-transactions", Permission.POST_LEDGER),
+    NavItem("Invoice proposals", "/proposals", Permission.POST_LEDGER),
+    NavItem("Print management", "/print-management", Permission.POST_LEDGER),
+    NavItem("Vouchers", "/vouchers", Permission.POST_LEDGER),
+    NavItem("Trial balance", "/trial-balance", Permission.POST_LEDGER),
     NavItem("Notifications", "/notifications"),
 )
 

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from billable.web.routers import approvals, auth, backlog, contracts, home, invoices, runs
+from billable.web.routers import (
+    approvals,
+    auth,
+    backlog,
+    contracts,
+    home,
+    invoices,
+    journal,
+    ledger,
+    print_management,
+    proposals,
+    runs,
+    time,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -14,4 +27,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     backlog.router,
     invoices.router,
     runs.router,
+    journal.router,
+    proposals.router,
+    time.router,
+    ledger.router,
+    print_management.router,
 )

@@ -1,0 +1,43 @@
+"""Reading the accountant's form fields: financial dimensions written as
+``Department=Sales, CostCenter=100`` and distribution shares one per line as
+``50: Department=Sales``. A value that does not read is a refusal of that field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from billable.domain.errors import Invalid
+from billable.web.forms import decimal
+
+
+def dimensions(name: str, text: str) -> dict[str, str]:
+    """``Name=Value`` pairs separated by commas (empty: no dimensions)."""
+    found: dict[str, str] = {}
+    for pair in (p.strip() for p in text.split(",")):
+        if not pair:
+            continue
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise Invalid.field(name, "write dimensions as Name=Value, separated by commas")
+        found[key.strip()] = value.strip()
+    return found
+
+
+def shares(name: str, text: str) -> list[dict[str, Any]]:
+    """One share a line, ``PERCENT: Name=Value, ...``; at least one."""
+    found = []
+    for row in (r.strip() for r in text.splitlines()):
+        if not row:
+            continue
+        percent, sep, rest = row.partition(":")
+        if not sep:
+            raise Invalid.field(name, "write each share as 50: Department=Sales")
+        found.append({"percent": decimal(name, percent), "dimensions": dimensions(name, rest)})
+    if not found:
+        raise Invalid.field(name, "give at least one share")
+    return found
+
+
+def shown_dimensions(values: Any) -> str:
+    """Dimensions (a mapping or name/value pairs) as the form writes them."""
+    return ", ".join(f"{k}={v}" for k, v in dict(values or {}).items())
