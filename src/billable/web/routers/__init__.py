@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from billable.web.routers import approvals, auth, backlog, contracts, home, invoices, runs
+from billable.web.routers import (
+    approvals,
+    auth,
+    backlog,
+    contracts,
+    home,
+    invoice_changes,
+    invoices,
+    runs,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
@@ -13,5 +22,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     contracts.router,
     backlog.router,
     invoices.router,
+    invoice_changes.router,
     runs.router,
 )
