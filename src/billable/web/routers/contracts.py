@@ -5,22 +5,24 @@ Invoice; a job's progress."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from billable.billing import invoicing
-from billable.domain.errors import Invalid
+from billable.domain.errors import Invalid, NotFound
 from billable.domain.permissions import Permission
 from billable.domain.vocabulary import JobState
 from billable.identity.users import Principal
 from billable.masterdata.milestones import mark_milestone_ready
 from billable.views import contracts as contract_views
+from billable.views import erp as erp_views
 from billable.views import invoices as invoice_views
 from billable.views import jobs as job_views
 from billable.views import masterdata as master_views
+from billable.views.records import Record
 from billable.web.actions import attempt, redirect
 from billable.web.forms import date, optional
 from billable.web.render import page
@@ -112,6 +114,7 @@ def contract(request: Request, ident: str, user: Manager) -> HTMLResponse:
         }
         to_date = invoice_views.invoiced_to_date(uow.session, 0, {line.id for line in lines})
         drafts = invoice_views.invoices(uow.session, 50, None, contract_id=str(shown.id)).items
+        agreement = _agreement(uow.session, str(shown.id))
     return page(
         request,
         "contract.html.j2",
@@ -122,7 +125,17 @@ def contract(request: Request, ident: str, user: Manager) -> HTMLResponse:
         to_date=to_date,
         invoices=drafts,
         today=dt.date.today().isoformat(),
+        agreement=agreement,
     )
+
+
+def _agreement(session: Any, contract_id: str) -> Record | None:
+    """The contract's fixed-rate agreement, or ``None`` when it has none (the contract
+    itself is known: the page read it first)."""
+    try:
+        return erp_views.fixed_rate_agreement(session, contract_id)
+    except NotFound:
+        return None
 
 
 @router.post("/contracts/{ident}/invoices")
