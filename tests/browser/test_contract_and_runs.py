@@ -74,3 +74,26 @@ def test_the_contract_page_shows_its_fixed_rate_agreement(page: Page, site: Site
         f"1 {contract['currency']} = 0.92 in the accounting currency (agreement FRA-7)"
     )
     assert_accessible(page)
+
+
+def test_a_contract_of_many_lines_shows_them_a_page_at_a_time(page: Page, site: Site) -> None:
+    contract, product = site.world.contract, site.world.product
+    for n in range(51):  # one more than a page
+        site.api.post(
+            f"/contracts/{contract['id']}/lines",
+            {
+                "name": f"Phase {n:02d}",
+                "kind": "product",
+                "product_id": product["id"],
+                "quantity": "1",
+            },
+        )
+    sign_in(page, site, "project_manager")
+    page.goto(f"{site.url}/contracts/{contract['id']}")
+    expect(page.get_by_role("cell", name="Phase 00", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Phase 50", exact=True)).to_have_count(0)
+    pages = page.get_by_role("navigation", name="Pages of contract lines")
+    pages.get_by_role("link", name="Next page").click()
+    expect(page.get_by_role("cell", name="Phase 50", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Phase 00", exact=True)).to_have_count(0)
+    assert_accessible(page)

@@ -101,12 +101,16 @@ def job(request: Request, ident: str, user: User) -> HTMLResponse:
 
 
 @router.get("/contracts/{ident}", response_class=HTMLResponse)
-def contract(request: Request, ident: str, user: Manager) -> HTMLResponse:
-    """A contract: its lines with due dates and invoiced to date, milestones, products."""
+def contract(
+    request: Request, ident: str, user: Manager, cursor: str | None = None
+) -> HTMLResponse:
+    """A contract: its lines (a page at a time) with due dates and invoiced to date,
+    milestones, products, and its fixed-rate agreement."""
     uow = get_uow(request)
     with uow:
         shown = contract_views.contract(uow.session, ident)
-        lines = contract_views.lines(uow.session, ident, 500, None).items
+        window = contract_views.lines(uow.session, ident, PAGE_SIZE, cursor)
+        lines = window.items
         milestones = {
             line.id: contract_views.milestones(uow.session, str(line.id), 500, None).items
             for line in lines
@@ -120,6 +124,7 @@ def contract(request: Request, ident: str, user: Manager) -> HTMLResponse:
         "contract.html.j2",
         user,
         contract=shown,
+        window=window,
         lines=lines,
         milestones=milestones,
         to_date=to_date,
