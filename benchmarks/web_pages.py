@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from billable.api.app import create_app
 from billable.demo import dataset
@@ -158,9 +159,26 @@ def timed(app: Any) -> Any:
     return app
 
 
+#: SQL statements of the request being served (counted on the engine).
+STATEMENTS: list[int] = [0]
+#: Statements of each page's warm-up request, by path.
+PAGE_STATEMENTS: dict[str, int] = {}
+
+
+def counted(engine: Any) -> None:
+    """Count every statement ``engine`` executes into STATEMENTS."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(*_: Any) -> None:
+        STATEMENTS[0] += 1
+
+
 def measure(client: TestClient, path: str, runs: int) -> list[float]:
-    """Server milliseconds of ``runs`` requests of ``path`` after a warm-up."""
+    """Server milliseconds of ``runs`` requests of ``path`` after a warm-up (whose SQL
+    statements are counted into PAGE_STATEMENTS)."""
+    STATEMENTS[0] = 0
     assert client.get(path).status_code == 200, path
+    PAGE_STATEMENTS[path] = STATEMENTS[0]
     times = []
     for _ in range(runs):
         answer = client.get(path)
@@ -180,6 +198,7 @@ def main() -> None:
         parser.error("--runs must be at least 3: one run on a shared machine is noise")
     engine = make_engine(f"sqlite:///{tempfile.mkdtemp()}/bench.db")
     upgrade(engine)
+    counted(engine)
     factory = session_factory(engine)
 
     def new() -> UnitOfWork:
@@ -191,15 +210,19 @@ def main() -> None:
     set_password(new(), "bench-manager", PASSWORD)
     _, token = add_user(new(), "bench-admin", "admin")
     results: dict[str, list[float]] = {}
+    statements: dict[str, int] = {}
     with TestClient(timed(create_app(engine))) as client:
         invoice_id = big_invoice(client, token, args.details)
         _signed_in(client, "bench-manager")
-        for name, path in pages(client, token).items():
-            results[name] = measure(client, path, args.runs)
         big = f"invoice of {args.details} details"
-        results[big] = measure(client, f"/invoices/{invoice_id}", args.runs)
+        shown = {**pages(client, token), big: f"/invoices/{invoice_id}"}
+        load_before = os.getloadavg()[0]
+        for name, path in shown.items():
+            results[name] = measure(client, path, args.runs)
+            statements[name] = PAGE_STATEMENTS[path]
+        load = (load_before, os.getloadavg()[0])
     size = "small data" if args.skip_demo else "demo data set"
-    print(f"web pages, {size}, {args.runs} runs (median / max ms):")
+    print(f"web pages, {size}, {args.runs} runs (min / median / max ms, statements):")
     over = []
     for name, times in results.items():
         median = statistics.median(times)
@@ -207,26 +230,38 @@ def main() -> None:
         flag = "" if median < budget else f"  OVER {budget:.0f} ms"
         if flag:
             over.append(name)
-        print(f"{name:>28}: {median:7.1f} / {max(times):7.1f}{flag}")
+        spread = f"{min(times):7.1f} / {median:7.1f} / {max(times):7.1f}"
+        print(f"{name:>28}: {spread}, {statements[name]:3d}{flag}")
+    print(f"load average (1 min): {load[0]:.1f} before, {load[1]:.1f} after")
     if args.record:
-        record(results, args, size)
+        record(results, statements, load, args, size)
     if over and not args.skip_demo:
         raise SystemExit(f"over budget: {', '.join(over)}")
 
 
-def record(results: dict[str, list[float]], args: argparse.Namespace, size: str) -> None:
+def record(
+    results: dict[str, list[float]],
+    statements: dict[str, int],
+    load: tuple[float, float],
+    args: argparse.Namespace,
+    size: str,
+) -> None:
     """Replace the web_pages section of docs/performance.md."""
     path = ROOT / "docs" / "performance.md"
     doc = path.read_text()
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     rows = "\n".join(
-        f"| {name} | {statistics.median(t):.1f} | {max(t):.1f} |" for name, t in results.items()
+        f"| {name} | {min(t):.1f} | {statistics.median(t):.1f} | {max(t):.1f} "
+        f"| {statements[name]} |"
+        for name, t in results.items()
     )
     body = (
         f"Web pages, server time in process ({size}, {args.runs} runs after a warm-up; "
-        f"{machine}, {dt.date.today()}; `benchmarks/web_pages.py`). Budgets: 150 ms a page, "
-        f"400 ms an invoice of 1,000 details.\n\n| page | median ms | max ms |\n"
-        f"| --- | ---: | ---: |\n{rows}"
+        f"{machine}, {dt.date.today()}, load average {load[0]:.1f} before and "
+        f"{load[1]:.1f} after; `benchmarks/web_pages.py`). Budgets: 150 ms a page, "
+        f"400 ms an invoice of 1,000 details.\n\n"
+        f"| page | min ms | median ms | max ms | SQL statements |\n"
+        f"| --- | ---: | ---: | ---: | ---: |\n{rows}"
     )
     if START in doc and END in doc:
         head, rest = doc.split(START, 1)

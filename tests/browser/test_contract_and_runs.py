@@ -1,5 +1,5 @@
-"""A contract's milestone made Ready to invoice from its page, and an invoice run started
-for a date and followed to its end."""
+"""A contract's milestone made Ready to invoice from its page, its fixed-rate agreement
+shown, and an invoice run started for a date and followed to its end."""
 
 from __future__ import annotations
 
@@ -56,3 +56,44 @@ def test_a_run_date_in_the_future_is_refused_next_to_the_date(page: Page, site: 
     page.get_by_role("button", name="Start run").click()
     expect(page.locator("#err-run_date")).to_contain_text("is in the future")
     assert site.api.get("/jobs")["items"] == []
+
+
+def test_the_contract_page_shows_its_fixed_rate_agreement(page: Page, site: Site) -> None:
+    contract = site.world.contract
+    sign_in(page, site, "project_manager")
+    page.goto(f"{site.url}/contracts/{contract['id']}")
+    expect(page.locator("#fixed-rate")).to_contain_text("None")
+    site.api.request(
+        "PUT",
+        f"/contracts/{contract['id']}/fixed-rate-agreement",
+        200,
+        {"currency": contract["currency"], "rate": "0.92", "reference": "FRA-7"},
+    )
+    page.reload()
+    expect(page.locator("#fixed-rate")).to_have_text(
+        f"1 {contract['currency']} = 0.92 in the accounting currency (agreement FRA-7)"
+    )
+    assert_accessible(page)
+
+
+def test_a_contract_of_many_lines_shows_them_a_page_at_a_time(page: Page, site: Site) -> None:
+    contract, product = site.world.contract, site.world.product
+    for n in range(51):  # one more than a page
+        site.api.post(
+            f"/contracts/{contract['id']}/lines",
+            {
+                "name": f"Phase {n:02d}",
+                "kind": "product",
+                "product_id": product["id"],
+                "quantity": "1",
+            },
+        )
+    sign_in(page, site, "project_manager")
+    page.goto(f"{site.url}/contracts/{contract['id']}")
+    expect(page.get_by_role("cell", name="Phase 00", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Phase 50", exact=True)).to_have_count(0)
+    pages = page.get_by_role("navigation", name="Pages of contract lines")
+    pages.get_by_role("link", name="Next page").click()
+    expect(page.get_by_role("cell", name="Phase 50", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Phase 00", exact=True)).to_have_count(0)
+    assert_accessible(page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -114,11 +114,27 @@ def invoiced_to_date(
     return {i: sums.get(i, Decimal(0)) for i in contract_line_ids}
 
 
-def invoice(session: Session, ident: int | str) -> InvoiceView:
+def invoice(
+    session: Session, ident: int | str, paged_line: str = "", after: str = ""
+) -> InvoiceView:
     """One invoice with its lines and each line's first details (404 if unknown): four
-    queries, however many lines and details it has."""
+    queries, however many lines and details it has. With ``paged_line`` and ``after`` (a
+    line's ``details_next_cursor``), that line shows instead the page of details after
+    the cursor (the web page's "Show more details"); totals stay the line's whole ones."""
     row = get(session, Invoice, ident, "invoice")
-    return InvoiceView(record(row), _line_views(session, row, InvoiceLine.invoice_id == row.id))
+    lines = _line_views(session, row, InvoiceLine.invoice_id == row.id)
+    if paged_line and after:
+        lines = [
+            _paged(session, view, after) if str(view.line.id) == paged_line else view
+            for view in lines
+        ]
+    return InvoiceView(record(row), lines)
+
+
+def _paged(session: Session, view: LineView, after: str) -> LineView:
+    """``view`` with the page of its details after ``after`` in place of the first."""
+    shown = line_details(session, view.line.id, DETAILS_PER_LINE, after)
+    return replace(view, details=shown.items, details_next_cursor=shown.next_cursor)
 
 
 def line(session: Session, ident: int | str) -> LineView:

@@ -5,22 +5,24 @@ Invoice; a job's progress."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from billable.billing import invoicing
-from billable.domain.errors import Invalid
+from billable.domain.errors import Invalid, NotFound
 from billable.domain.permissions import Permission
 from billable.domain.vocabulary import JobState
 from billable.identity.users import Principal
 from billable.masterdata.milestones import mark_milestone_ready
 from billable.views import contracts as contract_views
+from billable.views import erp as erp_views
 from billable.views import invoices as invoice_views
 from billable.views import jobs as job_views
 from billable.views import masterdata as master_views
+from billable.views.records import Record
 from billable.web.actions import attempt, redirect
 from billable.web.forms import date, optional
 from billable.web.render import page
@@ -99,12 +101,16 @@ def job(request: Request, ident: str, user: User) -> HTMLResponse:
 
 
 @router.get("/contracts/{ident}", response_class=HTMLResponse)
-def contract(request: Request, ident: str, user: Manager) -> HTMLResponse:
-    """A contract: its lines with due dates and invoiced to date, milestones, products."""
+def contract(
+    request: Request, ident: str, user: Manager, cursor: str | None = None
+) -> HTMLResponse:
+    """A contract: its lines (a page at a time) with due dates and invoiced to date,
+    milestones, products, and its fixed-rate agreement."""
     uow = get_uow(request)
     with uow:
         shown = contract_views.contract(uow.session, ident)
-        lines = contract_views.lines(uow.session, ident, 500, None).items
+        window = contract_views.lines(uow.session, ident, PAGE_SIZE, cursor)
+        lines = window.items
         milestones = {
             line.id: contract_views.milestones(uow.session, str(line.id), 500, None).items
             for line in lines
@@ -114,17 +120,29 @@ def contract(request: Request, ident: str, user: Manager) -> HTMLResponse:
         drafts = invoice_views.invoices(
             uow.session, 50, None, invoice_views.InvoiceFilters(contract_id=str(shown.id))
         ).items
+        agreement = _agreement(uow.session, str(shown.id))
     return page(
         request,
         "contract.html.j2",
         user,
         contract=shown,
+        window=window,
         lines=lines,
         milestones=milestones,
         to_date=to_date,
         invoices=drafts,
         today=dt.date.today().isoformat(),
+        agreement=agreement,
     )
+
+
+def _agreement(session: Any, contract_id: str) -> Record | None:
+    """The contract's fixed-rate agreement, or ``None`` when it has none (the contract
+    itself is known: the page read it first)."""
+    try:
+        return erp_views.fixed_rate_agreement(session, contract_id)
+    except NotFound:
+        return None
 
 
 @router.post("/contracts/{ident}/invoices")

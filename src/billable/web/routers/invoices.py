@@ -18,7 +18,7 @@ from billable.domain.permissions import Permission
 from billable.domain.vocabulary import InvoiceState, TransactionClass
 from billable.identity.users import Principal
 from billable.views import invoices as invoice_views
-from billable.web.actions import attempt, redirect
+from billable.web.actions import attempt
 from billable.web.forms import choice, optional, validated
 from billable.web.render import page
 from billable.web.session import checked_form, form_text, get_uow, may
@@ -60,11 +60,14 @@ def invoices(
 
 
 @router.get("/invoices/{ident}", response_class=HTMLResponse)
-def invoice(request: Request, ident: str, user: Reader, dialog: str = "") -> HTMLResponse:
-    """One invoice: header, totals, a section per line with its details by billing type."""
+def invoice(
+    request: Request, ident: str, user: Reader, dialog: str = "", line: str = "", after: str = ""
+) -> HTMLResponse:
+    """One invoice: header, totals, a section per line with its details by billing type,
+    a page of details per line (``line`` and ``after`` page one line further)."""
     uow = get_uow(request)
     with uow:
-        shown = invoice_views.invoice(uow.session, ident)
+        shown = invoice_views.invoice(uow.session, ident, line, after)
     state = shown.invoice.project_invoice_status
     actions = INVOICE.actions_from(state)
     return page(
@@ -72,6 +75,7 @@ def invoice(request: Request, ident: str, user: Reader, dialog: str = "") -> HTM
         "invoice.html.j2",
         user,
         view=shown,
+        paged_line=line if after else "",
         inv=shown.invoice,
         groups=GROUPS,
         editable="edit" in actions,
@@ -136,23 +140,6 @@ def confirm(request: Request, ident: str, user: Manager, form: Form) -> Response
         lambda: confirming.confirm_invoice(get_uow(request), ident),
         "Invoice confirmed.",
     )
-
-
-@router.post("/invoices/{ident}/correct")
-def correct(request: Request, ident: str, user: Manager, form: Form) -> Response:
-    """Correct: a draft corrective invoice with every billed transaction at quantity 0."""
-    made: list[int] = []
-
-    def run() -> None:
-        made.append(confirming.correct_invoice(get_uow(request), ident))
-
-    answer = attempt(
-        request,
-        _back(ident),
-        run,
-        "Corrective invoice created: set each detail's corrected quantity, delete the rest.",
-    )
-    return redirect(_back(str(made[0]))) if made else answer
 
 
 def _detail_fields(form: FormData) -> dict[str, Any]:
