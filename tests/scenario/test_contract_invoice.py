@@ -177,6 +177,8 @@ def test_one_invoice_carries_every_contract_line_with_its_details_and_exact_tota
         "freight_amount": "0.00",
         "total_tax": "750.00",
         "total_amount": "12924.99",
+        "confirmed_at": None,  # a draft: nobody confirmed it yet
+        "confirmed_by": None,
     }
 
     # One invoice line per contract line, in contract order, empty ones included.
@@ -224,6 +226,7 @@ def test_one_invoice_carries_every_contract_line_with_its_details_and_exact_tota
         "product_id": None,
         "product_name": None,
         "write_in_description": None,
+        "milestone_progress": None,  # not a progress milestone's detail
     }
     assert workshop == {
         **common,
@@ -296,6 +299,7 @@ def test_one_invoice_carries_every_contract_line_with_its_details_and_exact_tota
         "currency": "USD",
         "billing_type": "chargeable",
         "backed_by": "milestone",
+        "milestone_progress": None,  # a fixed-price milestone: no progress figures
     }
     assert kickoff == {
         **milestone_common,
@@ -320,6 +324,13 @@ def test_one_invoice_carries_every_contract_line_with_its_details_and_exact_tota
         "amount": "2500.00",
         "tax": "250.00",  # a quarter of the milestone, a quarter of its tax
         "extended_amount": "2750.00",
+        # A progress milestone (seed 001): this invoice's share, before and what is left.
+        "milestone_progress": {
+            "milestone_amount": "10000.00",
+            "amount_on_this_invoice": "2500.00",
+            "invoiced_to_date": "0.00",
+            "remaining_amount": "7500.00",
+        },
     }
 
     # Product-based line: its one detail, priced from the contract's price list (45.00).

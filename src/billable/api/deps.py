@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -54,7 +55,9 @@ async def audited_action(request: Request, caller: Principal) -> Action:
     """What this request does, for the audit trail: the caller, ``METHOD /route/{param}``,
     the objects the path and an ``ids`` list name, and the body's fields (compacted)."""
     template = route_template(request)
-    body = _json(await request.body())
+    raw = await request.body()
+    form = request.headers.get("content-type", "").startswith(FORM)
+    body = _form(raw) if form else _json(raw)
     objects = route_objects(template, request.path_params, body)
     return Action(
         Actor(caller.name, caller.user_id),
@@ -70,6 +73,23 @@ async def attribute(request: Request, caller: Principal) -> None:
     # A read leaves no event, even when it stores what it rendered (a document's first
     # download); and it must not inherit an action from the process that serves it.
     auditing.start(None if request.method in READS else await audited_action(request, caller))
+
+
+#: A page's form post (the web UI): summarised by its fields, as a JSON body is.
+FORM = "application/x-www-form-urlencoded"
+
+
+def _form(raw: bytes) -> dict[str, Any]:
+    """A posted form's fields; a repeated one (a selection of many) as a list. The
+    compaction masks the CSRF token and any password like a JSON body's secrets."""
+    fields: dict[str, Any] = {}
+    for name, value in parse_qsl(raw.decode("utf-8", "replace")):
+        if name in fields:
+            kept = fields[name]
+            fields[name] = [*kept, value] if isinstance(kept, list) else [kept, value]
+        else:
+            fields[name] = value
+    return fields
 
 
 def _json(raw: bytes) -> Any:

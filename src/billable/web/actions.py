@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 
 from billable.domain.errors import DomainError
 from billable.persistence.errors import DatabaseError, meaning
-from billable.web.session import flash, flash_refusal
+from billable.web.session import FLASH_ERROR, flash, flash_refusal
 
 
 def redirect(url: str) -> RedirectResponse:
@@ -35,7 +35,9 @@ def attempt(
         found = meaning(exc)
         if found is None:
             raise
-        flash(request, "error", found.reason, {found.field: found.reason} if found.field else {})
+        flash(
+            request, FLASH_ERROR, found.reason, {found.field: found.reason} if found.field else {}
+        )
         return redirect(back)
     flash(request, "ok", done)
     return redirect(then or back)

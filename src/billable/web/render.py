@@ -24,9 +24,13 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from billable.domain.permissions import Permission, allowed
+from billable.domain.vocabulary import BillingType
 from billable.identity.users import Principal
 from billable.web.nav import items_for
 from billable.web.session import csrf_token, pop_flash
+
+#: The groups of an invoice line's details, in the order the invoice page shows them.
+DETAIL_GROUPS = (BillingType.CHARGEABLE, BillingType.NON_CHARGEABLE, BillingType.COMPLIMENTARY)
 
 TEMPLATES = Path(__file__).parent / "templates"
 DEFAULT_LOCALE = Locale.parse("en_US")

@@ -6,13 +6,14 @@ holds the user's id, the CSRF token and at most one pending flash message."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
+from billable.api.deps import attribute
 from billable.domain.errors import DomainError
 from billable.domain.permissions import Permission, allowed
 from billable.identity.passwords import principal_of
@@ -20,6 +21,8 @@ from billable.identity.users import Principal
 from billable.persistence.uow import UnitOfWork
 
 CSRF_FIELD = "csrf_token"
+#: The kind of a flash message that reports a refusal (a style, not a notification level).
+FLASH_ERROR = "error"  # not vocabulary: a flash message's kind
 
 
 class SignInRequired(Exception):
@@ -71,7 +74,7 @@ def flash(request: Request, kind: str, text: str, errors: dict[str, str] | None 
 
 def flash_refusal(request: Request, exc: DomainError) -> None:
     """A refusal as the next page's message, with its fields' reasons."""
-    flash(request, "error", exc.detail, {e.field: e.message for e in exc.errors})
+    flash(request, FLASH_ERROR, exc.detail, {e.field: e.message for e in exc.errors})
 
 
 def pop_flash(request: Request) -> Flash | None:
@@ -96,13 +99,16 @@ def signed_in(request: Request) -> Principal:
     return principal
 
 
-def may(permission: Permission) -> Callable[..., Principal]:
+def may(permission: Permission) -> Callable[..., Awaitable[Principal]]:
     """A dependency that lets through signed-in users whose role holds ``permission``."""
 
-    def _check(user: Principal = Depends(signed_in)) -> Principal:
+    # Async, like the API's ``allow``: the audit trail's actor is a context variable, and
+    # one set in a sync dependency's thread would not reach the page's use case.
+    async def _check(request: Request, user: Principal = Depends(signed_in)) -> Principal:
         if not allowed(user.role, permission):
             what = permission.value.replace("_", " ")
             raise PageForbidden(f"the role {user.role.value} may not {what}")
+        await attribute(request, user)  # a form posted from a page is audited as the API's
         return user
 
     return _check

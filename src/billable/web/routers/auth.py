@@ -13,6 +13,7 @@ from billable.identity.passwords import sign_in
 from billable.web.actions import redirect
 from billable.web.render import page
 from billable.web.session import (
+    FLASH_ERROR,
     checked_form,
     flash,
     form_text,
@@ -42,7 +43,7 @@ def sign_in_post(request: Request, form: Form) -> Response:
     try:
         principal = sign_in(get_uow(request), name, str(form.get("password", "")))
     except Unauthorized as exc:
-        flash(request, "error", exc.detail, {"password": exc.detail})
+        flash(request, FLASH_ERROR, exc.detail, {"password": exc.detail})
         return redirect(f"/sign-in?next={target}")
     sign_in_session(request, principal)
     return redirect(target)

@@ -19,8 +19,8 @@ from billable.identity.users import Principal
 from billable.views import invoices as invoice_views
 from billable.web.actions import attempt, redirect
 from billable.web.forms import validated
+from billable.web.render import DETAIL_GROUPS as GROUPS
 from billable.web.render import page
-from billable.web.routers.invoices import GROUPS
 from billable.web.session import checked_form, form_text, get_uow, may
 
 router = APIRouter()

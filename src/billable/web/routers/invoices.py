@@ -20,7 +20,7 @@ from billable.identity.users import Principal
 from billable.views import invoices as invoice_views
 from billable.web.actions import attempt
 from billable.web.forms import choice, optional, validated
-from billable.web.render import page
+from billable.web.render import DETAIL_GROUPS, page
 from billable.web.session import checked_form, form_text, get_uow, may
 
 router = APIRouter()
@@ -28,8 +28,9 @@ Reader = Annotated[Principal, Depends(may(Permission.READ_BILLING))]
 Manager = Annotated[Principal, Depends(may(Permission.WRITE_BILLING))]
 Form = Annotated[FormData, Depends(checked_form)]
 PAGE_SIZE = 50
-#: The groups of an invoice line's details, in the order shown.
-GROUPS = (BillingType.CHARGEABLE, BillingType.NON_CHARGEABLE, BillingType.COMPLIMENTARY)
+#: The groups of an invoice line's details, in the order shown (shared with the
+#: correction form, so it lives beside the page helpers).
+GROUPS = DETAIL_GROUPS
 
 
 @router.get("/invoices", response_class=HTMLResponse)
