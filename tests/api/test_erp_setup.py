@@ -79,7 +79,9 @@ def test_without_a_token_setup_is_unauthorized_and_team_members_may_not_write(ma
         403,
         json={"sales_tax_group_method": "project", "material_item_tax_group_method": "item"},
     )
-    assert member.get("/ledger-accounts")["items"] == []
+    # Team members read only what they book to (docs/decisions.md, "Ownership"): not the
+    # chart of accounts.
+    member.get("/ledger-accounts", expect=403)
 
 
 def test_admins_may_write_erp_setup_too(make_api):

@@ -8,7 +8,6 @@ Master data and contracts: :mod:`billable.demo.catalogue`; entries and invoices:
 
 from __future__ import annotations
 
-import contextlib
 import random
 import secrets
 from dataclasses import astuple, dataclass, fields
@@ -210,29 +209,16 @@ def demo_users(uow_factory: UowFactory) -> list[DemoUser]:
     return made
 
 
-#: The web sign-in the demo prints, one user per role.
-DEMO_SIGN_INS = (
-    ("manager", "project_manager"),
-    ("accountant", "accountant"),
-    ("member", "team_member"),
-    ("admin", "admin"),
-)
-
-
 def demo_sign_ins(uow_factory: UowFactory) -> list[tuple[str, str, str]]:
-    """A user per role for the web UI with a fresh random password each time the demo
-    starts (an existing demo user keeps its name and gets a new password): (name, role,
-    password)."""
+    """A web sign-in for each demo user (:data:`DEMO_USERS`, made by :func:`demo_users`
+    first), with a fresh random password each time the demo starts: (name, role,
+    password). The same users hold the tokens, so the web and the API act as one
+    person per role, and the team member books to the same resource in both."""
     from billable.identity.passwords import set_password
 
-    with uow_factory() as uow:  # the member enters this resource's time
-        first_resource = uow.session.scalars(select(func.min(Resource.id))).one()
     shown = []
-    for name, role in DEMO_SIGN_INS:
-        resource = first_resource if role == "team_member" else None
-        with contextlib.suppress(Conflict):  # loaded before: only the password is new
-            add_user(uow_factory(), name, role, resource=resource)
+    for name, role in DEMO_USERS:
         password = secrets.token_urlsafe(9)
         set_password(uow_factory(), name, password)
-        shown.append((name, role, password))
+        shown.append((name, str(role), password))
     return shown
