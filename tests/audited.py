@@ -29,7 +29,8 @@ def matches(action: str, method: str, path: str) -> bool:
     """Whether ``action`` (``METHOD /route/{param}``) names this request."""
     verb, _, template = action.partition(" ")
     pattern = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template))
-    return verb == method and re.fullmatch(pattern, path) is not None
+    route = path.partition("?")[0]  # the query string is not part of the route
+    return verb == method and re.fullmatch(pattern, route) is not None
 
 
 def assert_audited(engine: Engine, token: str, method: str, path: str, after: int) -> None:
