@@ -19,8 +19,7 @@ from billable.identity.users import Principal
 from billable.views import invoices as invoice_views
 from billable.web.actions import attempt, redirect
 from billable.web.forms import validated
-from billable.web.render import DETAIL_GROUPS as GROUPS
-from billable.web.render import page
+from billable.web.render import DETAIL_GROUPS, page
 from billable.web.session import checked_form, form_text, get_uow, may
 
 router = APIRouter()
@@ -75,7 +74,7 @@ def correct_form(
         view=shown,
         inv=shown.invoice,
         paged_line=line if after else "",
-        groups=GROUPS,
+        groups=DETAIL_GROUPS,
     )
 
 

@@ -28,9 +28,6 @@ Reader = Annotated[Principal, Depends(may(Permission.READ_BILLING))]
 Manager = Annotated[Principal, Depends(may(Permission.WRITE_BILLING))]
 Form = Annotated[FormData, Depends(checked_form)]
 PAGE_SIZE = 50
-#: The groups of an invoice line's details, in the order shown (shared with the
-#: correction form, so it lives beside the page helpers).
-GROUPS = DETAIL_GROUPS
 
 
 @router.get("/invoices", response_class=HTMLResponse)
@@ -78,7 +75,7 @@ def invoice(
         view=shown,
         paged_line=line if after else "",
         inv=shown.invoice,
-        groups=GROUPS,
+        groups=DETAIL_GROUPS,
         editable="edit" in actions,
         actions=actions,
         fields=EDITABLE_DETAIL_FIELDS,
