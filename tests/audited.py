@@ -33,6 +33,15 @@ def matches(action: str, method: str, path: str) -> bool:
     return verb == method and re.fullmatch(pattern, route) is not None
 
 
+def seen_since(engine: Engine, after: int, method: str, path: str) -> list[str]:
+    """The actions of events after id ``after`` that name ``method path``, added to SEEN."""
+    with engine.connect() as conn:
+        actions = conn.scalars(select(AuditEvent.action).where(AuditEvent.id > after)).all()
+    found = [a for a in actions if matches(a, method, path)]
+    SEEN.update(found)
+    return found
+
+
 def assert_audited(engine: Engine, token: str, method: str, path: str, after: int) -> None:
     """A successful write of ``method path`` left an event by the token's user."""
     with engine.connect() as conn:

@@ -21,6 +21,7 @@ from billable.identity.passwords import set_password
 from billable.identity.users import add_user, link_resource
 from billable.persistence.db import make_engine, session_factory
 from billable.persistence.uow import UnitOfWork
+from tests import audited
 from tests.builders import World, make_world
 from tests.conftest import Api
 from tests.waiting import wait_until
@@ -46,6 +47,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for item in items:
             if "tests/browser/" in str(item.fspath).replace("\\", "/"):
                 item.add_marker(pytest.mark.skip(reason=reason))
+
+
+class AuditWatch:
+    """ASGI middleware: each web write served that left an event naming its route adds
+    the route to ``audited.SEEN``, for ``tests/test_zz_every_write_audited.py``."""
+
+    def __init__(self, app: Any, engine: Any) -> None:
+        self.app = app
+        self.engine = engine
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] in audited.READS:
+            await self.app(scope, receive, send)
+            return
+        before = audited.last_event_id(self.engine)
+        status: list[int] = []
+
+        async def watch(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        if status and status[0] < 400:
+            audited.seen_since(self.engine, before, scope["method"], scope["path"])
 
 
 @dataclass
@@ -91,7 +117,13 @@ def site(sqlite_template: Path, tmp_path: Path) -> Iterator[Site]:
     app = create_app(engine)
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, log_level="warning")
+        uvicorn.Config(
+            AuditWatch(app, engine),
+            host="127.0.0.1",
+            port=port,
+            log_config=None,
+            log_level="warning",
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -109,9 +141,11 @@ def site(sqlite_template: Path, tmp_path: Path) -> Iterator[Site]:
         engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless."""
+    """Debian's chromium, headless; closed when the browser tests are done, because
+    Playwright's sync API keeps an event loop running in this thread while it is open
+    (later tests that call ``asyncio.run``, as a procrastinate worker does, would fail)."""
     assert sync_playwright is not None
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)

@@ -135,7 +135,7 @@ def test_a_pro_forma_writes_nothing_and_a_proposal_posts_once(make_api, uow_fact
     pw.accountant.action(f"/invoice-proposals/{waiting['id']}/import-from-staging")
     vouchers_before = pw.accountant.get("/vouchers")["items"]
 
-    sample = pw.accountant.action(path, {"posting": False, "print": True})
+    sample = pw.accountant.action(path, {"posting": False, "print": True}, writes=False)
     assert (sample["pro_forma"], sample["printed"], sample["status"]) == (True, True, "ready")
     assert sample["voucher_id"] is None
     assert "PRO FORMA" in sample["printout"] and invoice["number"] in sample["printout"]

@@ -30,8 +30,8 @@ def _world(api: Api, **groups: str | None) -> World:
     return world
 
 
-def _time(world: World, hours: str = "8") -> dict[str, Any]:
-    entry = world.approved_time(hours, category_id=world.categories["time"]["id"])
+def _time(world: World, hours: str = "8", date: str = "2026-08-27") -> dict[str, Any]:
+    entry = world.approved_time(hours, date, category_id=world.categories["time"]["id"])
     return unbilled_of(world.api, entry["id"])
 
 
@@ -105,12 +105,13 @@ def test_search_takes_the_project_then_the_contract_then_the_customer(api, accou
     world = _world(api)
     world.line(["time"])
     assert _time(world)["tax"] == "200.00"
+    # One working day per entry: a resource's day holds at most 24 hours.
     api.patch(f"/projects/{world.project['id']}", {"sales_tax_group": None})
-    assert _time(world)["tax"] == "100.00"
+    assert _time(world, date="2026-08-26")["tax"] == "100.00"
     api.patch(f"/contracts/{world.contract['id']}", {"sales_tax_group": None})
-    assert _time(world)["tax"] == "160.00"
+    assert _time(world, date="2026-08-25")["tax"] == "160.00"
     api.patch(f"/customers/{world.customer['id']}", {"sales_tax_group": None})
-    assert _time(world)["tax"] == "0.00"
+    assert _time(world, date="2026-08-24")["tax"] == "0.00"
 
 
 def test_time_expense_and_fee_take_the_group_of_their_category(api, accountant):

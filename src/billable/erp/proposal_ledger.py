@@ -196,5 +196,5 @@ def post_proposals(
     )
     _mark_posted(session, done, {d.proposal.id: i for d, i in zip(with_lines, ids, strict=True)})
     # Written through Core, so the unit of work sees no rows: name them for the trail.
-    auditing.record(session, "invoice_proposal", [p.id for p in proposals], {"status": "posted"})
+    auditing.record(session, "invoice_proposal", [p.id for p in proposals], {"status": POSTED})
     return issuing.issue_many(session, proposals)

@@ -48,9 +48,7 @@ def progress_of(
             select(Milestone.id, Milestone.amount).where(
                 Milestone.id.in_(list(here)), Milestone.kind == PROGRESS
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     if not amounts:
         return {}
@@ -64,9 +62,7 @@ def progress_of(
                 Actual.invoice_id != invoice_id,
             )
             .group_by(Actual.milestone_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     found = {}
     for ident, amount in amounts.items():
