@@ -87,3 +87,33 @@ def machine() -> str:
     # The load says how much else the machine was doing: figures from a busy one are slow.
     load = f", load average {os.getloadavg()[1]:.1f}" if hasattr(os, "getloadavg") else ""
     return f"{cores} cores ({model}){memory}, Python {platform.python_version()}{load}"
+
+
+def replace_paragraph(path: Path, marker: str, block: str) -> None:
+    """Write ``block`` (its first line is ``marker``) into ``path`` in place of the
+    paragraph that starts with ``marker``, or after the last paragraph if none does."""
+    doc = path.read_text() if path.exists() else ""
+    if marker in doc:
+        start = doc.index(marker)
+        end = doc.find("\n\n", start)
+        doc = doc[:start] + block.rstrip("\n") + (doc[end:] if end != -1 else "\n")
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + block
+    path.write_text(doc)
+
+
+def replace_table_row(path: Path, markers: tuple[str, str], header: str, row: str) -> None:
+    """Put ``row`` in the table between the ``markers`` (start, end) of ``path``, in
+    place of the row with the same first two cells, keeping the rows sorted; the table
+    (under ``header``) is added at the end when the markers are missing."""
+    start, end = markers
+    doc = path.read_text()
+    if start not in doc:
+        doc = doc.rstrip("\n") + f"\n\n{start}\n{header}\n{end}\n"
+    head, rest = doc.split(start, 1)
+    body, tail = rest.split(end, 1)
+    key = "|".join(row.split("|")[:3]) + "|"
+    rows = [r for r in body.strip("\n").splitlines() if r.startswith("| ")]
+    rows = [r for r in rows if not r.startswith(key) and r not in header.splitlines()]
+    table = "\n".join([header, *sorted([*rows, row])])
+    path.write_text(f"{head}{start}\n{table}\n{end}{tail}")

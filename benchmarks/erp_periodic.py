@@ -29,23 +29,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from _runs import Spread, machine, scratch_database
-from sqlalchemy import Engine, Table, column, func, insert, literal, select, table, text
+from _runs import Spread, machine, replace_paragraph, scratch_database
+from _world import contracts_with_time_lines, time_actuals
+from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from billable.billing.bulk_confirm import confirm_in_chunks
-from billable.domain.schedule import Frequency
-from billable.domain.vocabulary import ActualType, BillingType, TransactionClass
+from billable.domain.vocabulary import ActualType
 from billable.erp import journal, journal_posting, proposal_import, proposal_posting
 from billable.persistence.db import make_engine, session_factory
 from billable.persistence.migrate import upgrade
 from billable.persistence.tables import (
     Actual,
-    Contract,
-    ContractLine,
-    ContractLineClass,
-    Customer,
     CustomerInvoice,
     ExchangeRate,
     FixedRateAgreement,
@@ -58,17 +54,12 @@ from billable.persistence.tables import (
     LegalEntity,
     PostedTransaction,
     PostingProfileEntry,
-    PriceList,
-    Project,
-    Role,
-    RolePrice,
     SalesTaxGroup,
     TaxCode,
     TransactionCategory,
     Voucher,
     VoucherLine,
 )
-from billable.persistence.types import ExactDecimal
 from billable.persistence.uow import UnitOfWork
 from billable.runs import invoice_runs as runs
 
@@ -92,8 +83,9 @@ def build(engine: Engine, contracts: int, per_contract: int) -> None:
     with Session(engine) as s, s.begin():
         _erp_setup(s, contracts)
         _master_data(s, contracts)
+        # Cost at 120 GBP an hour, unbilled sales at 250 GBP with VAT 20 %.
         for kind in (ActualType.COST, ActualType.UNBILLED_SALES):
-            _actuals(s, per_contract, kind)
+            time_actuals(s, per_contract, "GBP", kind, tax_share=Decimal("0.2"), category_id=1)
 
 
 def _erp_setup(s: Session, contracts: int) -> None:
@@ -126,111 +118,17 @@ def _erp_setup(s: Session, contracts: int) -> None:
 
 
 def _master_data(s: Session, contracts: int) -> None:
-    """A UK customer, role and GBP price lists; per contract a project, contract and line;
-    a fixed-rate agreement on every other contract."""
-    s.add(Customer(id=1, name="Bench", currency="GBP", bill_to_name="Bench", sales_tax_group="UK"))
-    s.add(Role(id=1, name="Consultant"))
-    s.add_all(
-        [
-            PriceList(id=1, name="Cost", currency="GBP", context="cost"),
-            PriceList(id=2, name="Sales", currency="GBP", context="sales"),
-        ]
-    )
-    s.flush()
-    s.add_all(
-        [
-            RolePrice(price_list_id=1, role_id=1, price=Decimal(120)),
-            RolePrice(price_list_id=2, role_id=1, price=Decimal(250)),
-        ]
-    )
-    ids = range(1, contracts + 1)
-    s.execute(
-        insert(Project),
-        [{"id": i, "name": f"P{i}", "customer_id": 1, "cost_price_list_id": 1} for i in ids],
-    )
-    s.execute(
-        insert(Contract),
-        [
-            {
-                "id": i,
-                "name": f"C{i}",
-                "customer_id": 1,
-                "currency": "GBP",
-                "price_list_id": 2,
-                "bill_to_name": "Bench",
-            }
-            for i in ids
-        ],
-    )
+    """The bench world in GBP with a UK customer; a fixed-rate agreement on every other
+    contract."""
+    contracts_with_time_lines(s, contracts, "GBP", sales_tax_group="UK")
     s.execute(
         insert(FixedRateAgreement),
-        [{"contract_id": i, "currency": "GBP", "rate": Decimal("1.25")} for i in ids if i % 2],
-    )
-    s.execute(
-        insert(ContractLine),
         [
-            {
-                "id": i,
-                "contract_id": i,
-                "name": "T&M",
-                "kind": "project",
-                "billing_method": "time_and_material",
-                "project_id": i,
-                "schedule_frequency": Frequency.DAILY,
-                "schedule_start_date": dt.date(2026, 1, 1),
-            }
-            for i in ids
+            {"contract_id": i, "currency": "GBP", "rate": Decimal("1.25")}
+            for i in range(1, contracts + 1)
+            if i % 2
         ],
     )
-    s.execute(
-        insert(ContractLineClass),
-        [
-            {"contract_line_id": i, "project_id": i, "transaction_class": TransactionClass.TIME}
-            for i in ids
-        ],
-    )
-
-
-def _actuals(s: Session, per_contract: int, kind: ActualType) -> None:
-    """``per_contract`` time actuals of ``kind`` per contract line, as approval writes
-    them: cost at 120 GBP an hour, unbilled sales at 250 GBP with VAT 20 %, ready."""
-    series = (
-        text(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :a) "
-            "SELECT i FROM n"
-        )
-        .bindparams(a=per_contract)
-        .columns(column("i"))
-        .subquery("n")
-    )
-    hours = series.c.i % 8 + 1
-    sales = kind == ActualType.UNBILLED_SALES
-    price = Decimal(250) if sales else Decimal(120)
-    line = table("contract_lines", column("id"))
-    values = {
-        "transaction_type": literal(kind),
-        "transaction_class": literal(TransactionClass.TIME),
-        "source_kind": literal(TransactionClass.TIME),  # as if from a time entry
-        "source_id": series.c.i,
-        "project_id": line.c.id,
-        "contract_id": line.c.id if sales else literal(None),
-        "contract_line_id": line.c.id if sales else literal(None),
-        "role_id": literal(1),
-        "category_id": literal(1),
-        "date": literal(dt.date(2026, 9, 1)),
-        "quantity": literal(Decimal(1), ExactDecimal(4)) * hours,
-        "unit": literal("hour"),
-        "price": literal(price, ExactDecimal(6)),
-        "amount": literal(price, ExactDecimal(4)) * hours,
-        "tax": literal(price / 5 if sales else Decimal(0), ExactDecimal(4)) * hours,
-        "currency": literal("GBP"),
-        "billing_type": literal(BillingType.CHARGEABLE),
-        "ready_to_invoice": literal(sales),
-        "description": literal(""),
-        "external_description": literal(""),
-    }
-    rows = select(*values.values()).select_from(line).join(series, literal(True))
-    s.execute(insert(Actual).from_select(list(values), rows))
 
 
 def copy_floor(engine: Engine, target: Table, rows: int) -> float:
@@ -383,7 +281,6 @@ def main() -> None:
 def record(database: str, args: argparse.Namespace, spreads: dict[str, Spread], line: str) -> None:
     """Replace this database's block in docs/performance.md."""
     path = ROOT / "docs" / "performance.md"
-    text_ = path.read_text() if path.exists() else ""
     marker = f"<!-- erp_periodic:{database} -->"
     ratios = "; ".join(f"{key} {spreads[key]}" for key in RATIOS)
     steps = ("import", "post", "invoice", "confirm", "proposal_import", "proposal_post")
@@ -397,13 +294,7 @@ def record(database: str, args: argparse.Namespace, spreads: dict[str, Spread], 
         f"{marker}\n`{line}`  \n{database}, {size}, medians: {seconds}; floors: {floors}.  \n"
         f"Spread: {ratios}.  \n({machine()}, {dt.date.today()})\n"
     )
-    if marker in text_:
-        start = text_.index(marker)
-        end = text_.find("\n\n", start)
-        text_ = text_[:start] + block.rstrip("\n") + (text_[end:] if end != -1 else "\n")
-    else:
-        text_ = text_.rstrip("\n") + "\n\n" + block
-    path.write_text(text_)
+    replace_paragraph(path, marker, block)
 
 
 if __name__ == "__main__":

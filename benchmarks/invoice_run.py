@@ -22,34 +22,22 @@ import argparse
 import datetime as dt
 import resource
 import time
-from decimal import Decimal
 from pathlib import Path
 
 from _floors import copy_floor, write_floor
-from _runs import Spread, machine, scratch_database
-from sqlalchemy import Engine, column, func, insert, literal, select, table, text
+from _runs import Spread, machine, replace_paragraph, scratch_database
+from _world import contracts_with_time_lines, time_actuals
+from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from billable.billing.bulk_confirm import confirm_in_chunks
-from billable.domain.schedule import Frequency
-from billable.domain.vocabulary import ActualType, BillingType, TransactionClass
 from billable.persistence.db import make_engine, session_factory
 from billable.persistence.migrate import upgrade
 from billable.persistence.tables import (
-    Actual,
-    Contract,
-    ContractLine,
-    ContractLineClass,
-    Customer,
     Invoice,
     InvoiceLineDetail,
-    PriceList,
-    Project,
-    Role,
-    RolePrice,
 )
-from billable.persistence.types import ExactDecimal
 from billable.persistence.uow import UnitOfWork
 from billable.runs import invoice_runs as runs
 
@@ -60,107 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def build(engine: Engine, contracts: int, per_contract: int) -> None:
     """Master data by executemany (a row per contract), actuals by INSERT ... SELECT."""
     with Session(engine) as s, s.begin():
-        _master_data(s, contracts)
-        _actuals(s, per_contract)
-
-
-def _master_data(s: Session, contracts: int) -> None:
-    """A customer, role and price lists; per contract a project, contract and line."""
-    s.add(Customer(id=1, name="Bench", currency="USD", bill_to_name="Bench"))
-    s.add(Role(id=1, name="Consultant"))
-    s.add_all(
-        [
-            PriceList(id=1, name="Cost", currency="USD", context="cost"),
-            PriceList(id=2, name="Sales", currency="USD", context="sales"),
-        ]
-    )
-    s.flush()
-    s.add_all(
-        [
-            RolePrice(price_list_id=1, role_id=1, price=Decimal(120)),
-            RolePrice(price_list_id=2, role_id=1, price=Decimal(250)),
-        ]
-    )
-    ids = range(1, contracts + 1)
-    s.execute(
-        insert(Project),
-        [{"id": i, "name": f"P{i}", "customer_id": 1, "cost_price_list_id": 1} for i in ids],
-    )
-    s.execute(
-        insert(Contract),
-        [
-            {
-                "id": i,
-                "name": f"C{i}",
-                "customer_id": 1,
-                "currency": "USD",
-                "price_list_id": 2,
-                "bill_to_name": "Bench",
-            }
-            for i in ids
-        ],
-    )
-    s.execute(
-        insert(ContractLine),
-        [
-            {
-                "id": i,
-                "contract_id": i,
-                "name": "T&M",
-                "kind": "project",
-                "billing_method": "time_and_material",
-                "project_id": i,
-                "schedule_frequency": Frequency.DAILY,
-                "schedule_start_date": dt.date(2026, 1, 1),
-            }
-            for i in ids
-        ],
-    )
-    s.execute(
-        insert(ContractLineClass),
-        [
-            {"contract_line_id": i, "project_id": i, "transaction_class": TransactionClass.TIME}
-            for i in ids
-        ],
-    )
-
-
-def _actuals(s: Session, per_contract: int) -> None:
-    """``per_contract`` ready unbilled time actuals on every contract line."""
-    series = (
-        text(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :a) "
-            "SELECT i FROM n"
-        )
-        .bindparams(a=per_contract)
-        .columns(column("i"))
-        .subquery("n")
-    )
-    hours = series.c.i % 8 + 1
-    line = table("contract_lines", column("id"))
-    values = {
-        "transaction_type": literal(ActualType.UNBILLED_SALES),
-        "transaction_class": literal(TransactionClass.TIME),
-        "source_kind": literal(TransactionClass.TIME),  # as if from a time entry
-        "source_id": series.c.i,
-        "project_id": line.c.id,
-        "contract_id": line.c.id,
-        "contract_line_id": line.c.id,
-        "role_id": literal(1),
-        "date": literal(dt.date(2026, 9, 1)),
-        "quantity": literal(Decimal(1), ExactDecimal(4)) * hours,
-        "unit": literal("hour"),
-        "price": literal(Decimal(250), ExactDecimal(6)),
-        "amount": literal(Decimal(250), ExactDecimal(4)) * hours,
-        "tax": literal(Decimal(0), ExactDecimal(4)),
-        "currency": literal("USD"),
-        "billing_type": literal(BillingType.CHARGEABLE),
-        "ready_to_invoice": literal(True),
-        "description": literal(""),
-        "external_description": literal(""),
-    }
-    rows = select(*values.values()).select_from(line).join(series, literal(True))
-    s.execute(insert(Actual).from_select(list(values), rows))
+        contracts_with_time_lines(s, contracts, "USD")
+        time_actuals(s, per_contract, "USD")
 
 
 def confirm_all(engine: Engine) -> int:
@@ -246,7 +135,6 @@ def main() -> None:
 def record(database: str, contracts: int, spreads: dict[str, Spread], line: str) -> None:
     """Replace this database's block in docs/performance.md."""
     path = ROOT / "docs" / "performance.md"
-    text_ = path.read_text() if path.exists() else ""
     marker = f"<!-- invoice_run:{database} -->"
     ratios = "; ".join(f"{key} {spreads[key]}" for key in RATIOS)
     seconds = ", ".join(
@@ -262,13 +150,7 @@ def record(database: str, contracts: int, spreads: dict[str, Spread], line: str)
         f"{marker}\n`{line}`  \n{database}, {contracts} contracts, medians: {seconds}.  \n"
         f"Spread: {ratios}.  \n({machine()}, {dt.date.today()})\n"
     )
-    if marker in text_:
-        start = text_.index(marker)
-        end = text_.find("\n\n", start)
-        text_ = text_[:start] + block.rstrip("\n") + (text_[end:] if end != -1 else "\n")
-    else:
-        text_ = text_.rstrip("\n") + "\n\n" + block
-    path.write_text(text_)
+    replace_paragraph(path, marker, block)
 
 
 if __name__ == "__main__":

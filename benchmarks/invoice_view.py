@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _runs import Spread, machine, scratch_database
+from _runs import Spread, machine, replace_table_row, scratch_database
 from fastapi.testclient import TestClient
 from single_confirm import INVOICE_DATE, contract_with_actuals, master_data
 from sqlalchemy import Engine, text
@@ -179,25 +179,12 @@ def _ms(spread: Spread) -> str:
 
 def record(args: argparse.Namespace, figures: dict[str, Any], ratio: float) -> None:
     """Replace this label's and database's row in the section between the markers."""
-    path: Path = args.docs
-    doc = path.read_text()
-    if START not in doc:
-        doc = doc.rstrip("\n") + f"\n\n{START}\n{HEADER}\n{END}\n"
-    head, rest = doc.split(START, 1)
-    body, tail = rest.split(END, 1)
-    key = f"| {args.label} | {figures['database']} |"
-    rows = [
-        r for r in body.strip("\n").splitlines() if r.startswith("| ") and not r.startswith(key)
-    ]
-    rows = [r for r in rows if r not in HEADER.splitlines()]
-    rows.append(
-        f"{key} {args.details} | {_ms(figures['view'])} | {figures['kb']:.1f} "
-        f"| {_ms(figures['small'])} | {_ms(figures['pages'])} | {_ms(figures['floor'])} "
-        f"| {ratio:.2f} "
-        f"| {machine()}, {dt.date.today()} |"
+    row = (
+        f"| {args.label} | {figures['database']} | {args.details} | {_ms(figures['view'])} "
+        f"| {figures['kb']:.1f} | {_ms(figures['small'])} | {_ms(figures['pages'])} "
+        f"| {_ms(figures['floor'])} | {ratio:.2f} | {machine()}, {dt.date.today()} |"
     )
-    table = "\n".join([HEADER, *sorted(rows)])
-    path.write_text(f"{head}{START}\n{table}\n{END}{tail}")
+    replace_table_row(args.docs, (START, END), HEADER, row)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from _runs import Spread, machine, scratch_database
+from _runs import Spread, machine, replace_paragraph, scratch_database
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -177,19 +177,12 @@ def main() -> None:
 def record(database: str, lines: int, spreads: dict[str, Spread], line: str) -> None:
     """Replace this database's and size's block in docs/performance.md."""
     path = ROOT / "docs" / "performance.md"
-    text_ = path.read_text()
     marker = f"<!-- journal_post:{database}:{lines} -->"
     block = (
         f"{marker}\n`{line}`  \n{database}, {lines} journal lines: import "
         f"{spreads['import_s']}, post {spreads['post_s']} s.  \n({machine()}, {dt.date.today()})\n"
     )
-    if marker in text_:
-        start = text_.index(marker)
-        end = text_.find("\n\n", start)
-        text_ = text_[:start] + block.rstrip("\n") + (text_[end:] if end != -1 else "\n")
-    else:
-        text_ = text_.rstrip("\n") + "\n\n" + block
-    path.write_text(text_)
+    replace_paragraph(path, marker, block)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from _runs import replace_table_row
 from sqlalchemy import Engine, column, event, insert, literal, select, text
 from sqlalchemy.orm import Session
 
@@ -248,30 +249,18 @@ def record(
     ratio: float,
 ) -> None:
     """Replace this label's and database's row in the section between the markers."""
-    path: Path = args.docs
-    doc = path.read_text()
-    if START not in doc:
-        doc = doc.rstrip("\n") + f"\n\n{START}\n{HEADER}\n{END}\n"
-    head, rest = doc.split(START, 1)
-    body, tail = rest.split(END, 1)
-    key = f"| {args.label} | {database} |"
-    rows = [
-        r for r in body.strip("\n").splitlines() if r.startswith("| ") and not r.startswith(key)
-    ]
-    rows = [r for r in rows if r not in HEADER.splitlines()]
 
     def cell(name: str) -> str:
         median, low, high = figures[name]
         return f"{median:.3f} ({low:.3f}-{high:.3f})"
 
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    rows.append(
-        f"{key} {args.details} | {args.runs} | {cell('use_case')} | {cell('set')} "
-        f"| {statements['use_case']} / {statements['set']} | {ratio:.2f} "
+    row = (
+        f"| {args.label} | {database} | {args.details} | {args.runs} | {cell('use_case')} "
+        f"| {cell('set')} | {statements['use_case']} / {statements['set']} | {ratio:.2f} "
         f"| {machine}, {dt.date.today()} |"
     )
-    table_ = "\n".join([HEADER, *sorted(rows)])
-    path.write_text(f"{head}{START}\n{table_}\n{END}{tail}")
+    replace_table_row(args.docs, (START, END), HEADER, row)
 
 
 if __name__ == "__main__":
