@@ -33,9 +33,7 @@ def _eur_costs_usd_contract(api: Api) -> tuple[World, dict[str, Any]]:
     )
     api.patch(f"/projects/{world.project['id']}", {"cost_price_list_id": eur_costs["id"]})
     world.line(["expense"])
-    at_cost = api.post(
-        "/transaction-categories", {"name": "Hotel", "transaction_class": "expense"}
-    )
+    at_cost = api.post("/transaction-categories", {"name": "Hotel", "transaction_class": "expense"})
     return world, at_cost
 
 
@@ -97,9 +95,7 @@ def test_the_rate_of_the_expenses_own_date_prices_it(api, accountant):
     assert unbilled_of(api, after["id"])["amount"] == "100.00"
 
 
-def test_a_fixed_rate_agreement_in_the_expenses_currency_wins_over_the_dated_rate(
-    api, accountant
-):
+def test_a_fixed_rate_agreement_in_the_expenses_currency_wins_over_the_dated_rate(api, accountant):
     world, hotel = _eur_costs_usd_contract(api)
     _rate(accountant, "1.10", "2026-08-01")
     path = f"/contracts/{world.contract['id']}/fixed-rate-agreement"
