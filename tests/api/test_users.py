@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from billable.identity.users import hash_token
+from tests.api.test_list_statements import clone, counting
 from tests.builders import World, make_world
 from tests.conftest import Api
 from tests.scenario.support import fields_of, problem
@@ -139,3 +141,20 @@ def test_any_user_can_be_unlinked(api: Api, admin: Api) -> None:
     manager = _user_of(admin, "project_manager")
     unlinked = admin.patch(f"/users/{manager['id']}", {"resource_id": None})
     assert (unlinked["role"], unlinked["resource_id"]) == ("project_manager", None)
+
+
+def test_a_page_of_500_users_reads_in_as_many_statements_as_a_page_of_5(
+    engine: Engine, api: Api, admin: Api, make_api: Any
+) -> None:
+    world = make_world(api)
+    make_api("team_member")
+    member = _user_of(admin, "team_member")
+    admin.patch(f"/users/{member['id']}", {"resource_id": world.resource["id"]})
+    clone(engine, "users", member["id"], name=lambda i: f"tm-{i}", token_hash=lambda i: f"h{i}")
+    assert len(admin.get("/users", limit=500)["items"]) == 500
+    counts = []
+    for limit in (5, 500):
+        with counting(engine) as seen:
+            admin.get("/users", limit=limit)
+        counts.append(len(seen))
+    assert counts[0] == counts[1] <= 12, counts
