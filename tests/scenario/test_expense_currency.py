@@ -145,3 +145,17 @@ def test_a_bulk_approval_with_one_expense_without_a_rate_approves_none(api, acco
     assert fields_of(body) == ["ids[1].exchange_rate"], body
     assert "2026-08-19" in body["detail"]
     assert snapshot(api, world) == before
+
+
+def test_an_agreement_prices_nothing_when_the_contract_bills_outside_its_accounting_currency(
+    api, accountant
+):
+    # The agreement states EUR in the legal entity's GBP, not in the contract's USD.
+    world, hotel = _eur_costs_usd_contract(api)
+    uk = accountant.post("/legal-entities", {"name": "Contoso UK", "accounting_currency": "GBP"})
+    api.patch(f"/contracts/{world.contract['id']}", {"legal_entity_id": uk["id"]})
+    _rate(accountant, "1.10", "2026-08-01")
+    path = f"/contracts/{world.contract['id']}/fixed-rate-agreement"
+    accountant.request("PUT", path, 200, json={"currency": "EUR", "rate": "0.85"})
+    at_cost = _approved(world, "100.00", hotel, "2026-08-27")
+    assert unbilled_of(api, at_cost["id"])["amount"] == "110.00"
