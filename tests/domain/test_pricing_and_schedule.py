@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 
 from billable.domain.errors import Invalid
 from billable.domain.money import places_of
-from billable.domain.pricing import CategoryMethod, category_price, require_price
+from billable.domain.pricing import (
+    CategoryMethod,
+    category_price,
+    converted_category_price,
+    require_price,
+)
 from billable.domain.schedule import (
     Frequency,
     is_run_date,
@@ -92,6 +97,56 @@ def test_a_missing_price_is_refused_naming_the_field() -> None:
     assert refused.value.errors[0].field == "price"
     assert "role Consultant" in refused.value.detail
     assert require_price(D("250"), "price", "role Consultant") == D("250")
+
+
+# --- category prices from a cost in another currency -----------------------------------
+
+
+def test_a_cost_of_100_eur_at_1_10_is_priced_110_usd_at_cost_and_121_with_a_10_percent_markup():
+    at_cost = converted_category_price(CategoryMethod.AT_COST, D(0), D("100.00"), D("1.10"))
+    marked_up = converted_category_price(
+        CategoryMethod.MARKUP_PERCENT, D("10"), D("100.00"), D("1.10")
+    )
+    assert (at_cost, marked_up) == (D("110.000000"), D("121.000000"))
+
+
+def test_the_markup_applies_to_the_converted_cost_not_before_conversion() -> None:
+    # 0.333333 x 1.5 = 0.4999995 -> 0.500000; +10 % -> 0.550000. Marking up first
+    # (0.366666) and converting (0.549999) would lose the millionth.
+    price = converted_category_price(CategoryMethod.MARKUP_PERCENT, D(10), D("0.333333"), D("1.5"))
+    assert price == D("0.550000")
+
+
+def test_a_price_per_unit_ignores_the_converted_cost() -> None:
+    price = converted_category_price(CategoryMethod.PRICE_PER_UNIT, D("75"), D("100"), D("1.1"))
+    assert price == D("75.000000")
+
+
+def test_a_rate_that_is_not_positive_is_refused_naming_the_exchange_rate() -> None:
+    with pytest.raises(Invalid) as refused:
+        converted_category_price(CategoryMethod.AT_COST, D(0), D("100"), D(0))
+    assert refused.value.errors[0].field == "exchange_rate"
+
+
+@given(
+    cost=st.decimals(min_value=D(0), max_value=D(100000), places=6),
+    rate=st.decimals(min_value=D("0.000001"), max_value=D(1000), places=6),
+    percent=st.decimals(min_value=D(0), max_value=D(500), places=4),
+)
+def test_a_converted_markup_price_is_the_converted_at_cost_price_marked_up(
+    cost: Decimal, rate: Decimal, percent: Decimal
+) -> None:
+    at_cost = converted_category_price(CategoryMethod.AT_COST, D(0), cost, rate)
+    marked_up = converted_category_price(CategoryMethod.MARKUP_PERCENT, percent, cost, rate)
+    assert abs(at_cost - cost * rate) <= D("0.0000005")
+    assert marked_up == category_price(CategoryMethod.MARKUP_PERCENT, percent, at_cost)
+    assert places_of(marked_up) == 6
+
+
+def test_at_a_rate_of_one_the_converted_price_is_the_unconverted_price() -> None:
+    for method, value in ((CategoryMethod.AT_COST, D(0)), (CategoryMethod.MARKUP_PERCENT, D(12))):
+        converted = converted_category_price(method, value, D("19.99"), D("1.000000"))
+        assert converted == category_price(method, value, D("19.99"))
 
 
 # --- schedules: examples --------------------------------------------------------------

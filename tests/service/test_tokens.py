@@ -133,6 +133,22 @@ def test_an_admin_links_and_unlinks_a_user_s_resource(uow_factory: Any) -> None:
     assert authenticate(uow_factory(), token).resource_id is None
 
 
+def test_only_a_team_member_is_linked_to_a_resource_and_a_refusal_adds_nothing(
+    uow_factory: Any,
+) -> None:
+    _resource(uow_factory, "Julia")
+    with pytest.raises(Invalid) as refused:
+        add_user(uow_factory(), "pm", "project_manager", resource="Julia")
+    assert refused.value.errors[0].field == "resource"
+    principal, token = add_user(uow_factory(), "acc", "accountant")
+    with pytest.raises(Invalid) as refused:
+        link_resource(uow_factory(), str(principal.user_id), "Julia", field="resource_id")
+    assert refused.value.errors[0].field == "resource_id"
+    assert authenticate(uow_factory(), token).resource_id is None
+    with uow_factory() as uow:
+        assert [u.name for u in users(uow.session)] == ["acc"]
+
+
 @pytest.mark.parametrize(
     ("text", "length"),
     [("30d", dt.timedelta(days=30)), ("12h", dt.timedelta(hours=12)),

@@ -22,6 +22,7 @@ from billable.api.routers import (
     journal,
     masterdata,
     proposals,
+    users,
 )
 from billable.api.routers import proposal_format as formatting
 from billable.jobs.dispatch import Dispatcher, dispatcher_for
@@ -79,6 +80,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         invoices,
         proposals,
         audit,
+        users,
     ):
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(formatting.router, prefix="/api/v1")

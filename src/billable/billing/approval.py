@@ -17,10 +17,11 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from billable.billing.approval_facts import PricingFacts, load_facts
+from billable.billing.expense_rates import Conversion, category_rule, conversion_of, rates_for
 from billable.currencies import currency
-from billable.domain.errors import DomainError, Invalid
+from billable.domain.errors import DomainError
 from billable.domain.money import ZERO, Currency, extend
-from billable.domain.pricing import CategoryMethod, TransactionClass, category_price, require_price
+from billable.domain.pricing import TransactionClass, category_price, require_price
 from billable.domain.tax import (
     MaterialTaxGroupMethod,
     SalesTaxGroupMethod,
@@ -95,7 +96,7 @@ def cost_price(entry: Any, cost_list: Any, facts: PricingFacts) -> Decimal:
     return ZERO
 
 
-def sales_price(entry: Any, sales_list: Any, cost_list: Any, facts: PricingFacts) -> Decimal:
+def sales_price(entry: Any, sales_list: Any, facts: PricingFacts) -> Decimal:
     """The unit sales price of an entry on the contract's price list."""
     if entry.kind == TransactionClass.TIME:
         return require_price(
@@ -111,14 +112,7 @@ def sales_price(entry: Any, sales_list: Any, cost_list: Any, facts: PricingFacts
         assert product is not None
         return Decimal(product.list_price)
     own = entry.unit_price if entry.unit_price is not None else ZERO
-    rule = facts.prices.categories.get((sales_list.id, entry.category_id))
-    method, value = rule if rule else (CategoryMethod.AT_COST, ZERO)
-    if method is not CategoryMethod.PRICE_PER_UNIT and sales_list.currency != cost_list.currency:
-        raise Invalid.field(
-            "category_id",
-            f"pricing {method.value} needs the entry's cost in "
-            f"{sales_list.currency}; the project's costs are in {cost_list.currency}",
-        )
+    method, value = category_rule(entry, sales_list, facts)
     return category_price(method, value, own)
 
 
@@ -162,6 +156,8 @@ class Terms:
     price: Decimal = ZERO
     sales_currency: Currency | None = None
     tax_codes: tuple[TaxCode, ...] = ()
+    #: Priced per entry, at the rate of its date, when its cost is in another currency.
+    conversion: Conversion | None = None
 
 
 def terms_of(entry: Any, facts: PricingFacts) -> Terms:
@@ -175,11 +171,13 @@ def terms_of(entry: Any, facts: PricingFacts) -> Terms:
         return cost_only  # no line, or a fixed-price line billed by its milestones
     contract = facts.contracts[line.contract_id]
     sales_list = facts.price_lists[contract.price_list_id]
+    conversion = conversion_of(entry, sales_list, cost_list, contract, facts)
     return replace(
         cost_only,
         line_id=line.id,
         contract_id=contract.id,
-        price=sales_price(entry, sales_list, cost_list, facts),
+        conversion=conversion,
+        price=ZERO if conversion else sales_price(entry, sales_list, facts),
         sales_currency=currency(contract.currency),
         tax_codes=tax_codes_of(entry, contract, facts),
     )
@@ -244,7 +242,7 @@ def price_entries(session: Session, entries: Sequence[Any]) -> Priced:
     that every refusal can be reported at once."""
     facts = load_facts(session, entries)
     terms: dict[tuple[Any, ...], Terms | DomainError] = {}
-    priced = Priced()
+    found_of: list[tuple[Any, Terms | DomainError]] = []
     for entry in entries:
         key = (entry.kind, entry.project_id, entry.role_id, entry.category_id,
                entry.product_id, entry.unit_price)  # fmt: skip
@@ -253,13 +251,21 @@ def price_entries(session: Session, entries: Sequence[Any]) -> Priced:
                 terms[key] = terms_of(entry, facts)
             except DomainError as refusal:
                 terms[key] = refusal
-        found = terms[key]
-        if isinstance(found, DomainError):
-            priced.refused[entry.id] = found
-            continue
+        found_of.append((entry, terms[key]))
+    # A converted price depends on the entry's date: its rates are read for the set.
+    rates = rates_for(
+        session,
+        ((e, t.conversion) for e, t in found_of if isinstance(t, Terms) and t.conversion),
+    )
+    priced = Priced()
+    for entry, found in found_of:
         try:
+            if isinstance(found, DomainError):
+                raise found
+            if found.conversion is not None:
+                found = replace(found, price=rates.price(entry, found.conversion))
             priced.rows.extend(actuals_of(entry, found))
-        except DomainError as refusal:  # quantity x price beyond the largest amount
+        except DomainError as refusal:  # no price, no rate, or beyond the largest amount
             priced.refused[entry.id] = refusal
     return priced
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from billable.domain.errors import FieldError, Forbidden
+from billable.domain.errors import FieldError, Forbidden, Invalid
 
 
 class Role(StrEnum):
@@ -113,3 +113,14 @@ def entry_scope(role: Role, resource_id: int | None) -> EntryScope:
     if role is Role.TEAM_MEMBER:
         return EntryScope(everyone=False, resource_id=resource_id)
     return EVERYONE
+
+
+def require_linkable(role: Role, field: str = "resource_id") -> None:
+    """Refuse (422 on ``field``) linking a user of ``role`` to a resource unless they are
+    a team member: the link decides whose entries a team member acts on, and every
+    other role acts on every entry (:func:`entry_scope`), so a link would mean nothing
+    while suggesting it restricts them."""
+    if role is not Role.TEAM_MEMBER:
+        raise Invalid.field(
+            field, f"only a team member is linked to a resource; this user is {role.value}"
+        )

@@ -52,6 +52,23 @@ def category_price(method: CategoryMethod, value: Decimal, unit_cost: Decimal) -
     return round_places(price, PRICE_PLACES)
 
 
+def converted_category_price(
+    method: CategoryMethod, value: Decimal, unit_cost: Decimal, rate: Decimal
+) -> Decimal:
+    """The unit sales price, in the contract's currency, of an expense or fee whose unit
+    cost is in another currency: the cost is converted first (``unit_cost x rate``, kept
+    to 6 decimals like every price), then the category rule applies to it.
+
+    Markup after conversion, so that a markup-priced actual is always its at-cost price
+    plus the markup in the currency the customer is billed in (docs/decisions.md).
+    ``rate`` is one unit of the cost's currency in the contract's, as the rate lookup
+    (:func:`billable.domain.currency.effective_rate`) returns it.
+    """
+    if rate <= 0:
+        raise Invalid.field("exchange_rate", f"must be positive, not {rate}")
+    return category_price(method, value, round_places(unit_cost * rate, PRICE_PLACES))
+
+
 def require_price(price: Decimal | None, field: str, what: str) -> Decimal:
     """``price``, or a 422 naming ``field`` when the price list has none for ``what``."""
     if price is None:

@@ -21,6 +21,7 @@ from billable.domain.currency import ExchangeRate as RateFact
 from billable.domain.currency import FixedRateAgreement as AgreementFact
 from billable.domain.currency import effective_rate
 from billable.domain.dimensions import Dimensions, dimension_set
+from billable.domain.errors import DomainError
 from billable.domain.pricing import TransactionClass
 from billable.domain.tax import (
     ItemSalesTaxGroup as ItemGroupFact,
@@ -238,6 +239,19 @@ def rates_in_force(session: Session, wanted: Sequence[RateKey]) -> dict[RateKey,
     """:func:`rate_in_force` for many at once: the agreements of their contracts and the
     rates between their currencies read in two queries, each decided by the domain's
     ``effective_rate``. Refused (422) when any has none in force."""
+    out: dict[RateKey, Decimal] = {}
+    for key, found in rates_or_refusals(session, wanted).items():
+        if isinstance(found, DomainError):
+            raise found
+        out[key] = found
+    return out
+
+
+def rates_or_refusals(
+    session: Session, wanted: Sequence[RateKey]
+) -> dict[RateKey, Decimal | DomainError]:
+    """:func:`rates_in_force`, with each key's refusal in its place instead of raised, so
+    that a set of entries can refuse only those without a rate (approval)."""
     contracts = {k.contract_id for k in wanted if k.contract_id is not None}
     agreements = {
         row.contract_id: AgreementFact(row.currency, row.rate, row.reference)
@@ -256,9 +270,12 @@ def rates_in_force(session: Session, wanted: Sequence[RateKey]) -> dict[RateKey,
     ):
         fact = RateFact(r.from_currency, r.to_currency, r.rate, r.valid_from)
         by_pair.setdefault((r.from_currency, r.to_currency), []).append(fact)
-    out: dict[RateKey, Decimal] = {}
+    out: dict[RateKey, Decimal | DomainError] = {}
     for k in wanted:
         rates = [r for r in by_pair.get((k.from_code, k.to_code), []) if r.valid_from <= k.on]
         agreement = agreements.get(k.contract_id) if k.contract_id is not None else None
-        out[k] = effective_rate(rates, agreement, k.from_code, k.to_code, k.on)
+        try:
+            out[k] = effective_rate(rates, agreement, k.from_code, k.to_code, k.on)
+        except DomainError as refusal:
+            out[k] = refusal
     return out

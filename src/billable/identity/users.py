@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billable.domain.errors import Conflict, Invalid, NotFound, Unauthorized
-from billable.domain.permissions import EntryScope, Role, entry_scope
+from billable.domain.permissions import EntryScope, Role, entry_scope, require_linkable
 from billable.persistence.lookups import parse_id
 from billable.persistence.tables import Resource, User
 from billable.persistence.uow import UnitOfWork
@@ -72,8 +72,9 @@ def _role(role: str) -> Role:
         raise Invalid.field("role", f"must be one of {', '.join(r.value for r in Role)}") from None
 
 
-def _resource(session: Session, given: str | int) -> int:
-    """The id of the resource ``given`` names, by id or by (unique) name."""
+def _resource(session: Session, given: str | int, field: str = "resource") -> int:
+    """The id of the resource ``given`` names, by id or by (unique) name (422 on
+    ``field`` when it names none, or several)."""
     text = str(given).strip()
     key = parse_id(text)
     if key is not None and session.get(Resource, key) is not None:
@@ -82,8 +83,8 @@ def _resource(session: Session, given: str | int) -> int:
     if len(found) == 1:
         return found[0]
     if found:
-        raise Invalid.field("resource", f"{len(found)} resources are named {text!r}: give its id")
-    raise Invalid.field("resource", f"no resource with id or name {text!r}")
+        raise Invalid.field(field, f"{len(found)} resources are named {text!r}: give its id")
+    raise Invalid.field(field, f"no resource with id or name {text!r}")
 
 
 def _user(session: Session, name: str) -> User:
@@ -112,7 +113,10 @@ def add_user(
         session = uow.session
         if session.scalars(select(User.id).where(User.name == name)).first():
             raise Conflict(f"a user named {name!r} exists already")
-        resource_id = _resource(session, resource) if resource is not None else None
+        resource_id = None
+        if resource is not None:
+            require_linkable(parsed, "resource")
+            resource_id = _resource(session, resource)
         now = now_utc()
         user = User(
             name=name,
@@ -155,15 +159,22 @@ def revoke(uow: UnitOfWork, name: str) -> dt.datetime:
     return revoked_at
 
 
-def link_resource(uow: UnitOfWork, ident: str, resource: str | int | None) -> int:
+def link_resource(
+    uow: UnitOfWork, ident: str, resource: str | int | None, *, field: str = "resource"
+) -> int:
     """Link user ``ident`` (an id) to ``resource`` (by id or name), or unlink it with
-    ``None``; returns the user's id."""
+    ``None``; returns the user's id. Only a team member is linked (422 on ``field``, as
+    for a resource that does not exist); any user may be unlinked."""
     key = parse_id(ident)
     with uow:
         user = uow.session.get(User, key) if key is not None else None
         if user is None:
             raise NotFound(f"no user with id {ident}")
-        user.resource_id = _resource(uow.session, resource) if resource is not None else None
+        if resource is None:
+            user.resource_id = None
+        else:
+            require_linkable(Role(user.role), field)
+            user.resource_id = _resource(uow.session, resource, field)
         uow.commit()
         return user.id
 
