@@ -17,6 +17,7 @@ from billable.web.routers import (
     print_management,
     proposals,
     runs,
+    setup,
     time,
 )
 
@@ -34,4 +35,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     time.router,
     ledger.router,
     print_management.router,
+    setup.router,
 )
