@@ -1,5 +1,6 @@
 """The accountant's ERP setup pages (an exchange rate and a ledger account added, a
-refusal shown next to its field, a rate edited, the parameters saved), the milestones
+refusal shown next to its field, a rate edited, the parameters saved, a fixed-rate
+agreement set and removed), the milestones
 invoiced on account, who may not see or post the setup pages, and the backlog paged."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ SETUP_PAGES = (
     ("/setup", "ERP setup"),
     ("/setup/parameters", "Parameters"),
     ("/setup/posting-profile", "Posting profile"),
+    ("/setup/fixed-rate-agreements", "Fixed-rate agreements"),
     ("/setup/legal-entities", "Legal entities"),
     ("/setup/ledger-accounts", "Ledger accounts"),
     ("/setup/exchange-rates", "Exchange rates"),
@@ -65,7 +67,7 @@ def test_an_accountant_adds_an_exchange_rate_and_a_ledger_account_and_sees_a_ref
     page.get_by_label("Valid from").fill("2026-08-01")
     page.get_by_role("button", name="Add exchange rate").click()
     expect(page.get_by_role("status")).to_have_text("Exchange rate added.")
-    expect(page.get_by_role("cell", name="0.92")).to_be_visible()
+    expect(page.get_by_role("cell", name="0.92", exact=True)).to_be_visible()
     page.get_by_role("link", name="Edit exchange rate USD").click()
     assert_accessible(page)
     page.get_by_label("Rate", exact=True).fill("0.93")
@@ -93,6 +95,18 @@ def test_an_accountant_adds_an_exchange_rate_and_a_ledger_account_and_sees_a_ref
     page.get_by_role("button", name="Save parameters").click()
     expect(page.get_by_role("status")).to_have_text("Parameters saved.")
     assert site.api.get("/parameters")["milestone_item_sales_tax_group"] == "SERV"
+
+    page.goto(site.url + "/setup/fixed-rate-agreements")
+    page.get_by_label("Contract", exact=True).select_option(label="Coho SOW 1")
+    page.get_by_label("Currency").fill("EUR")
+    page.get_by_label("Agreed rate").fill("0.9")
+    page.get_by_role("button", name="Save agreement").click()
+    expect(page.get_by_role("status")).to_have_text("Fixed-rate agreement saved.")
+    expect(page.get_by_role("cell", name="0.9", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Remove the agreement of Coho SOW 1").click()
+    expect(page.get_by_role("status")).to_have_text("Fixed-rate agreement removed.")
+    contract = site.world.contract["id"]
+    site.api.get(f"/contracts/{contract}/fixed-rate-agreement", expect=404)
 
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="On-account milestones"

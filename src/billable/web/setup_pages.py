@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, get_args
 
 from pydantic import BaseModel
@@ -192,9 +193,12 @@ def read_form(
 
 
 def shown(value: Any) -> str:
-    """A cell or a prefilled field: a list as the form types it, nothing for None."""
+    """A cell or a prefilled field: a list as the form types it, a decimal without
+    trailing zeros, nothing for None."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, Decimal):  # a rate keeps its digits, not its column's zeros
+        return format(value.normalize(), "f")
     return str(value)

@@ -9,6 +9,7 @@ from billable.web.routers import (
     auth,
     backlog,
     contracts,
+    fixed_rates,
     home,
     invoice_changes,
     invoices,
@@ -35,5 +36,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     time.router,
     ledger.router,
     print_management.router,
+    fixed_rates.router,  # before setup's /setup/{slug}
     setup.router,
 )
