@@ -8,6 +8,7 @@ page shows and how a text field becomes a value (a comma-separated list)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -188,7 +189,7 @@ def read_form(
     try:
         return validated(schema, data, exclude_unset=not whole)
     except Invalid as exc:
-        errors = tuple(FieldError(e.field.split(".")[0], e.message) for e in exc.errors)
+        errors = tuple(FieldError(re.split(r"[.[]", e.field)[0], e.message) for e in exc.errors)
         raise Invalid(exc.detail, errors) from None
 
 
