@@ -1,7 +1,7 @@
 """The accountant's ERP setup pages (an exchange rate and a ledger account added, a
-refusal shown next to its field, a rate edited, the parameters saved, a fixed-rate
-agreement set and removed), the milestones
-invoiced on account, who may not see or post the setup pages, and the backlog paged."""
+refusal shown next to its field, a rate edited, the parameters and the posting profile
+saved, a fixed-rate agreement set and removed), the milestones invoiced on account, who
+may not see or post the setup pages, and the backlog paged."""
 
 from __future__ import annotations
 
@@ -95,6 +95,23 @@ def test_an_accountant_adds_an_exchange_rate_and_a_ledger_account_and_sees_a_ref
     page.get_by_role("button", name="Save parameters").click()
     expect(page.get_by_role("status")).to_have_text("Parameters saved.")
     assert site.api.get("/parameters")["milestone_item_sales_tax_group"] == "SERV"
+
+    page.goto(site.url + "/setup/posting-profile")
+    entries = page.get_by_label("Entries")
+    typed = entries.input_value()
+    entries.fill(typed + "\nproject_cost, expense: 999999")
+    page.get_by_role("button", name="Save posting profile").click()
+    expect(page.locator("#err-entries")).to_contain_text("line 9")
+    assert len(site.api.get("/posting-profiles")["entries"]) == 8
+    page.get_by_label("Entries").fill(typed + "\nproject_cost, expense: 540100")
+    page.get_by_role("button", name="Save posting profile").click()
+    expect(page.get_by_role("status")).to_have_text("Posting profile saved.")
+    profile = site.api.get("/posting-profiles")["entries"]
+    assert {
+        "posting_type": "project_cost",
+        "transaction_class": "expense",
+        "account": "540100",
+    } in profile
 
     page.goto(site.url + "/setup/fixed-rate-agreements")
     page.get_by_label("Contract", exact=True).select_option(label="Coho SOW 1")

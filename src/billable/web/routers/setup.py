@@ -1,5 +1,5 @@
 """The ERP setup pages of project accountants (and admins): the parameters, the posting
-profile (read), and one page per plain setup collection (legal entities, ledger
+profile, and one page per plain setup collection (legal entities, ledger
 accounts, exchange rates, tax codes, sales and item sales tax groups, financial
 dimensions), each a list a page at a time with a form to add one and a page to edit one.
 
@@ -8,6 +8,7 @@ writes: team members and project managers neither see these pages nor post them.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Depends, Request
@@ -15,11 +16,13 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from billable.api.schemas import erp as s
+from billable.domain.errors import FieldError, Invalid
 from billable.domain.permissions import Permission
 from billable.erp import setup as erp_setup
 from billable.identity.users import Principal
 from billable.masterdata import records as masterdata
 from billable.views import masterdata as views
+from billable.web.accounting_forms import profile_entries, shown_profile
 from billable.web.actions import attempt
 from billable.web.forms import validated
 from billable.web.render import page
@@ -77,14 +80,48 @@ def set_parameters(request: Request, user: Setup, form: Form) -> Response:
 @router.get("/setup/posting-profile", response_class=HTMLResponse)
 def posting_profile(request: Request, user: Setup) -> HTMLResponse:
     """The first legal entity's posting profile: which account each posting type (and
-    transaction class) posts to. Read here; replaced through the API."""
+    transaction class) posts to, as a list and as the form that replaces it."""
     uow = get_uow(request)
     with uow:
         entity = erp_setup.legal_entity(uow.session, None)
         rows = erp_setup.posting_profile_rows(uow.session, entity)
         name = entity.name
         uow.commit()  # the default legal entity, if it was just made (as the API does)
-    return page(request, "accounting/posting_profile.html.j2", user, rows=rows, entity=name)
+    return page(
+        request,
+        "accounting/posting_profile.html.j2",
+        user,
+        rows=rows,
+        entity=name,
+        typed=shown_profile(rows),
+    )
+
+
+@router.post("/setup/posting-profile")
+def replace_posting_profile(request: Request, user: Setup, form: Form) -> Response:
+    """Replace the first legal entity's profile with the entries typed (the API's PUT);
+    each entry's refusal is shown on the entries field, naming its line."""
+
+    def run() -> None:
+        entries = profile_entries(form_text(form, "entries"))
+        try:
+            body = validated(s.PostingProfileIn, {"entries": entries}, exclude_unset=False)
+            erp_setup.replace_posting_profile(get_uow(request), None, body["entries"])
+        except Invalid as exc:  # the schema's and the use case's, by the entry's index
+            raise Invalid(exc.detail, (FieldError("entries", _by_line(exc)),)) from None
+
+    return attempt(request, "/setup/posting-profile", run, "Posting profile saved.")
+
+
+def _by_line(exc: Invalid) -> str:
+    """``entries.2.account: ...`` as ``line 3, account: ...``."""
+    said = []
+    for error in exc.errors:
+        parts = re.split(r"[.\[\]]+", error.field)
+        index = next((p for p in parts if p.isdigit()), None)
+        where = f"line {int(index) + 1}, {parts[-1]}" if index is not None else error.field
+        said.append(f"{where}: {error.message}")
+    return "; ".join(said)
 
 
 @router.get("/setup/{slug}", response_class=HTMLResponse)
