@@ -17,6 +17,11 @@ SETUP_PAGES = (
     ("/setup/parameters", "Parameters"),
     ("/setup/posting-profile", "Posting profile"),
     ("/setup/fixed-rate-agreements", "Fixed-rate agreements"),
+    (
+        "/setup/item-groups/transaction-categories",
+        "Item sales tax groups of transaction categories",
+    ),
+    ("/setup/item-groups/products", "Item sales tax groups of products"),
     ("/setup/legal-entities", "Legal entities"),
     ("/setup/ledger-accounts", "Ledger accounts"),
     ("/setup/exchange-rates", "Exchange rates"),
@@ -112,6 +117,14 @@ def test_an_accountant_adds_an_exchange_rate_and_a_ledger_account_and_sees_a_ref
         "transaction_class": "expense",
         "account": "540100",
     } in profile
+
+    page.goto(site.url + "/setup/item-groups/transaction-categories")
+    category = site.world.categories["expense"]
+    page.get_by_role("textbox", name=f"Item sales tax group of {category['name']}").fill("SERV")
+    page.get_by_role("button", name=f"Save the item sales tax group of {category['name']}").click()
+    expect(page.get_by_role("status")).to_have_text("Item sales tax group saved.")
+    saved = site.api.get(f"/transaction-categories/{category['id']}")
+    assert saved["item_sales_tax_group"] == "SERV"
 
     page.goto(site.url + "/setup/fixed-rate-agreements")
     page.get_by_label("Contract", exact=True).select_option(label="Coho SOW 1")

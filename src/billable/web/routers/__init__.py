@@ -13,6 +13,7 @@ from billable.web.routers import (
     home,
     invoice_changes,
     invoices,
+    item_groups,
     journal,
     ledger,
     print_management,
@@ -37,5 +38,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     ledger.router,
     print_management.router,
     fixed_rates.router,  # before setup's /setup/{slug}
+    item_groups.router,
     setup.router,
 )
