@@ -1,12 +1,13 @@
-"""Server time of the web UI's pages: every manager page at the demo's size, and one
-invoice page with many details.
+"""Server time of the web UI's pages: every manager page at the demo's size, one
+invoice page with many details, and the accountant's setup and on-account pages.
 
     python benchmarks/web_pages.py [--skip-demo] [--details 1000] [--runs 5] [--record]
 
 Each page is requested through the app in process (Starlette's TestClient, signed in as
-a project manager), so the time is the server's: routing, the session, the use case or
-view, and rendering, without a network. The figure per page is the median of ``--runs``
-requests after one warm-up. ``--record`` writes the figures into docs/performance.md.
+a project manager, then as an accountant), so the time is the server's: routing, the
+session, the use case or view, and rendering, without a network. The figure per page is
+the median of ``--runs`` requests after one warm-up. ``--record`` writes the figures
+into docs/performance.md.
 """
 
 from __future__ import annotations
@@ -141,6 +142,17 @@ def pages(client: TestClient, token: str) -> dict[str, str]:
     return shown
 
 
+#: The accountant's pages of issue 11 (points 5 and 6), signed in as an accountant.
+ACCOUNTANT_PAGES = {
+    "on-account milestones": "/on-account",
+    "setup: ledger accounts": "/setup/ledger-accounts",
+    "setup: exchange rates": "/setup/exchange-rates",
+    "setup: tax codes": "/setup/tax-codes",
+    "setup: fixed-rate agreements": "/setup/fixed-rate-agreements",
+    "setup: posting profile": "/setup/posting-profile",
+}
+
+
 #: Server time of each request, from the app's outermost middleware: what the test
 #: client's threads and transport add is not the server's.
 SERVED: list[float] = []
@@ -206,8 +218,9 @@ def main() -> None:
 
     if not args.skip_demo:
         dataset.load_demo(new)
-    add_user(new(), "bench-manager", "project_manager")
-    set_password(new(), "bench-manager", PASSWORD)
+    for name, role in (("bench-manager", "project_manager"), ("bench-accountant", "accountant")):
+        add_user(new(), name, role)
+        set_password(new(), name, PASSWORD)
     _, token = add_user(new(), "bench-admin", "admin")
     results: dict[str, list[float]] = {}
     statements: dict[str, int] = {}
@@ -218,6 +231,10 @@ def main() -> None:
         shown = {**pages(client, token), big: f"/invoices/{invoice_id}"}
         load_before = os.getloadavg()[0]
         for name, path in shown.items():
+            results[name] = measure(client, path, args.runs)
+            statements[name] = PAGE_STATEMENTS[path]
+        _signed_in(client, "bench-accountant")  # the setup pages are the accountant's
+        for name, path in ACCOUNTANT_PAGES.items():
             results[name] = measure(client, path, args.runs)
             statements[name] = PAGE_STATEMENTS[path]
         load = (load_before, os.getloadavg()[0])

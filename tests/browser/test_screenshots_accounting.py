@@ -1,5 +1,5 @@
-"""Screenshots of the accountant's and the team member's pages for docs/ui/. Runs only
-when asked:
+"""Screenshots of the accountant's pages (the setup pages too) and the team member's
+for docs/ui/. Runs only when asked:
 
 BILLABLE_SCREENSHOTS=docs/ui .venv/bin/python -m pytest tests/browser/test_screenshots_accounting.py
 """
@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Site, sign_in
 from tests.browser.test_accountant_flow import _confirmed_invoice, _ledger
+from tests.browser.test_setup_pages import _invoiced_milestone
 
 TARGET = os.environ.get("BILLABLE_SCREENSHOTS")
 
@@ -69,3 +70,24 @@ def test_the_accountants_pages_are_photographed(page: Page, site: Site) -> None:
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, site, "team_member")
     _shoot(page, site, folder, (("week", "/time?week=2026-08-24"),))
+
+
+@pytest.mark.skipif(not TARGET, reason="screenshots only when BILLABLE_SCREENSHOTS names a folder")
+def test_the_setup_pages_are_photographed(page: Page, site: Site) -> None:
+    assert TARGET
+    folder = Path(TARGET)
+    folder.mkdir(parents=True, exist_ok=True)
+    _ledger(site)
+    _invoiced_milestone(site)
+    for pair, rate in (("EUR", "0.92"), ("GBP", "0.79")):
+        site.api.post(
+            "/exchange-rates",
+            {"from_currency": "USD", "to_currency": pair, "rate": rate, "valid_from": "2026-08-01"},
+        )
+    sign_in(page, site, "accountant")
+    _shoot(
+        page,
+        site,
+        folder,
+        (("setup-exchange-rates", "/setup/exchange-rates"), ("on-account", "/on-account")),
+    )

@@ -93,6 +93,11 @@ def backlog(session: Session, contract_id: int) -> tuple[list[Actual], list[Mile
         .where(Actual.contract_id == contract_id, open_backlog_condition())
         .order_by(Actual.date, Actual.id)
     ).all()
+    return list(actuals), backlog_milestones(session, contract_id)
+
+
+def backlog_milestones(session: Session, contract_id: int) -> list[Milestone]:
+    """One contract's milestones not yet (fully) invoiced, by date."""
     milestones = session.scalars(
         select(Milestone)
         .join(ContractLine, ContractLine.id == Milestone.contract_line_id)
@@ -109,7 +114,7 @@ def backlog(session: Session, contract_id: int) -> tuple[list[Actual], list[Mile
         )
         .order_by(Milestone.date, Milestone.id)
     ).all()
-    return list(actuals), list(milestones)
+    return list(milestones)
 
 
 def _backlog_actuals(session: Session, ids: Sequence[str]) -> list[Actual]:

@@ -43,3 +43,10 @@ def backlog(session: Session, contract_id: str) -> Backlog:
     contract = get(session, Contract, contract_id, "contract")
     actuals, milestones = billing_backlog.backlog(session, contract.id)
     return Backlog(actual_records(session, actuals), milestone_records(session, milestones))
+
+
+def backlog_milestones(session: Session, contract_id: str) -> list[Record]:
+    """A contract's open milestones, whole (a contract has few; 404 for an unknown
+    contract): what the backlog page shows beside its page of actuals."""
+    contract = get(session, Contract, contract_id, "contract")
+    return milestone_records(session, billing_backlog.backlog_milestones(session, contract.id))

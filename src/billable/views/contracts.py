@@ -143,3 +143,11 @@ def milestone(session: Session, ident: int | str) -> Record:
 def milestone_records(session: Session, rows: Sequence[Milestone]) -> list[Record]:
     """Milestones the caller has loaded (the backlog's), as shown."""
     return _milestones(session, rows)
+
+
+def on_account_milestones(session: Session, limit: int, cursor: str | None) -> Window[Record]:
+    """A page, by id, of the milestones invoiced on account: those a confirmed invoice
+    billed (``invoiced_amount`` above zero; confirmation adds what it billed), with
+    their on-account attributes (tax groups, dimensions) and contract currency."""
+    stmt = select(Milestone).where(Milestone.invoiced_amount > 0)
+    return window(session, stmt, Milestone.id, limit, cursor, lambda r: _milestones(session, r))

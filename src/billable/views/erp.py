@@ -1,5 +1,6 @@
-"""The ERP side as shown: vouchers with their lines, fixed-rate agreements, and the
-exchange rates in force for a page of journal lines or proposals, read at once."""
+"""The ERP side as shown: vouchers with their lines, fixed-rate agreements (one, or a
+page of them), and the exchange rates in force for a page of journal lines or
+proposals, read at once."""
 
 from __future__ import annotations
 
@@ -81,6 +82,22 @@ def fixed_rate_agreement(session: Session, contract_id: str) -> Record:
     if row is None:
         raise NotFound(f"contract {contract_id} has no fixed-rate agreement")
     return record(row)
+
+
+def fixed_rate_agreements(session: Session, limit: int, cursor: str | None) -> Window[Record]:
+    """A page, by contract id, of the contracts' fixed-rate agreements, each with its
+    contract's name."""
+    stmt = select(FixedRateAgreement)
+
+    def shown(rows: Sequence[FixedRateAgreement]) -> list[Record]:
+        keys = [row.contract_id for row in rows]
+        names: dict[int, str] = {}
+        if keys:
+            found = session.execute(select(Contract.id, Contract.name).where(Contract.id.in_(keys)))
+            names = {ident: name for ident, name in found}
+        return [record(row, contract_name=names.get(row.contract_id, "")) for row in rows]
+
+    return window(session, stmt, FixedRateAgreement.contract_id, limit, cursor, shown)
 
 
 class RatesInForce:

@@ -1,6 +1,7 @@
 """Reading the accountant's form fields: financial dimensions written as
-``Department=Sales, CostCenter=100`` and distribution shares one per line as
-``50: Department=Sales``. A value that does not read is a refusal of that field."""
+``Department=Sales, CostCenter=100``, distribution shares one per line as
+``50: Department=Sales`` and a posting profile one entry a line as
+``project_cost, time: 540100``. A value that does not read is a refusal of that field."""
 
 from __future__ import annotations
 
@@ -41,3 +42,27 @@ def shares(name: str, text: str) -> list[dict[str, Any]]:
 def shown_dimensions(values: Any) -> str:
     """Dimensions (a mapping or name/value pairs) as the form writes them."""
     return ", ".join(f"{k}={v}" for k, v in dict(values or {}).items())
+
+
+def profile_entries(text: str) -> list[dict[str, str]]:
+    """A posting profile typed one entry a line, ``posting_type: account`` or
+    ``posting_type, transaction_class: account`` (no class: any class), as the API's
+    ``PUT /posting-profiles`` entries (its schema checks the values)."""
+    found: list[dict[str, str]] = []
+    for number, row in enumerate((r.strip() for r in text.splitlines()), start=1):
+        if not row:
+            continue
+        rule, sep, account = row.rpartition(":")
+        if not sep or not rule.strip():
+            raise Invalid.field("entries", f"line {number}: write it as project_cost, time: 540100")
+        kind, _, cls = (part.strip() for part in rule.partition(","))
+        entry = {"posting_type": kind, "account": account.strip()}
+        if cls:
+            entry["transaction_class"] = cls
+        found.append(entry)
+    return found
+
+
+def shown_profile(rows: list[tuple[str, str | None, str]]) -> str:
+    """A posting profile's rows as :func:`profile_entries` reads them."""
+    return "\n".join(f"{t}, {c}: {a}" if c else f"{t}: {a}" for t, c, a in rows)

@@ -47,10 +47,13 @@ def optional(value: str) -> str | None:
     return value.strip() or None
 
 
-def validated(schema: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
+def validated(
+    schema: type[BaseModel], data: dict[str, Any], *, exclude_unset: bool = True
+) -> dict[str, Any]:
     """``data`` (the form's strings) checked by the API's own request schema, so a page
     refuses exactly what the API refuses, with the API's messages per field; the typed
-    values the use case takes."""
+    values the use case takes (``exclude_unset=False``: with the schema's defaults, as
+    the API's create routes pass them)."""
     try:
         body = schema.model_validate(data)
     except ValidationError as exc:
@@ -58,4 +61,4 @@ def validated(schema: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
             FieldError(".".join(str(p) for p in e["loc"]) or "body", e["msg"]) for e in exc.errors()
         )
         raise Invalid("; ".join(f"{e.field}: {e.message}" for e in errors), errors) from None
-    return body.model_dump(exclude_unset=True)
+    return body.model_dump(exclude_unset=exclude_unset)

@@ -33,6 +33,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Print management", "/print-management", Permission.POST_LEDGER),
     NavItem("Vouchers", "/vouchers", Permission.POST_LEDGER),
     NavItem("Trial balance", "/trial-balance", Permission.POST_LEDGER),
+    NavItem("On-account milestones", "/on-account", Permission.POST_LEDGER),
+    NavItem("ERP setup", "/setup", Permission.WRITE_ERP_SETUP),
     NavItem("Notifications", "/notifications"),
 )
 

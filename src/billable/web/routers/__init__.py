@@ -9,14 +9,17 @@ from billable.web.routers import (
     auth,
     backlog,
     contracts,
+    fixed_rates,
     home,
     invoice_changes,
     invoices,
+    item_groups,
     journal,
     ledger,
     print_management,
     proposals,
     runs,
+    setup,
     time,
 )
 
@@ -34,4 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     time.router,
     ledger.router,
     print_management.router,
+    fixed_rates.router,  # before setup's /setup/{slug}
+    item_groups.router,
+    setup.router,
 )

@@ -1,10 +1,11 @@
-"""The billing backlog of a contract: what waits to be invoiced, filtered; many marked
-Ready to Invoice or Not ready at once.
+"""The billing backlog of a contract: what waits to be invoiced, filtered, its actuals a
+page at a time; many marked Ready to Invoice or Not ready at once.
 
 Across contracts at once is not offered yet: the read side answers per contract today."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -18,6 +19,7 @@ from billable.domain.vocabulary import TransactionClass
 from billable.identity.users import Principal
 from billable.views import backlog as backlog_views
 from billable.views import contracts as contract_views
+from billable.views.pagination import Window
 from billable.web.actions import attempt
 from billable.web.forms import choice, date, optional
 from billable.web.render import page
@@ -26,6 +28,7 @@ from billable.web.session import checked_form, form_text, form_values, get_uow, 
 router = APIRouter()
 Manager = Annotated[Principal, Depends(may(Permission.WRITE_BILLING))]
 Form = Annotated[FormData, Depends(checked_form)]
+PAGE_SIZE = 50
 
 
 @router.get("/backlog", response_class=HTMLResponse)
@@ -36,29 +39,36 @@ def backlog(
     cls: str = "",
     date_from: str = "",
     date_to: str = "",
+    cursor: str | None = None,
 ) -> HTMLResponse:
-    """One contract's open actuals and milestones, narrowed by class and dates."""
+    """One contract's open actuals, narrowed by class and dates, a page at a time (by
+    id, the views' cursor), and its open milestones."""
+    filters = billing_backlog.BacklogFilters(
+        transaction_class=choice("cls", cls, TransactionClass) if optional(cls) else None,
+        date_from=date("date_from", date_from) if optional(date_from) else None,
+        date_to=date("date_to", date_to) if optional(date_to) else None,
+    )
     uow = get_uow(request)
     with uow:
         contracts = contract_views.contracts(uow.session, 500, None).items
         chosen = optional(contract) or (str(contracts[0].id) if contracts else None)
-        found = backlog_views.backlog(uow.session, chosen) if chosen else None
-    actuals = found.actuals if found else []
-    if optional(cls):
-        wanted = choice("cls", cls, TransactionClass)
-        actuals = [a for a in actuals if a.transaction_class == wanted]
-    if optional(date_from):
-        actuals = [a for a in actuals if a.date >= date("date_from", date_from)]
-    if optional(date_to):
-        actuals = [a for a in actuals if a.date <= date("date_to", date_to)]
+        milestones = backlog_views.backlog_milestones(uow.session, chosen) if chosen else []
+        window = (
+            backlog_views.backlog_actuals(
+                uow.session, PAGE_SIZE, cursor, replace(filters, contract_id=chosen)
+            )
+            if chosen
+            else Window([], None)
+        )
     return page(
         request,
         "backlog.html.j2",
         user,
         contracts=contracts,
         contract=chosen,
-        actuals=actuals,
-        milestones=found.milestones if found else [],
+        window=window,
+        actuals=window.items,
+        milestones=milestones,
         classes=list(TransactionClass),
         cls=cls,
         date_from=date_from,
