@@ -36,4 +36,4 @@ def test_every_write_route_succeeded_somewhere_in_the_suite_and_left_its_event(
         pytest.skip("needs tests/api, scenario, documents and browser in the same run")
     every = {name for name, _ in write_routes(create_app(make_engine("sqlite://")))}
     missing = sorted(every - audited.SEEN)
-    assert missing == [], f"{len(missing)} write routes never seen leaving an event"
+    assert missing == [], f"{len(missing)} write routes never seen leaving an event: {missing}"

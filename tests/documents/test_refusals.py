@@ -20,7 +20,7 @@ def test_a_line_taxed_by_two_codes_warns_before_posting_and_its_e_invoice_is_ref
     proposal = dw.pw.proposal_of(invoice)
     dw.accountant.action(f"/invoice-proposals/{proposal['id']}/import-from-staging")
     pro_forma = dw.accountant.action(
-        f"/invoice-proposals/{proposal['id']}/post", {"posting": False}
+        f"/invoice-proposals/{proposal['id']}/post", {"posting": False}, writes=False
     )
     assert [w["field"] for w in pro_forma["warnings"]] == ["lines[0].taxes"]
     assert "RED5, VAT20" in pro_forma["warnings"][0]["reason"]

@@ -25,15 +25,21 @@ from billable.persistence.tables import (
 )
 from tests.scenario.proposal_world import ProposalWorld, build, post_journal
 
-#: (hours, taxed): each made twice, one proposal for each path.
-CASES = [("4", True), ("3", False), ("2.5", True), ("7", True)]
+#: (hours, day worked, taxed): each made twice, one proposal for each path; a day of
+#: its own per case, as a resource's day holds at most 24 hours.
+CASES = [
+    ("4", "2026-08-24", True),
+    ("3", "2026-08-25", False),
+    ("2.5", "2026-08-26", True),
+    ("7", "2026-08-27", True),
+]
 
 
-def _confirmed_pair(pw: ProposalWorld, hours: str) -> list[int]:
-    """Two invoices of the same hours, confirmed: their proposal ids."""
+def _confirmed_pair(pw: ProposalWorld, hours: str, date: str) -> list[int]:
+    """Two invoices of the same hours on the same day, confirmed: their proposal ids."""
     ids = []
     for _ in range(2):
-        invoice = pw.confirmed_invoice(hours)
+        invoice = pw.confirmed_invoice(hours, date)
         ids.append(int(pw.proposal_of(invoice)["id"]))
     return ids
 
@@ -45,8 +51,8 @@ def _world_with_pairs(
     UK / SERV or untaxed): (the world, the singles, the set)."""
     pw = build(make_api, fixed_rate=fixed_rate)
     singles, many = [], []
-    for hours, taxed in CASES:
-        one, other = _confirmed_pair(pw, hours)
+    for hours, date, taxed in CASES:
+        one, other = _confirmed_pair(pw, hours, date)
         singles.append(one)
         many.append(other)
         if taxed:
