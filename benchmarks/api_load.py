@@ -16,7 +16,9 @@ machine's load: a latency on a shared machine is a measurement, never an asserti
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
+import itertools
 import json
 import random
 import shutil
@@ -46,6 +48,10 @@ READS = ("GET /invoices", "GET /invoices/{id}", "GET /time-entries", "GET /billi
 WRITES = ("POST /time-entries", "POST /time-entries/{id}/submit", "POST /time-entries/{id}/approve")
 #: A client's next step: a read three times in four, else one entry's whole lifecycle.
 WRITE_SHARE = 0.25
+#: Entries the clients create fill a resource's day this many at a time (of 0.5 h
+#: each: 12 h a day, leaving room for the demo's own), then move to the next day, as a
+#: resource's day holds at most 24 hours.
+ENTRIES_PER_DAY = 24
 
 
 class Client:
@@ -87,7 +93,12 @@ class Client:
 
     def lifecycle(self) -> None:
         """A time entry created, submitted and approved: three writes."""
-        created = self.call(WRITES[0], "POST", "/time-entries", self.world["entry"])
+        entry = self.world["entry"]
+        day = dt.date.fromisoformat(entry["date"]) + dt.timedelta(
+            days=1 + next(self.world["made"]) // ENTRIES_PER_DAY
+        )
+        body = {**entry, "date": day.isoformat()}
+        created = self.call(WRITES[0], "POST", "/time-entries", body)
         if created is None:
             return
         ident = created["id"]
@@ -118,7 +129,14 @@ def world_of(base: str, token: str) -> dict[str, Any]:
     keys = ("resource_id", "project_id", "task_id", "role_id", "category_id", "date")
     entry = {key: sample[key] for key in keys if sample.get(key) is not None}
     contract = _get(base, token, f"/invoices/{invoices[0]}")["contract_id"]
-    return {"invoices": invoices, "contract": contract, "entry": {**entry, "quantity": "1.5"}}
+    # The days after the newest entry's are free of the demo's work (and before today:
+    # entries dated in the future are not approved); a count shared by the clients.
+    return {
+        "invoices": invoices,
+        "contract": contract,
+        "entry": {**entry, "quantity": "0.5"},
+        "made": itertools.count(),
+    }
 
 
 def percentile(values: list[float], share: float) -> float:
