@@ -1,6 +1,14 @@
 """The audit trail's pure part: object kinds, the objects a route names, summaries."""
 
-from billable.domain.audit import AuditObject, compact, route_objects, singular, unique
+from billable.domain.audit import (
+    SYSTEM,
+    Action,
+    AuditObject,
+    compact,
+    route_objects,
+    singular,
+    unique,
+)
 
 
 def test_a_route_segment_and_a_table_name_give_the_same_kind() -> None:
@@ -53,3 +61,62 @@ def test_a_secret_in_a_request_never_reaches_the_trail() -> None:
 def test_objects_are_kept_once_in_first_seen_order() -> None:
     a, b = AuditObject("invoice", 1), AuditObject("invoice", 2)
     assert unique([b, a, b]) == [b, a]
+
+
+def test_plurals_of_s_x_and_ch_lose_es_and_a_double_s_stays() -> None:
+    assert singular("addresses") == "address"
+    assert singular("taxes") == "tax"
+    assert singular("batches") == "batch"
+    assert singular("access") == "access"
+    assert singular("print-management") == "print_management"
+
+
+def test_ids_that_are_no_ascii_digits_name_nothing_and_numbers_count_once() -> None:
+    body = {"ids": ["x", "²", "٣", 2.5, True, None, "12", 4]}
+    assert route_objects("/api/v1/invoices/bulk", {}, body) == [
+        AuditObject("invoice", 12),
+        AuditObject("invoice", 4),
+    ]
+
+
+def test_a_value_that_is_no_list_of_ids_names_nothing() -> None:
+    assert route_objects("/api/v1/invoices", {}, {"note": "12", "ids": "34"}) == []
+    assert route_objects("/api/v1/invoices", {}, ["12"]) == []
+
+
+def test_a_kind_ids_key_names_its_own_kind_on_any_route() -> None:
+    assert route_objects("/api/v1/jobs/start", {}, {"invoice_ids": [9]}) == [
+        AuditObject("invoice", 9)
+    ]
+
+
+def test_a_parameter_absent_or_first_in_the_route_names_nothing() -> None:
+    assert route_objects("/api/v1/invoices/{ident}", {}, None) == []
+    assert route_objects("/{ident}", {"ident": "5"}, None) == []
+    assert route_objects("/api/v1/{kind}/{ident}", {"kind": "7", "ident": "5"}, None) == [
+        AuditObject("{kind}", 5)
+    ]
+
+
+def test_a_summary_keeps_twenty_items_and_two_hundred_characters_whole() -> None:
+    assert compact(["a"] * 20) == ["a"] * 20
+    assert compact(["a"] * 21) == {"count": 21}
+    assert compact("x" * 200) == "x" * 200
+    assert compact(["y" * 201]) == ["y" * 200 + "..."]
+    assert compact({"k": ["z" * 300]}) == {"k": ["z" * 200 + "..."]}
+
+
+def test_nesting_is_kept_three_levels_deep_and_cut_below() -> None:
+    assert compact([[["x"]]]) == [[["x"]]]
+    assert compact([[[["x"]]]]) == [[[["..."]]]]
+    assert compact({"a": {"b": {"c": "x"}}}) == {"a": {"b": {"c": "x"}}}
+    assert compact({"a": {"b": {"c": {"d": "x"}}}}) == {"a": {"b": {"c": {"d": "..."}}}}
+    assert compact({"a": [{"c": "x"}]}) == {"a": [{"c": "x"}]}
+    assert compact([{"b": ["x"]}]) == [{"b": ["x"]}]
+    assert compact(["x"], depth=3) == ["..."]
+
+
+def test_an_action_is_described_by_its_resolver_when_it_has_one() -> None:
+    assert Action(SYSTEM, "POST /invoices").described() == "POST /invoices"
+    late = Action(SYSTEM, "billable", resolve=lambda: "billable users add")
+    assert late.described() == "billable users add"

@@ -15,6 +15,7 @@ from billable.domain.invoice import (
     HeaderTotals,
     LineTotals,
     check_detail_edit,
+    check_line_edit,
     check_status_change,
     header_totals,
     line_totals,
@@ -229,3 +230,35 @@ def test_paying_an_unconfirmed_invoice_says_why_exactly(invoice_status: str) -> 
     with pytest.raises(Conflict) as refused:
         check_status_change(invoice_status, "paid")
     assert refused.value.detail == "only a confirmed invoice can be paid"
+
+
+def test_a_project_line_lets_its_name_change_and_nothing_else() -> None:
+    check_line_edit("project", ["name"])
+    check_line_edit("project", [])
+    with pytest.raises(Invalid) as refused:
+        check_line_edit("project", ["name", "amount", "amount", "currency"])
+    reason = "is locked on a project-based invoice line"
+    assert refused.value.errors == (FieldError("amount", reason), FieldError("currency", reason))
+    assert refused.value.detail == "locked fields on a project-based invoice line: amount, currency"
+
+
+@pytest.mark.parametrize("kind", ["product", "unknown"])
+def test_a_product_line_or_a_line_of_no_known_kind_changes_nothing(kind: str) -> None:
+    check_line_edit(kind, [])
+    with pytest.raises(Invalid) as refused:
+        check_line_edit(kind, ["name"])
+    assert refused.value.errors == (
+        FieldError("name", f"is locked on a {kind}-based invoice line"),
+    )
+
+
+def test_a_detail_refusal_says_a_or_an_before_its_source() -> None:
+    said = {}
+    for source in DetailSource:
+        fields = sorted(set(ALL_FIELDS) - EDITABLE_DETAIL_FIELDS[source])
+        if fields:
+            with pytest.raises(Invalid) as refused:
+                check_detail_edit(source, fields[:1])
+            said[source] = refused.value.errors[0].message.rpartition("backed by ")[2]
+    assert said[DetailSource.ACTUAL] == "an actual"
+    assert said[DetailSource.MILESTONE] == "a milestone"

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from billable.domain.errors import Forbidden
-from billable.domain.permissions import EVERYONE, Permission, Role, allowed, entry_scope, require
+from billable.domain.errors import FieldError, Forbidden, Invalid
+from billable.domain.permissions import (
+    EVERYONE,
+    Permission,
+    Role,
+    allowed,
+    entry_scope,
+    require,
+    require_linkable,
+)
 
 #: api.md's table, written out: what each role may do (a team member reads what entering
 #: time needs, not customers, contracts or price lists).
@@ -91,3 +99,34 @@ def test_the_other_roles_act_on_every_entry_whatever_resource_they_are_linked_to
     assert scope.sees(None) and scope.sees(4)
     assert scope.resource_for_new(4) == 4
     assert scope.resource_for_new(None) is None
+
+
+def test_only_a_team_member_is_linked_to_a_resource() -> None:
+    require_linkable(Role.TEAM_MEMBER)
+    for role in set(Role) - {Role.TEAM_MEMBER}:
+        with pytest.raises(Invalid) as refused:
+            require_linkable(role, "resource")
+        reason = f"only a team member is linked to a resource; this user is {role.value}"
+        assert refused.value.errors == (FieldError("resource", reason),)
+    with pytest.raises(Invalid) as refused:
+        require_linkable(Role.ADMIN)
+    assert refused.value.errors[0].field == "resource_id"
+
+
+def test_a_team_members_scope_is_theirs_alone_and_the_refusals_say_why() -> None:
+    scope = entry_scope(Role.TEAM_MEMBER, 7)
+    assert scope.everyone is False and scope.resource_id == 7
+    with pytest.raises(Forbidden) as other:
+        scope.resource_for_new(8)
+    reason = "a team member enters only their own entries (resource 7)"
+    assert other.value.detail == f"resource_id: {reason}"
+    assert other.value.errors == (FieldError("resource_id", reason),)
+    with pytest.raises(Forbidden) as unlinked:
+        entry_scope(Role.TEAM_MEMBER, None).resource_for_new(None)
+    assert unlinked.value.detail == (
+        "resource_id: this team member is linked to no resource, so they may enter no "
+        "entries (an admin links one: billable users add NAME --resource ID)"
+    )
+    assert unlinked.value.errors == (
+        FieldError("resource_id", "the user is linked to no resource"),
+    )

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from billable.domain.errors import Invalid
+from billable.domain.errors import FieldError, Invalid
 from billable.domain.money import places_of
 from billable.domain.pricing import (
     CategoryMethod,
@@ -124,8 +124,8 @@ def test_a_price_per_unit_ignores_the_converted_cost() -> None:
 
 def test_a_rate_that_is_not_positive_is_refused_naming_the_exchange_rate() -> None:
     with pytest.raises(Invalid) as refused:
-        converted_category_price(CategoryMethod.AT_COST, D(0), D("100"), D(0))
-    assert refused.value.errors[0].field == "exchange_rate"
+        converted_category_price(CategoryMethod.AT_COST, D(0), D("100"), D("-1.1"))
+    assert refused.value.errors == (FieldError("exchange_rate", "must be positive, not -1.1"),)
 
 
 @given(
