@@ -11,6 +11,12 @@ from fastapi.routing import APIRoute
 from tests.audited import READS
 
 
+#: The web UI's posts that write nothing to the database: signing in reads the user and
+#: sets the session cookie, signing out clears it. Every other post, the pages' included,
+#: names its caller and leaves an event.
+WRITE_NOTHING = frozenset({"POST /sign-in", "POST /sign-out"})
+
+
 def write_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
     """``(METHOD /api/v1/template, route)`` for every route that is not a read."""
     for route in app.routes:

@@ -6,18 +6,12 @@ from __future__ import annotations
 from billable.api import deps
 from billable.api.app import create_app
 from billable.persistence.db import make_engine
-from tests.audit_routes import calls, write_routes
+from tests.audit_routes import WRITE_NOTHING, calls, write_routes
 
 
 def _attributes(call: object) -> bool:
     code = getattr(call, "__code__", None)
     return code is not None and deps.attribute.__name__ in code.co_names
-
-
-#: The web UI's posts that write nothing to the database: signing in reads the user and
-#: sets the session cookie, signing out clears it. Every other post, the pages' included,
-#: names its caller.
-WRITE_NOTHING = frozenset({"POST /sign-in", "POST /sign-out"})
 
 
 def test_every_write_route_names_its_caller_to_the_audit_trail() -> None:
