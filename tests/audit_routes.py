@@ -10,7 +10,6 @@ from fastapi.routing import APIRoute
 
 from tests.audited import READS
 
-
 #: The web UI's posts that write nothing to the database: signing in reads the user and
 #: sets the session cookie, signing out clears it. Every other post, the pages' included,
 #: names its caller and leaves an event.
