@@ -82,6 +82,17 @@ def test_payment_terms_codes_are_unique(accountant):
     accountant.post("/payment-terms", {"code": "NET30", "name": "again", "net_days": 3}, expect=409)
 
 
+def test_payment_terms_are_renamed_and_their_days_changed_keeping_their_code(accountant):
+    made = accountant.post("/payment-terms", {"code": "NET30", "name": "30 days", "net_days": 30})
+    at = f"/payment-terms/{made['id']}"
+    renamed = accountant.patch(at, {"name": "Thirty days net"})
+    assert renamed == {**made, "name": "Thirty days net"}
+    assert accountant.get(at) == renamed
+    longer = accountant.patch(at, {"net_days": 45})
+    assert longer == {**made, "name": "Thirty days net", "net_days": 45}
+    assert accountant.get("/payment-terms")["items"] == [longer]
+
+
 def test_a_tax_code_is_standard_rated_unless_it_says_otherwise(accountant):
     vat = accountant.post("/tax-codes", {"code": "VAT19", "name": "VAT 19 %", "rate": "19"})
     assert (vat["vat_category"], vat["exemption_reason"]) == ("S", None)

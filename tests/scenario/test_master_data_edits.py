@@ -32,6 +32,20 @@ def test_a_null_for_a_required_field_is_refused_with_the_field_named(api, path, 
     assert api.get(path.format(**ids)) == before
 
 
+@pytest.mark.parametrize(
+    ("kind", "path"), [("role", "/roles/{ident}"), ("resource", "/resources/{ident}")]
+)
+def test_a_renamed_role_or_resource_reads_back_renamed_and_keeps_the_rest(api, kind, path):
+    world = make_world(api)
+    before = {"role": world.role, "resource": world.resource}[kind]
+    at = path.format(ident=before["id"])
+    renamed = api.patch(at, {"name": "Renamed"})
+    assert renamed == {**before, "name": "Renamed"}
+    assert api.get(at) == renamed
+    listed = api.get(path.rsplit("/", 1)[0])["items"]
+    assert [row["name"] for row in listed if row["id"] == before["id"]] == ["Renamed"]
+
+
 def test_a_price_list_s_prices_can_be_replaced(api):
     world = make_world(api)
     sales = world.sales_list
