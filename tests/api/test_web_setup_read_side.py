@@ -26,8 +26,8 @@ def _signed_in_accountant(client: TestClient, uow_factory: Any) -> str:
         "/sign-in",
         data={"name": "setup-accountant", "password": PASSWORD, "csrf_token": token[1]},
     )
-    page = client.get("/setup")
-    assert page.status_code == 200
+    page = client.get("/setup", follow_redirects=False)
+    assert page.status_code == 200  # signed in: no redirect to the sign-in page
     found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/setup/tax-codes").text)
     assert found
     return found[1]
@@ -83,3 +83,21 @@ def test_the_setup_pages_page_their_rows_and_a_refused_form_adds_nothing(
     assert "err-code" in refused.text  # back on the page, the reason by the code field
     codes = [t["code"] for t in admin.get("/tax-codes", limit=500)["items"]]
     assert len(codes) == 51 and "BAD CODE" not in codes
+
+
+def test_a_refused_posting_profile_entry_is_named_by_its_line_blank_lines_counted(
+    make_api: Any, app_client: TestClient, uow_factory: Any
+) -> None:
+    admin = make_api("admin")
+    make_world(admin)
+    admin.post("/ledger-accounts", {"number": "540100", "name": "Cost", "kind": "expense"})
+    csrf = _signed_in_accountant(app_client, uow_factory)
+    typed = "project_cost, time: 540100\n\nproject_cost, expense: 999999\n"
+    refused = app_client.post("/setup/posting-profile", data={"csrf_token": csrf, "entries": typed})
+    assert "line 3, account" in refused.text
+    assert "line 2," not in refused.text
+    malformed = app_client.post(
+        "/setup/posting-profile",
+        data={"csrf_token": csrf, "entries": "project_cost: 540100\n\nno colon"},
+    )
+    assert "line 3: write it as project_cost, time: 540100" in malformed.text

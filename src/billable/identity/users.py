@@ -73,9 +73,14 @@ def _role(role: str) -> Role:
 
 
 def _resource(session: Session, given: str | int, field: str = "resource") -> int:
-    """The id of the resource ``given`` names, by id or by (unique) name (422 on
-    ``field`` when it names none, or several)."""
-    text = str(given).strip()
+    """The id of the resource ``given`` names: an ``int`` by id only; text by id or by
+    (unique) name, as the command line takes it (422 on ``field`` when it names none,
+    or several)."""
+    if isinstance(given, int):
+        if session.get(Resource, given) is None:
+            raise Invalid.field(field, f"no resource with id {given}")
+        return given
+    text = given.strip()
     key = parse_id(text)
     if key is not None and session.get(Resource, key) is not None:
         return key
@@ -162,7 +167,8 @@ def revoke(uow: UnitOfWork, name: str) -> dt.datetime:
 def link_resource(
     uow: UnitOfWork, ident: str, resource: str | int | None, *, field: str = "resource"
 ) -> int:
-    """Link user ``ident`` (an id) to ``resource`` (by id or name), or unlink it with
+    """Link user ``ident`` (an id) to ``resource`` (an ``int``: by id; text: by id or
+    name), or unlink it with
     ``None``; returns the user's id. Only a team member is linked (422 on ``field``, as
     for a resource that does not exist); any user may be unlinked."""
     key = parse_id(ident)

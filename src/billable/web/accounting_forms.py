@@ -44,11 +44,14 @@ def shown_dimensions(values: Any) -> str:
     return ", ".join(f"{k}={v}" for k, v in dict(values or {}).items())
 
 
-def profile_entries(text: str) -> list[dict[str, str]]:
+def profile_entries(text: str) -> tuple[list[dict[str, str]], list[int]]:
     """A posting profile typed one entry a line, ``posting_type: account`` or
     ``posting_type, transaction_class: account`` (no class: any class), as the API's
-    ``PUT /posting-profiles`` entries (its schema checks the values)."""
+    ``PUT /posting-profiles`` entries (its schema checks the values), with each entry's
+    line number in ``text`` (blank lines are skipped but counted, as the reader sees
+    them)."""
     found: list[dict[str, str]] = []
+    lines: list[int] = []
     for number, row in enumerate((r.strip() for r in text.splitlines()), start=1):
         if not row:
             continue
@@ -60,7 +63,8 @@ def profile_entries(text: str) -> list[dict[str, str]]:
         if cls:
             entry["transaction_class"] = cls
         found.append(entry)
-    return found
+        lines.append(number)
+    return found, lines
 
 
 def shown_profile(rows: list[tuple[str, str | None, str]]) -> str:

@@ -40,7 +40,9 @@ def link_user(ident: str, body: s.UserPatch, uow: Uow) -> dict[str, Any]:
     """Link a team member to the resource whose entries they act on (`resource_id`), or
     unlink any user (`null`). A resource that does not exist, or a user who is not a
     team member, is refused (422 on `resource_id`)."""
-    user_id = identity.link_resource(uow, ident, body.resource_id, field="resource_id")
+    # By id only: the API's field is an id, never a resource's name.
+    resource = int(body.resource_id) if body.resource_id is not None else None
+    user_id = identity.link_resource(uow, ident, resource, field="resource_id")
     with uow:
         found = views.user(uow.session, user_id)
     if found is None:  # deleted between the two transactions: users are never deleted

@@ -103,23 +103,24 @@ def replace_posting_profile(request: Request, user: Setup, form: Form) -> Respon
     each entry's refusal is shown on the entries field, naming its line."""
 
     def run() -> None:
-        entries = profile_entries(form_text(form, "entries"))
+        entries, lines = profile_entries(form_text(form, "entries"))
         try:
             body = validated(s.PostingProfileIn, {"entries": entries}, exclude_unset=False)
             erp_setup.replace_posting_profile(get_uow(request), None, body["entries"])
         except Invalid as exc:  # the schema's and the use case's, by the entry's index
-            raise Invalid(exc.detail, (FieldError("entries", _by_line(exc)),)) from None
+            raise Invalid(exc.detail, (FieldError("entries", _by_line(exc, lines)),)) from None
 
     return attempt(request, "/setup/posting-profile", run, "Posting profile saved.")
 
 
-def _by_line(exc: Invalid) -> str:
-    """``entries.2.account: ...`` as ``line 3, account: ...``."""
+def _by_line(exc: Invalid, lines: list[int]) -> str:
+    """``entries.2.account: ...`` as ``line N, account: ...``, N the text line of the
+    third entry (``lines``: each entry's line)."""
     said = []
     for error in exc.errors:
         parts = re.split(r"[.\[\]]+", error.field)
-        index = next((p for p in parts if p.isdigit()), None)
-        where = f"line {int(index) + 1}, {parts[-1]}" if index is not None else error.field
+        index = next((int(p) for p in parts if p.isdigit() and int(p) < len(lines)), None)
+        where = f"line {lines[index]}, {parts[-1]}" if index is not None else error.field
         said.append(f"{where}: {error.message}")
     return "; ".join(said)
 
