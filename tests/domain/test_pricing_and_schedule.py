@@ -122,10 +122,11 @@ def test_a_price_per_unit_ignores_the_converted_cost() -> None:
     assert price == D("75.000000")
 
 
-def test_a_rate_that_is_not_positive_is_refused_naming_the_exchange_rate() -> None:
+@pytest.mark.parametrize("rate", ["0", "-1.1"])
+def test_a_rate_that_is_not_positive_is_refused_naming_the_exchange_rate(rate: str) -> None:
     with pytest.raises(Invalid) as refused:
-        converted_category_price(CategoryMethod.AT_COST, D(0), D("100"), D("-1.1"))
-    assert refused.value.errors == (FieldError("exchange_rate", "must be positive, not -1.1"),)
+        converted_category_price(CategoryMethod.AT_COST, D(0), D("100"), D(rate))
+    assert refused.value.errors == (FieldError("exchange_rate", f"must be positive, not {rate}"),)
 
 
 @given(
