@@ -33,11 +33,9 @@ SALES_PRICE = Decimal(250)
 WORK_DATE = dt.date(2026, 9, 1)
 
 
-def contracts_with_time_lines(
-    s: Session, contracts: int, currency: str, sales_tax_group: str | None = None
-) -> None:
-    """The customer (in ``sales_tax_group``), role and price lists; contract ``i`` with
-    project ``i`` and line ``i`` for ``i`` in 1..``contracts``."""
+def customer_and_prices(s: Session, currency: str, sales_tax_group: str | None = None) -> None:
+    """Customer 1 (in ``sales_tax_group``), role 1, and cost and sales price lists 1 and
+    2 in ``currency`` with the role's prices: what every bench contract shares."""
     s.add(
         Customer(
             id=1,
@@ -61,6 +59,14 @@ def contracts_with_time_lines(
             RolePrice(price_list_id=2, role_id=1, price=SALES_PRICE),
         ]
     )
+
+
+def contracts_with_time_lines(
+    s: Session, contracts: int, currency: str, sales_tax_group: str | None = None
+) -> None:
+    """:func:`customer_and_prices`, then contract ``i`` with project ``i`` and line ``i``
+    for ``i`` in 1..``contracts``."""
+    customer_and_prices(s, currency, sales_tax_group)
     ids = range(1, contracts + 1)
     s.execute(
         insert(Project),

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from _runs import replace_table_row
+from _world import customer_and_prices
 from sqlalchemy import Engine, column, event, insert, literal, select, text
 from sqlalchemy.orm import Session
 
@@ -43,11 +44,7 @@ from billable.persistence.tables import (
     Contract,
     ContractLine,
     ContractLineClass,
-    Customer,
-    PriceList,
     Project,
-    Role,
-    RolePrice,
 )
 from billable.persistence.types import ExactDecimal
 from billable.persistence.uow import UnitOfWork
@@ -65,21 +62,7 @@ HEADER = (
 def master_data(engine: Engine) -> None:
     """The customer, role and price lists every contract shares."""
     with Session(engine) as s, s.begin():
-        s.add(Customer(id=1, name="Bench", currency="USD", bill_to_name="Bench"))
-        s.add(Role(id=1, name="Consultant"))
-        s.add_all(
-            [
-                PriceList(id=1, name="Cost", currency="USD", context="cost"),
-                PriceList(id=2, name="Sales", currency="USD", context="sales"),
-            ]
-        )
-        s.flush()
-        s.add_all(
-            [
-                RolePrice(price_list_id=1, role_id=1, price=Decimal(120)),
-                RolePrice(price_list_id=2, role_id=1, price=Decimal(250)),
-            ]
-        )
+        customer_and_prices(s, "USD")
 
 
 def contract_with_actuals(engine: Engine, index: int, details: int) -> int:
