@@ -49,6 +49,9 @@ class Flash:
     kind: str
     text: str
     errors: dict[str, str] = field(default_factory=dict)
+    #: The refused form's path and what was typed into it, shown again in its controls.
+    form: str = ""
+    typed: dict[str, str] = field(default_factory=dict)
 
 
 def csrf_token(request: Request) -> str:
@@ -68,13 +71,38 @@ def sign_in_session(request: Request, principal: Principal) -> None:
 
 
 def flash(request: Request, kind: str, text: str, errors: dict[str, str] | None = None) -> None:
-    """Keep a message for the next page shown."""
-    request.session["flash"] = {"kind": kind, "text": text, "errors": errors or {}}
+    """Keep a message for the next page shown; a refusal keeps what was typed, too."""
+    kept = {"kind": kind, "text": text, "errors": errors or {}}
+    if kind == FLASH_ERROR:
+        kept |= {"form": request.url.path, "typed": typed_fields(request)}
+    request.session["flash"] = kept
 
 
 def flash_refusal(request: Request, exc: DomainError) -> None:
     """A refusal as the next page's message, with its fields' reasons."""
     flash(request, FLASH_ERROR, exc.detail, {e.field: e.message for e in exc.errors})
+
+
+#: Fields never kept for the page after a refusal: secrets, and the CSRF token.
+UNKEPT = frozenset({CSRF_FIELD, "password"})
+#: The most typed text kept in the session cookie (browsers drop a cookie over 4 KB,
+#: which would sign the user out); a larger form is shown again as it was stored.
+MOST_TYPED = 1500
+
+
+def typed_fields(request: Request) -> dict[str, str]:
+    """The refused form's non-empty text fields (a repeated one's last value), so
+    the page shown after the refusal can show them again; empty if too large to keep."""
+    form: FormData | None = getattr(request.state, "form", None)
+    if form is None:
+        return {}
+    typed = {
+        name: value
+        for name, value in form.multi_items()
+        if name not in UNKEPT and isinstance(value, str) and value.strip()
+    }
+    size = sum(len(name) + len(value) for name, value in typed.items())
+    return typed if size <= MOST_TYPED else {}
 
 
 def pop_flash(request: Request) -> Flash | None:
@@ -121,6 +149,7 @@ async def checked_form(request: Request) -> FormData:
     expected = request.session.get(CSRF_FIELD)
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
         raise CsrfRefused
+    request.state.form = form  # what was typed, kept if the use case refuses it
     return form
 
 
