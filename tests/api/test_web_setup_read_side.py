@@ -101,3 +101,23 @@ def test_a_refused_posting_profile_entry_is_named_by_its_line_blank_lines_counte
         data={"csrf_token": csrf, "entries": "project_cost: 540100\n\nno colon"},
     )
     assert "line 3: write it as project_cost, time: 540100" in malformed.text
+
+
+def test_an_edit_form_clears_a_field_emptied_there_and_refuses_emptying_a_required_one(
+    make_api: Any, app_client: TestClient, uow_factory: Any
+) -> None:
+    admin = make_api("admin")
+    code = admin.post(
+        "/tax-codes",
+        {"code": "ZR", "name": "Zero rated", "rate": "0", "vat_category": "Z",
+         "exemption_reason": "Export of goods"},
+    )  # fmt: skip
+    csrf = _signed_in_accountant(app_client, uow_factory)
+    form = {"csrf_token": csrf, "name": "Zero rated", "rate": "0", "exemption_reason": ""}
+    cleared = app_client.post(f"/setup/tax-codes/{code['id']}", data=form)
+    assert 'role="status">Tax code saved.<' in cleared.text
+    assert admin.get(f"/tax-codes/{code['id']}")["exemption_reason"] is None
+
+    refused = app_client.post(f"/setup/tax-codes/{code['id']}", data={**form, "name": " "})
+    assert "name: must not be empty" in refused.text and "err-name" in refused.text
+    assert admin.get(f"/tax-codes/{code['id']}")["name"] == "Zero rated"

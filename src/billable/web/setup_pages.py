@@ -179,13 +179,29 @@ def _value(field: FormField, text: str) -> Any:
     return text
 
 
+def _emptied(fields: list[FormField], schema: type[BaseModel]) -> dict[str, Any]:
+    """What an edit form's emptied ``fields`` ask the PATCH for: an empty list, or
+    ``null`` where the schema may clear the field; a required one is refused."""
+    clearable: frozenset[str] = getattr(schema, "nullable", frozenset())
+    required = [f.name for f in fields if f.typed != LIST and f.name not in clearable]
+    if required:
+        errors = tuple(FieldError(name, "must not be empty") for name in required)
+        raise Invalid("; ".join(f"{e.field}: {e.message}" for e in errors), errors)
+    return {f.name: [] if f.typed == LIST else None for f in fields}
+
+
 def read_form(
     fields: tuple[FormField, ...], form: Mapping[str, str], schema: type[BaseModel], *, whole: bool
 ) -> dict[str, Any]:
-    """The fields filled in, checked by the API's ``schema``; a field left empty is left
-    out (on an edit: unchanged). ``whole``: every field of the schema, defaults too, as
-    the API's create passes them. A list item's refusal is shown on its list's field."""
+    """The fields filled in, checked by the API's ``schema``. ``whole`` (an add form):
+    every field of the schema, defaults too, as the API's create passes them, and a
+    field left empty is left out. An edit form shows the row's values, so a field
+    emptied there is a change: cleared where the API's PATCH may clear it (``null``),
+    an empty list for a list, else refused as required. A list item's
+    refusal is shown on its list's field."""
     data = {f.name: _value(f, form[f.name]) for f in fields if form.get(f.name, "").strip()}
+    if not whole:
+        data |= _emptied([f for f in fields if f.name in form and f.name not in data], schema)
     try:
         return validated(schema, data, exclude_unset=not whole)
     except Invalid as exc:

@@ -163,7 +163,7 @@ def edit(request: Request, slug: str, ident: str, user: Setup) -> HTMLResponse:
 
 @router.post("/setup/{slug}/{ident}")
 def change(request: Request, slug: str, ident: str, user: Setup, form: Form) -> Response:
-    """Change the fields filled in, through the API's PATCH use case."""
+    """Change the row to what its form shows, through the API's PATCH use case."""
     shape = setup_page(slug)
     texts = _texts(form)
 
