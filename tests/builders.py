@@ -39,6 +39,21 @@ class World:
         }
         return self.api.post(f"/contracts/{self.contract['id']}/lines", body)
 
+    def product_line(
+        self, quantity: str = "2", name: str = "Sensors", ready: bool = True, **extra: Any
+    ) -> dict[str, Any]:
+        """A product line of the world's product (``quantity`` of it), ready to invoice
+        unless ``ready`` is False; ``extra`` fields as the API takes them (``date``)."""
+        body = {
+            "name": name,
+            "kind": "product",
+            "product_id": self.product["id"],
+            "quantity": quantity,
+            "ready_to_invoice": ready,
+            **extra,
+        }
+        return self.api.post(f"/contracts/{self.contract['id']}/lines", body)
+
     def approved_time(self, hours: str, date: str = "2026-08-27", **extra: Any) -> dict[str, Any]:
         entry = self.api.post(
             "/time-entries",

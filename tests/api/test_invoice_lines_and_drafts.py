@@ -22,11 +22,7 @@ def _draft(api: Api) -> tuple[World, dict[str, Any], dict[str, Any]]:
         {"name": "Handover", "date": "2026-08-28", "amount": "3000.00", "kind": "fixed"},
     )
     api.action(f"/milestones/{milestone['id']}/ready-to-invoice")
-    sensors = api.post(
-        f"/contracts/{world.contract['id']}/lines",
-        {"name": "Sensors", "kind": "product", "product_id": world.product["id"],
-         "quantity": "2", "ready_to_invoice": True},
-    )  # fmt: skip
+    sensors = world.product_line()
     world.approved_time("8", date="2026-08-24")
     world.mark_all_ready()
     return world, world.invoice(), {"milestone": milestone, "sensors": sensors, "fixed": fixed}

@@ -18,11 +18,7 @@ def _draft(api: Api) -> tuple[World, dict[str, Any]]:
     """A draft invoice: a time line with 4 h (one detail) and a product line of 2 sensors."""
     world = make_world(api)
     world.line(["time"])
-    api.post(
-        f"/contracts/{world.contract['id']}/lines",
-        {"name": "Sensors", "kind": "product", "product_id": world.product["id"],
-         "quantity": "2", "ready_to_invoice": True},
-    )  # fmt: skip
+    world.product_line()
     world.approved_time("4", date="2026-08-24")
     world.mark_all_ready()
     return world, world.invoice()

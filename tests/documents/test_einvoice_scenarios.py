@@ -38,11 +38,7 @@ def _everything(dw: DocumentWorld) -> dict[str, Any]:
         {"name": "Design", "date": "2026-08-15", "amount": "3000.00"},
     )
     api.action(f"/milestones/{milestone['id']}/ready-to-invoice")
-    api.post(
-        f"/contracts/{world.contract['id']}/lines",
-        {"name": "Sensors", "kind": "product", "product_id": world.product["id"],
-         "quantity": "2", "ready_to_invoice": True},
-    )  # fmt: skip
+    world.product_line()
     world.approved_time("4", date="2026-08-24")
     free = world.approved_time("1", date="2026-08-25")
     internal = world.approved_time("2", date="2026-08-25")

@@ -43,11 +43,7 @@ def _invoice_with_everything(api):
          "amount": "3000.00", "tax": "300.00", "kind": "fixed"},
     )  # fmt: skip
     api.action(f"/milestones/{milestone['id']}/ready-to-invoice")
-    sensors = api.post(
-        f"/contracts/{world.contract['id']}/lines",
-        {"name": "Sensors", "kind": "product", "product_id": world.product["id"],
-         "quantity": "2", "ready_to_invoice": True},
-    )  # fmt: skip
+    sensors = world.product_line()
     full = world.approved_time("8", date="2026-08-24")
     reduced = world.approved_time("5", date="2026-08-25")
     free = world.approved_time("1", date="2026-08-26")

@@ -49,16 +49,7 @@ def _contract(api) -> dict[str, Any]:
             "amount": "15000.00",
         },
     )
-    sensors = api.post(
-        f"/contracts/{contract_id}/lines",
-        {
-            "name": "Sensors",
-            "kind": "product",
-            "product_id": world.product["id"],
-            "quantity": "12",
-            "ready_to_invoice": True,
-        },
-    )
+    sensors = world.product_line("12")
     spare = api.post(
         f"/contracts/{contract_id}/lines",
         {

@@ -116,11 +116,7 @@ def test_milestone_and_product_details_lock_their_figures(api):
          "amount": "5000.00", "kind": "fixed"},
     )  # fmt: skip
     api.action(f"/milestones/{milestone['id']}/ready-to-invoice")
-    api.post(
-        f"/contracts/{world.contract['id']}/lines",
-        {"name": "Sensors", "kind": "product", "product_id": world.product["id"],
-         "quantity": "4", "ready_to_invoice": True},
-    )  # fmt: skip
+    world.product_line("4")
     invoice = world.invoice()
     go_live = detail_for(invoice, milestone_id=milestone["id"])
     (sensor,) = invoice["lines"][1]["details"]
@@ -280,11 +276,7 @@ def test_a_deleted_detail_returns_its_actual_to_the_backlog(api):
 
 def test_a_product_based_line_can_only_be_deleted_whole_and_a_project_line_not_at_all(api):
     world, _, _, _, _ = _draft(api)
-    sensors = api.post(
-        f"/contracts/{world.contract['id']}/lines",
-        {"name": "Sensors", "kind": "product", "product_id": world.product["id"],
-         "quantity": "10", "ready_to_invoice": True},
-    )  # fmt: skip
+    sensors = world.product_line("10")
     invoice = api.post(f"/contracts/{world.contract['id']}/invoices",
                        {"invoice_date": "2026-09-01"})  # fmt: skip
     project_line, product_line = invoice["lines"]
@@ -361,11 +353,7 @@ def test_an_invoice_in_review_stays_editable_and_can_go_back_to_draft(api):
 
 def test_every_change_to_a_confirmed_invoice_is_refused_with_409_and_changes_nothing(api):
     world, _, first, hours, _ = _draft(api)
-    sensors = api.post(
-        f"/contracts/{world.contract['id']}/lines",
-        {"name": "Sensors", "kind": "product", "product_id": world.product["id"],
-         "quantity": "1", "ready_to_invoice": True},
-    )  # fmt: skip
+    sensors = world.product_line("1")
     second = api.post(f"/contracts/{world.contract['id']}/invoices",
                       {"invoice_date": "2026-08-31"})  # fmt: skip
     api.action(f"/invoices/{first['id']}/confirm")

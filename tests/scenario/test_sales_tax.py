@@ -197,16 +197,7 @@ def test_set_based_creation_carries_the_tax_of_actuals_and_products(api, account
     parameters(accountant, "search")
     world = _world(api)
     world.line(["time"])
-    product_line = api.post(
-        f"/contracts/{world.contract['id']}/lines",
-        {
-            "name": "Sensors",
-            "kind": "product",
-            "product_id": world.product["id"],
-            "quantity": "3",
-            "ready_to_invoice": True,
-        },
-    )
+    product_line = world.product_line("3")
     actual = _time(world)
     world.mark_all_ready()
     with uow_factory() as uow:
@@ -230,16 +221,7 @@ def test_set_based_creation_carries_the_tax_of_actuals_and_products(api, account
 def test_the_one_contract_use_case_taxes_a_product_line_alike(api, accountant):
     parameters(accountant, "customer")
     world = _world(api)
-    product_line = api.post(
-        f"/contracts/{world.contract['id']}/lines",
-        {
-            "name": "Sensors",
-            "kind": "product",
-            "product_id": world.product["id"],
-            "quantity": "3",
-            "ready_to_invoice": True,
-        },
-    )
+    product_line = world.product_line("3")
     invoice = world.invoice()
     products = line_for(invoice, product_line["id"])
     assert (products["tax"], invoice["total_tax"]) == ("10.80", "10.80")  # 8 % of 135.00

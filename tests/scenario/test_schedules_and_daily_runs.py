@@ -27,17 +27,7 @@ def test_a_product_line_is_due_from_its_own_date_while_ready(api, uow_factory):
     from billable.runs import invoice_runs as runs
 
     world = make_world(api)
-    line = api.post(
-        f"/contracts/{world.contract['id']}/lines",
-        {
-            "name": "Sensors",
-            "kind": "product",
-            "product_id": world.product["id"],
-            "quantity": "2",
-            "ready_to_invoice": True,
-            "date": "2026-09-10",
-        },
-    )
+    line = world.product_line(date="2026-09-10")
     assert line["date"] == "2026-09-10"
     assert runs.due_plan(uow_factory(), dt.date(2026, 9, 9)) == {}
     assert runs.due_plan(uow_factory(), dt.date(2026, 9, 10)) == {

@@ -93,16 +93,7 @@ def _build(world: World) -> None:
         },
     )
     api.action("/billing-backlog/ready-to-invoice", {"milestone_ids": [m1["id"]]}, expect=204)
-    api.post(
-        f"/contracts/{world.contract['id']}/lines",
-        {
-            "name": "Sensors",
-            "kind": "product",
-            "product_id": world.product["id"],
-            "quantity": "3",
-            "ready_to_invoice": True,
-        },
-    )
+    world.product_line("3")
     for hours, date in (
         ("8", "2026-08-03"),
         ("7.25", "2026-08-04"),
