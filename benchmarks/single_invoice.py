@@ -26,6 +26,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from _world import customer_and_prices
 from sqlalchemy import Engine, column, delete, func, insert, literal, select, table, text
 from sqlalchemy.orm import Session
 
@@ -38,11 +39,9 @@ from billable.persistence.tables import (
     Contract,
     ContractLine,
     ContractLineClass,
-    Customer,
     Invoice,
     InvoiceLine,
     InvoiceLineDetail,
-    PriceList,
     Project,
 )
 from billable.persistence.types import ExactDecimal
@@ -56,13 +55,7 @@ START, END = "<!-- single_invoice:start -->", "<!-- single_invoice:end -->"
 def build(engine: Engine, details: int) -> None:
     """One contract, one time-and-material line, ``details`` ready actuals."""
     with Session(engine) as s, s.begin():
-        s.add(Customer(id=1, name="Bench", currency="USD", bill_to_name="Bench"))
-        s.add_all(
-            [
-                PriceList(id=1, name="Cost", currency="USD", context="cost"),
-                PriceList(id=2, name="Sales", currency="USD", context="sales"),
-            ]
-        )
+        customer_and_prices(s, "USD")
         s.flush()
         s.add(Project(id=1, name="P1", customer_id=1, cost_price_list_id=1))
         s.add(
