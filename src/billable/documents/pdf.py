@@ -47,6 +47,14 @@ def _decimal_text(value: str, locale: str) -> str:
     return format_decimal(Decimal(value), locale=locale)
 
 
+@lru_cache(maxsize=1 << 12)
+def _date_text(value: Any, locale: str) -> str:
+    """babel's medium date (see :func:`_currency_text`)."""
+    from babel.dates import format_date
+
+    return format_date(value, format="medium", locale=locale)
+
+
 class _Format:
     """babel formatting in one locale and currency."""
 
@@ -64,9 +72,7 @@ class _Format:
 
     def date(self, value: Any) -> str:
         """A date in the customer's notation."""
-        from babel.dates import format_date
-
-        return format_date(value, format="medium", locale=self.locale)
+        return _date_text(value, self.locale)
 
 
 def _address(party: Party) -> list[str]:
