@@ -83,6 +83,11 @@ def issue_many(
     docs = content.from_proposals(session, proposals, numbers)
     settings = resolved_many(session, proposals)
     made: list[tuple[InvoiceProposal, CustomerInvoice, IssuedDocument]] = []
+    # Read once into the session, so each row's ``session.get`` finds its invoice there
+    # (kept referenced: the identity map holds rows weakly).
+    invoices = session.scalars(
+        select(Invoice).where(Invoice.id.in_({p.invoice_id for p in proposals}))
+    ).all()
     for proposal in proposals:
         doc = docs[proposal.id]
         made.append((proposal, _row(session, proposal, values[proposal.id], doc), doc))
@@ -94,6 +99,7 @@ def issue_many(
                 store.save(session, row, fmt, store.render(doc, fmt), flush=False)
         delivery.queue_on_issue(session, row, settings[proposal.id].values["destination"])
     session.flush()
+    del invoices
     return {proposal.id: row for proposal, row, _ in made}
 
 

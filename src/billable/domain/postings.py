@@ -64,10 +64,17 @@ class VoucherLine:
         Decimal negation is ``0 - x`` in the context: a zero stays unsigned, never
         "-0.00".
         """
-        return replace(
-            self,
-            amount_transaction=-self.amount_transaction,
-            amount_accounting=-self.amount_accounting,
+        # Built field by field: ``dataclasses.replace`` re-inspects the fields per call,
+        # and a posting mirrors every WIP line it reverses.
+        return VoucherLine(
+            self.account,
+            self.posting_type,
+            self.currency,
+            -self.amount_transaction,
+            -self.amount_accounting,
+            self.exchange_rate,
+            self.dimensions,
+            self.tax_code,
         )
 
 

@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session
 
 from billable.domain.errors import Conflict
 from billable.domain.lifecycle import PROPOSAL
-from billable.erp.proposal_lines import consumed_by, posted_sales, write_lines
+from billable.erp.proposal_lines import write_lines
+from billable.erp.proposal_reads import PlainRow, consumed_by, posted_sales, unposted_consumed
 from billable.erp.proposals import WAITING
 from billable.persistence.lookups import get
-from billable.persistence.tables import Actual, InvoiceProposal
+from billable.persistence.tables import InvoiceProposal
 from billable.persistence.uow import UnitOfWork
 
 __all__ = [
@@ -46,23 +47,22 @@ __all__ = [
 CHUNK = 200
 
 
-def consumed_actuals(session: Session, invoice_id: int) -> list[Actual]:
-    """The unbilled sales actuals the confirmation of ``invoice_id`` consumed."""
+def consumed_actuals(session: Session, invoice_id: int) -> list[PlainRow]:
+    """The unbilled sales actuals the confirmation of ``invoice_id`` consumed (rows of
+    their id, project, class and date)."""
     return consumed_by(session, [invoice_id])[invoice_id]
 
 
-def waiting_of(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[Actual]]:
+def waiting_of(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[PlainRow]]:
     """Per invoice, the transactions on its proposal the integration journal takes
     (every consumed unbilled sale of a project: time and material, but also a credited
     milestone or product back in the backlog) not yet posted. Posting before them would
-    leave the WIP the journal accrues for them afterwards never reversed."""
-    consumed = consumed_by(session, invoice_ids)
-    journaled = {i: [a for a in rows if a.project_id is not None] for i, rows in consumed.items()}
-    posted = posted_sales(session, [a.id for rows in journaled.values() for a in rows])
-    return {i: [a for a in rows if a.id not in posted] for i, rows in journaled.items()}
+    leave the WIP the journal accrues for them afterwards never reversed. One anti-join:
+    an invoice none of whose transactions waits reads no rows."""
+    return unposted_consumed(session, invoice_ids)
 
 
-def waiting_for(session: Session, proposal: InvoiceProposal) -> list[Actual]:
+def waiting_for(session: Session, proposal: InvoiceProposal) -> list[PlainRow]:
     """:func:`waiting_of` for one proposal."""
     return waiting_of(session, [proposal.invoice_id])[proposal.invoice_id]
 
@@ -93,7 +93,7 @@ def import_lines(session: Session, proposal: InvoiceProposal) -> None:
     import_proposals(session, [proposal])
 
 
-def _describe(waiting: list[Actual]) -> str:
+def _describe(waiting: list[PlainRow]) -> str:
     shown = ", ".join(f"{a.id} ({a.transaction_class}, {a.date.isoformat()})" for a in waiting[:10])
     more = f" and {len(waiting) - 10} more" if len(waiting) > 10 else ""
     return f"actuals {shown}{more}"

@@ -29,18 +29,16 @@ from billable.domain.pricing import TransactionClass
 from billable.erp import defaults as erp_defaults
 from billable.erp import ledger as general_ledger
 from billable.erp.defaults import RateKey
-from billable.erp.proposal_lines import consumed_by, posted_sales
+from billable.erp.proposal_reads import PlainRow, consumed_by, posted_sales
 from billable.erp.proposals import POSTED, invoiced_lines_of
 from billable.erp.setup import posting_profile
 from billable.persistence import auditing
 from billable.persistence.lookups import in_chunks
 from billable.persistence.tables import (
-    Actual,
     CustomerInvoice,
     InvoiceProposal,
     InvoiceProposalLine,
     LegalEntity,
-    PostedTransaction,
 )
 
 #: The source type of proposal vouchers (GET /vouchers?source_type=invoice_proposal).
@@ -49,8 +47,8 @@ SOURCE_TYPE = "invoice_proposal"
 
 def _reversals(
     proposal: InvoiceProposal,
-    consumed: Sequence[Actual],
-    posted: Mapping[int, PostedTransaction],
+    consumed: Sequence[PlainRow],
+    posted: Mapping[int, PlainRow],
 ) -> list[WipReversal]:
     """The WIP to reverse: each consumed actual's accrued posted transaction, per part,
     at its own amount and rate."""
@@ -163,8 +161,12 @@ def _mark_posted(session: Session, done: Sequence[_Posted], voucher_ids: Mapping
             }
         )
     session.connection().execute(stmt, rows)
-    for d in done:
-        session.expire(d.proposal)
+    # Refreshed in one read, not one lazy load per proposal when issuing reads them.
+    session.scalars(
+        select(InvoiceProposal)
+        .where(InvoiceProposal.id.in_([d.proposal.id for d in done]))
+        .execution_options(populate_existing=True)
+    ).all()
 
 
 def post_proposals(

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from billable.currencies import currency
 from billable.domain.money import ZERO
@@ -26,10 +26,9 @@ from billable.domain.vocabulary import (
     ActualType,
     BillingType,
     DetailSource,
-    PostedTransactionState,
 )
 from billable.erp import defaults as erp_defaults
-from billable.erp.journal import SALES_LINE
+from billable.erp.proposal_reads import PlainRow, posted_sales_of
 from billable.persistence.lookups import in_chunks
 from billable.persistence.tables import (
     Actual,
@@ -40,46 +39,40 @@ from billable.persistence.tables import (
     InvoiceProposal,
     InvoiceProposalLine,
     Milestone,
-    PostedTransaction,
     Product,
     Project,
     TransactionCategory,
 )
 
-
-def consumed_by(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[Actual]]:
-    """Per invoice of ``invoice_ids``, the unbilled sales actuals its confirmation
-    consumed (those its reversal rows point at), oldest first."""
-    reversal = aliased(Actual)
-    out: dict[int, list[Actual]] = {ident: [] for ident in invoice_ids}
-    for chunk in in_chunks(invoice_ids):
-        rows = session.execute(
-            select(reversal.invoice_id, Actual)
-            .join(reversal, reversal.reverses_actual_id == Actual.id)
-            .where(
-                reversal.invoice_id.in_(chunk),
-                reversal.transaction_type == ActualType.UNBILLED_SALES,
-            )
-            .order_by(Actual.id)
-        )
-        for invoice_id, actual in rows:
-            out[invoice_id].append(actual)  # type: ignore[index]  # reversals carry one
-    return out
-
-
-def posted_sales(session: Session, actual_ids: Sequence[int]) -> dict[int, PostedTransaction]:
-    """The current posted sales transaction of each of ``actual_ids`` that has one."""
-    out: dict[int, PostedTransaction] = {}
-    for chunk in in_chunks(actual_ids):
-        rows = session.scalars(
-            select(PostedTransaction).where(
-                PostedTransaction.actual_id.in_(chunk),
-                PostedTransaction.kind == SALES_LINE,
-                PostedTransaction.status == PostedTransactionState.POSTED,
-            )
-        )
-        out.update({row.actual_id: row for row in rows})
-    return out
+#: What import reads of a billed sales actual: the columns its proposal line needs.
+BILLED_COLUMNS = (
+    Actual.id,
+    Actual.invoice_id,
+    Actual.invoice_line_detail_id,
+    Actual.milestone_id,
+    Actual.contract_line_id,
+    Actual.project_id,
+    Actual.contract_id,
+    Actual.category_id,
+    Actual.product_id,
+    Actual.transaction_class,
+    Actual.reverses_actual_id,
+    Actual.external_description,
+    Actual.description,
+    Actual.date,
+    Actual.quantity,
+    Actual.unit,
+    Actual.price,
+    Actual.amount,
+    Actual.currency,
+)
+#: ... and of its detail: where its groups come from.
+DETAIL_COLUMNS = (
+    InvoiceLineDetail.id,
+    InvoiceLineDetail.source,
+    InvoiceLineDetail.actual_id,
+    InvoiceLineDetail.original_billed_actual_id,
+)
 
 
 @dataclass(frozen=True)
@@ -98,12 +91,11 @@ class _Chunk:
     def __init__(self, session: Session, proposals: Sequence[InvoiceProposal]) -> None:
         self.session = session
         invoice_ids = [p.invoice_id for p in proposals]
-        consumed = consumed_by(session, invoice_ids)
-        self.posted = posted_sales(session, [a.id for rows in consumed.values() for a in rows])
-        self.billed: dict[int, list[Actual]] = {ident: [] for ident in invoice_ids}
+        self.posted = posted_sales_of(session, invoice_ids)
+        self.billed: dict[int, list[PlainRow]] = {ident: [] for ident in invoice_ids}
         for chunk in in_chunks(invoice_ids):
-            for billed in session.scalars(
-                select(Actual)
+            for billed in session.execute(
+                select(*BILLED_COLUMNS)
                 .where(
                     Actual.invoice_id.in_(chunk),
                     Actual.transaction_type == ActualType.BILLED_SALES,
@@ -111,9 +103,11 @@ class _Chunk:
                 )
                 .order_by(Actual.id)
             ):
-                self.billed[billed.invoice_id].append(billed)  # type: ignore[index]
+                self.billed[billed.invoice_id].append(billed)
         every = [a for rows in self.billed.values() for a in rows]
-        self.details = _by_id(session, InvoiceLineDetail, [a.invoice_line_detail_id for a in every])
+        self.details = _rows_by_id(
+            session, DETAIL_COLUMNS, [a.invoice_line_detail_id for a in every]
+        )
         self.milestones = _by_id(session, Milestone, [a.milestone_id for a in every])
         # Kept referenced: the session's identity map holds rows weakly, and the
         # defaults find these there by primary key instead of querying per row.
@@ -133,7 +127,7 @@ class _Chunk:
         self.before = self._corrected_lines(every)
         self._codes: dict[tuple[str | None, str | None], tuple[TaxCode, ...]] = {}
 
-    def _corrected_lines(self, every: list[Actual]) -> dict[int, InvoiceProposalLine]:
+    def _corrected_lines(self, every: list[PlainRow]) -> dict[int, InvoiceProposalLine]:
         """On corrections: the proposal line of each billed actual corrected, if any."""
         wanted = set()
         for billed in every:
@@ -149,7 +143,7 @@ class _Chunk:
                 out.setdefault(line.billed_actual_id, line)  # type: ignore[arg-type]
         return out
 
-    def corrected(self, billed: Actual) -> InvoiceProposalLine | None:
+    def corrected(self, billed: PlainRow) -> InvoiceProposalLine | None:
         """On a correction: the proposal line of the billed actual it corrects."""
         detail = self.details.get(billed.invoice_line_detail_id or 0)
         if detail is None or detail.source != DetailSource.CORRECTION:
@@ -157,7 +151,7 @@ class _Chunk:
         corrected = billed.reverses_actual_id or detail.original_billed_actual_id
         return self.before.get(corrected) if corrected is not None else None
 
-    def defaults(self, billed: Actual) -> _Attributes:
+    def defaults(self, billed: PlainRow) -> _Attributes:
         """The defaulted groups and dimensions of a billed actual."""
         session = self.session
         line = self.master[ContractLine].get(billed.contract_line_id or 0)
@@ -170,7 +164,7 @@ class _Chunk:
             dimensions or erp_defaults.project_dimensions(session, billed.project_id),
         )
 
-    def attributes(self, billed: Actual, before: InvoiceProposalLine | None) -> _Attributes:
+    def attributes(self, billed: PlainRow, before: InvoiceProposalLine | None) -> _Attributes:
         """Where the line's tax groups and dimensions come from (module docstring)."""
         detail = self.details.get(billed.invoice_line_detail_id or 0)
         if detail is not None and detail.source == DetailSource.CORRECTION:
@@ -198,7 +192,7 @@ class _Chunk:
                 )
         return self.defaults(billed)
 
-    def taxes(self, billed: Actual, attributes: _Attributes) -> list[dict[str, str]]:
+    def taxes(self, billed: PlainRow, attributes: _Attributes) -> list[dict[str, str]]:
         """The tax lines of a billed actual by its groups, rounded per code (the codes
         of a pair of groups looked up once per chunk)."""
         key = (attributes.sales_tax_group, attributes.item_sales_tax_group)
@@ -206,6 +200,18 @@ class _Chunk:
             self._codes[key] = erp_defaults.tax_codes(self.session, *key)
         found = tax_lines(billed.amount, self._codes[key], currency(billed.currency))
         return erp_defaults.tax_json(found)
+
+
+def _rows_by_id(
+    session: Session, columns: Sequence[Any], ids: Sequence[int | None]
+) -> dict[int, PlainRow]:
+    """Plain rows of ``columns`` (the first the id) by id, for the ids given."""
+    wanted = sorted({i for i in ids if i is not None})
+    out: dict[int, PlainRow] = {}
+    for chunk in in_chunks(wanted):
+        rows = session.execute(select(*columns).where(columns[0].in_(chunk)))
+        out.update({row[0]: row for row in rows})
+    return out
 
 
 def _by_id(session: Session, model: type[Any], ids: Sequence[int | None]) -> dict[int, Any]:
@@ -225,7 +231,7 @@ def _negated_taxes(taxes: list[dict[str, str]]) -> list[dict[str, str]]:
     ]
 
 
-def _row(chunk: _Chunk, proposal_id: int, billed: Actual) -> dict[str, Any]:
+def _row(chunk: _Chunk, proposal_id: int, billed: PlainRow) -> dict[str, Any]:
     before = chunk.corrected(billed)
     attributes = chunk.attributes(billed, before)
     # A reversal of a billed actual credits exactly the tax its proposal line charged,

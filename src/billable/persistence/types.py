@@ -10,7 +10,7 @@ instead of changing it: the same bounds on both databases.
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, Numeric, literal_column
@@ -20,6 +20,9 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 INT64_MAX = 2**63 - 1
+#: Wide enough that scaling any value a column can hold never rounds (one context for
+#: every call: entering a local context per value costs more than the scaling).
+_EXACT = Context(prec=100)
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
@@ -47,9 +50,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
             raise TypeError("exact decimals never take floats")
         number = Decimal(value)
         # Exact arithmetic: the default 28-digit context would round a long input first.
-        with localcontext() as exact:
-            exact.prec = 100
-            units = number.scaleb(self.scale)
+        units = number.scaleb(self.scale, context=_EXACT)
         if units != units.to_integral_value():
             raise ValueError(f"{number} has more than {self.scale} decimal places")
         if abs(units) > INT64_MAX:
