@@ -195,7 +195,7 @@ def _figure_lines(
     """The voucher lines of the figures that post, each voucher checked once."""
     vouchers = [(n, f.voucher) for n, f in made if f.voucher is not None]
     accounts = ledger.account_ids(session, {x.account for _, v in vouchers for x in v.lines})
-    rows = []
+    rows: list[dict[str, Any]] = []
     for number, voucher in vouchers:
         ledger.check_voucher(voucher, accounts, currency(accounting, "accounting_currency"))
         rows.extend(
