@@ -222,8 +222,19 @@ def _import_chunk(
     scratch.ready(session, SALES, ITEMS)
     _fill_groups(session, where)
     rows = _lines_of(journal_id).where(*where)
-    written = session.execute(insert(IntegrationJournalLine).from_select(_LINE_COLUMNS, rows))
-    return journal_id, int(written.rowcount), last  # type: ignore[attr-defined]
+    session.execute(insert(IntegrationJournalLine).from_select(_LINE_COLUMNS, rows))
+    # Counted, not the statement's row count: psycopg reports none for it here. The
+    # range of actual ids is the unique index's, so this reads the chunk's lines only.
+    written = session.scalar(
+        select(func.count())
+        .select_from(IntegrationJournalLine)
+        .where(
+            IntegrationJournalLine.actual_id > after,
+            IntegrationJournalLine.actual_id <= last,
+            IntegrationJournalLine.journal_id == journal_id,
+        )
+    )
+    return journal_id, int(written or 0), last
 
 
 def import_from_staging(
