@@ -245,43 +245,33 @@ def _open_days(session: Session, journal: IntegrationJournal, entity: LegalEntit
     return len(ids)
 
 
-_TRANSACTION_COLUMNS = (
-    "actual_id", "journal_line_id", "legal_entity_id", "kind", "transaction_class",
-    "project_id", "contract_id", "date", "quantity", "currency", "amount", "accrued",
-    "exchange_rate", "sales_tax_group", "item_sales_tax_group", "parts", "voucher_id", "status",
-)  # fmt: skip
+def _transaction_values(entity: LegalEntity) -> dict[str, Any]:
+    """What each column of a chunk's posted transactions takes."""
+    # fmt: off
+    return {
+        "actual_id": L.actual_id, "journal_line_id": L.id, "legal_entity_id": literal(entity.id),
+        "kind": L.kind, "transaction_class": L.transaction_class, "project_id": L.project_id,
+        "contract_id": L.contract_id, "date": L.date, "quantity": L.quantity,
+        "currency": L.currency, "amount": AMOUNT, "accrued": F.c.accrued,
+        "exchange_rate": F.c.rate, "sales_tax_group": L.sales_tax_group,
+        "item_sales_tax_group": L.item_sales_tax_group, "parts": F.c.parts,
+        "voucher_id": DAYS.c.voucher_id, "status": literal(str(POSTED)),
+    }
+    # fmt: on
 
 
 def _write(session: Session, entity: LegalEntity) -> None:
     """The chunk's posted transactions, voucher lines and the lines' rates."""
+    values = _transaction_values(entity)
     transactions = (
-        select(
-            L.actual_id,
-            L.id,
-            literal(entity.id),
-            L.kind,
-            L.transaction_class,
-            L.project_id,
-            L.contract_id,
-            L.date,
-            L.quantity,
-            L.currency,
-            AMOUNT,
-            F.c.accrued,
-            F.c.rate,
-            L.sales_tax_group,
-            L.item_sales_tax_group,
-            F.c.parts,
-            DAYS.c.voucher_id,
-            literal(str(POSTED)),
-        )
+        select(*values.values())
         .select_from(C)
         .join(L, L.id == C.c.line_id)
         .join(F, F.c.key_no == C.c.key_no)
         .outerjoin(DAYS, and_(DAYS.c.date == C.c.date, F.c.posts))
         .order_by(L.id)
     )
-    session.execute(insert(PostedTransaction).from_select(_TRANSACTION_COLUMNS, transactions))
+    session.execute(insert(PostedTransaction).from_select(list(values), transactions))
     names = [c.name for c in FL.columns if c.name not in ("key_no", "seq")]
     T = PostedTransaction
     lines = (
