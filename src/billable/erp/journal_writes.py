@@ -283,11 +283,11 @@ def _write(session: Session, entity: LegalEntity) -> None:
     )
     columns = ["voucher_id", *names, "posted_transaction_id"]
     session.execute(insert(VoucherLine).from_select(columns, lines))
-    rate = select(F.c.rate).join(C, C.c.key_no == F.c.key_no).where(C.c.line_id == L.id)
+    # UPDATE ... FROM (both databases): a join, not a subquery per line.
     session.execute(
         update(L)
-        .where(L.id.in_(select(C.c.line_id)))
-        .values(exchange_rate=rate.scalar_subquery())
+        .where(L.id == C.c.line_id, F.c.key_no == C.c.key_no)
+        .values(exchange_rate=F.c.rate)
         .execution_options(synchronize_session=False)
     )
 
