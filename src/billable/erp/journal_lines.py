@@ -16,13 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
-from billable.domain.currency import ExchangeRate as RateFact
-from billable.domain.currency import FixedRateAgreement as AgreementFact
-from billable.domain.currency import effective_rate
 from billable.domain.dimensions import DistributedPart
 from billable.domain.errors import DomainError, FieldError, Invalid
 from billable.domain.postings import (
@@ -34,18 +31,24 @@ from billable.domain.postings import (
 )
 from billable.domain.pricing import TransactionClass
 from billable.domain.vocabulary import BillingType
-from billable.erp import ledger
 from billable.erp.journal import COST_LINE, SALES_LINE, parts_of, shares_of
+from billable.erp.journal_rates import Rates
 from billable.persistence.tables import (
     Actual,
-    ExchangeRate,
-    FixedRateAgreement,
     IntegrationJournalLine,
-    LedgerAccount,
     LegalEntity,
 )
 
-__all__ = ["COST_LINE", "SALES_LINE", "Figures", "LineRow", "check_journal", "line_rows"]
+__all__ = [
+    "COST_LINE",
+    "SALES_LINE",
+    "Figures",
+    "LineRow",
+    "Memo",
+    "Rates",
+    "about_line",
+    "line_rows",
+]
 
 L = IntegrationJournalLine
 
@@ -158,64 +161,6 @@ def line_rows(session: Session, where: Iterable[ColumnElement[bool]], limit: int
     ]
 
 
-class Rates:
-    """The rates in force for lines of some contracts and currencies, read once; each
-    distinct (agreement, currency, date) asked is computed once by the domain."""
-
-    def __init__(
-        self,
-        accounting: str,
-        agreements: dict[int, AgreementFact],
-        rates: dict[str, list[RateFact]],
-    ) -> None:
-        self.accounting = accounting
-        self._agreements = agreements
-        self._rates = rates
-        self._known: dict[tuple[Any, ...], Decimal | DomainError] = {}
-
-    @classmethod
-    def read(
-        cls, session: Session, accounting: str, contracts: set[int | None], codes: set[str]
-    ) -> Rates:
-        """The agreements of ``contracts`` and the rates from ``codes`` to ``accounting``."""
-        ids = [c for c in contracts if c is not None]
-        agreements = {
-            row.contract_id: AgreementFact(row.currency, row.rate, row.reference)
-            for row in session.scalars(
-                select(FixedRateAgreement).where(FixedRateAgreement.contract_id.in_(ids))
-            )
-        }
-        rates: dict[str, list[RateFact]] = {}
-        for r in session.scalars(
-            select(ExchangeRate).where(
-                ExchangeRate.from_currency.in_(codes), ExchangeRate.to_currency == accounting
-            )
-        ):
-            rates.setdefault(r.from_currency, []).append(
-                RateFact(r.from_currency, r.to_currency, r.rate, r.valid_from)
-            )
-        return cls(accounting, agreements, rates)
-
-    def rate(self, contract_id: int | None, code: str, on: dt.date) -> Decimal:
-        """:func:`effective_rate` for a line of ``contract_id`` in ``code`` on ``on``."""
-        agreement = self._agreements.get(contract_id) if contract_id is not None else None
-        if agreement is not None and agreement.currency != code:
-            agreement = None  # an agreement in another currency never applies
-        dated = agreement is None and code != self.accounting
-        key = (agreement, code, on if dated else None)
-        found = self._known.get(key)
-        if found is None:
-            try:
-                pair = self._rates.get(code, [])
-                found = effective_rate(pair, agreement, code, self.accounting, on)
-            except DomainError as exc:
-                found = exc
-            self._known[key] = found
-        if isinstance(found, DomainError):
-            raise found
-        return found
-
-
 @dataclass(frozen=True)
 class Figures:
     """A line's rate, parts and voucher (None: it posts none)."""
@@ -233,7 +178,7 @@ class Figures:
         rates = Rates.read(
             session, accounting, {r.contract_id for r in rows}, {r.currency for r in rows}
         )
-        memo = _Memo(profile, accounting)
+        memo = Memo(profile, accounting)
         out = []
         for row in rows:
             try:
@@ -243,7 +188,20 @@ class Figures:
         return out
 
 
-class _Memo:
+def about_line(session: Session, row: LineRow, exc: DomainError) -> Invalid:
+    """``exc`` restated as a refusal of the journal line (its index and id named)."""
+    index = (
+        session.scalar(select(func.count()).where(L.journal_id == row.journal_id, L.id < row.id))
+        or 0
+    )
+    errors = tuple(FieldError(f"lines[{index}].{e.field}", e.message) for e in exc.errors)
+    return Invalid(
+        f"line {row.id} (actual {row.actual_id}): {exc.detail}",
+        errors or (FieldError(f"lines[{index}]", exc.detail),),
+    )
+
+
+class Memo:
     """Parts and vouchers computed once per distinct input."""
 
     def __init__(self, profile: PostingProfile, accounting: str) -> None:
@@ -252,10 +210,15 @@ class _Memo:
         self._vouchers: dict[tuple[Any, ...], Voucher] = {}
 
     def figures(self, row: LineRow, rates: Rates) -> Figures:
+        """The row's figures at the rate in force for it."""
         try:
             rate = rates.rate(row.contract_id, row.currency, row.date)
         except Invalid as exc:
             raise Invalid.field("exchange_rate", exc.detail) from None
+        return self.at(row, rate)
+
+    def at(self, row: LineRow, rate: Decimal) -> Figures:
+        """The row's parts and voucher at ``rate``."""
         shares = shares_of(row.distribution, row.dimensions)
         key = (row.amount, row.currency, _frozen(shares))
         parts = self._parts.get(key)
@@ -285,85 +248,3 @@ def _frozen(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_frozen(v) for v in value)
     return value
-
-
-def about_line(session: Session, row: LineRow, exc: DomainError) -> Invalid:
-    """``exc`` restated as a refusal of the journal line (its index and id named)."""
-    index = (
-        session.scalar(select(func.count()).where(L.journal_id == row.journal_id, L.id < row.id))
-        or 0
-    )
-    errors = tuple(FieldError(f"lines[{index}].{e.field}", e.message) for e in exc.errors)
-    return Invalid(
-        f"line {row.id} (actual {row.actual_id}): {exc.detail}",
-        errors or (FieldError(f"lines[{index}]", exc.detail),),
-    )
-
-
-def _first_posting_lines(session: Session, journal_id: int) -> list[LineRow]:
-    """Per kind, class and currency, the first unposted line that posts a voucher (the
-    rule of :attr:`LineRow.posts`, as a condition)."""
-    unposted = and_(L.journal_id == journal_id, L.exchange_rate.is_(None))
-    posting = or_(
-        and_(L.kind == COST_LINE, L.cost_amount != 0),
-        and_(
-            L.kind == SALES_LINE,
-            L.sales_amount != 0,
-            Actual.billing_type == BillingType.CHARGEABLE,
-        ),
-    )
-    firsts = (
-        select(func.min(L.id))
-        .outerjoin(Actual, Actual.id == L.actual_id)
-        .where(unposted, posting)
-        .group_by(L.kind, L.transaction_class, L.currency)
-    )
-    return line_rows(session, (L.id.in_(firsts),), 1_000)
-
-
-def check_journal(
-    session: Session, journal_id: int, entity: LegalEntity, profile: PostingProfile
-) -> None:
-    """Refuse (422, naming the first such line) a journal with a line that has no rate in
-    force, or whose voucher needs a posting profile or ledger account that is missing;
-    read-only, so a refusal writes nothing."""
-    accounting = entity.accounting_currency
-    agreed = and_(
-        FixedRateAgreement.contract_id == L.contract_id, FixedRateAgreement.currency == L.currency
-    )
-    dated = session.execute(
-        select(L.currency, L.date)
-        .outerjoin(FixedRateAgreement, agreed)
-        .where(
-            L.journal_id == journal_id,
-            L.exchange_rate.is_(None),
-            L.currency != accounting,
-            FixedRateAgreement.contract_id.is_(None),
-        )
-        .distinct()
-    ).all()
-    rates = Rates.read(session, accounting, set(), {code for code, _ in dated})
-    for code, day in sorted(dated, key=lambda pair: (pair[1], pair[0])):
-        try:
-            rates.rate(None, code, day)
-        except DomainError:
-            [row] = line_rows(
-                session,
-                (
-                    L.journal_id == journal_id,
-                    L.exchange_rate.is_(None),
-                    L.currency == code,
-                    L.date == day,
-                    ~select(FixedRateAgreement.contract_id).where(agreed).exists(),
-                ),
-                1,
-            )
-            Figures.of_rows(session, [row], entity, profile)  # raises, naming the line
-    firsts = _first_posting_lines(session, journal_id)
-    accounts = set(session.scalars(select(LedgerAccount.number)))
-    for row, figures in zip(firsts, Figures.of_rows(session, firsts, entity, profile), strict=True):
-        assert figures.voucher is not None  # chosen as lines that post
-        try:
-            ledger.check_voucher(figures.voucher, accounts, currency(accounting))
-        except DomainError as exc:
-            raise about_line(session, row, exc) from None

@@ -15,40 +15,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from billable.domain.lifecycle import JOURNAL
-from billable.domain.postings import PostingProfile, Voucher
-from billable.domain.vocabulary import PostedTransactionState
+from billable.domain.postings import PostingProfile
 from billable.erp import defaults as erp_defaults
-from billable.erp import ledger
-from billable.erp.journal_lines import (
-    SALES_LINE,
-    Figures,
-    LineRow,
-    check_journal,
-    line_rows,
-    stored_parts,
-    transaction_voucher,
-)
+from billable.erp import journal_writes
+from billable.erp.journal_checks import check_journal
+from billable.erp.journal_lines import stored_parts, transaction_voucher
+from billable.erp.journal_writes import SOURCE_TYPE
 from billable.erp.setup import posting_profile
 from billable.persistence import auditing
-from billable.persistence.lookups import get, insert_rows
+from billable.persistence.lookups import get
 from billable.persistence.tables import (
     IntegrationJournal,
     IntegrationJournalLine,
-    LegalEntity,
-    PostedTransaction,
 )
 from billable.persistence.uow import UnitOfWork
 
 __all__ = ["SOURCE_TYPE", "post_journal", "post_journals", "stored_parts", "transaction_voucher"]
 
-#: ``source_type`` of the vouchers a journal posts (``source_id``: the journal's id).
-SOURCE_TYPE = "integration_journal"
 #: Journal lines a posting transaction takes (each commits whole).
 POST_CHUNK = 5_000
 L = IntegrationJournalLine
@@ -75,83 +63,6 @@ def _date_ranges(session: Session, journal_id: int, chunk: int) -> list[tuple[dt
     return ranges
 
 
-def _transaction(row: LineRow, figures: Figures, entity: LegalEntity) -> dict[str, Any]:
-    """The posted transaction of one line (its voucher set once the voucher is written)."""
-    return {
-        "actual_id": row.actual_id,
-        "journal_line_id": row.id,
-        "legal_entity_id": entity.id,
-        "kind": row.kind,
-        "transaction_class": row.transaction_class,
-        "project_id": row.project_id,
-        "contract_id": row.contract_id,
-        "date": row.date,
-        "quantity": row.quantity,
-        "currency": row.currency,
-        "amount": row.amount,
-        "accrued": figures.voucher is not None and row.kind == SALES_LINE,
-        "exchange_rate": figures.rate,
-        "sales_tax_group": row.sales_tax_group,
-        "item_sales_tax_group": row.item_sales_tax_group,
-        "parts": stored_parts(figures.parts),
-        "voucher_id": None,
-        "status": PostedTransactionState.POSTED,
-    }
-
-
-def _write_chunk(
-    session: Session,
-    journal: IntegrationJournal,
-    entity: LegalEntity,
-    rows: Sequence[LineRow],
-    figures: Sequence[Figures],
-) -> int:
-    """Write a chunk's posted transactions, its vouchers (one per date) and the lines'
-    rates; the number of vouchers."""
-    transactions = [_transaction(r, f, entity) for r, f in zip(rows, figures, strict=True)]
-    insert_rows(session, PostedTransaction, transactions)
-    found = session.execute(
-        select(PostedTransaction.journal_line_id, PostedTransaction.id).where(
-            PostedTransaction.actual_id.in_([r.actual_id for r in rows]),
-            PostedTransaction.status == PostedTransactionState.POSTED,
-        )
-    )
-    ids = {line_id: ident for line_id, ident in found}
-    by_date: dict[dt.date, list[tuple[int, Voucher]]] = {}
-    for row, figure in zip(rows, figures, strict=True):
-        if figure.voucher is not None:
-            by_date.setdefault(row.date, []).append((ids[row.id], figure.voucher))
-    entries = [
-        ledger.Entry(
-            Voucher(tuple(line for _, v in pairs for line in v.lines)),
-            day,
-            SOURCE_TYPE,
-            str(journal.id),
-            tuple(ident for ident, v in pairs for _ in v.lines),
-        )
-        for day, pairs in by_date.items()
-    ]
-    voucher_ids = ledger.post_vouchers(session, entries, entity)
-    for entry, voucher_id in zip(entries, voucher_ids, strict=True):
-        session.execute(
-            update(PostedTransaction)
-            .where(PostedTransaction.id.in_(set(entry.links)))
-            .values(voucher_id=voucher_id)
-            .execution_options(synchronize_session=False)
-        )
-    by_rate: dict[Any, list[int]] = {}
-    for row, figure in zip(rows, figures, strict=True):
-        by_rate.setdefault(figure.rate, []).append(row.id)
-    for rate, line_ids in by_rate.items():
-        session.execute(
-            update(L)
-            .where(L.id.in_(line_ids))
-            .values(exchange_rate=rate)
-            .execution_options(synchronize_session=False)
-        )
-    return len(entries)
-
-
 def _post_chunk(
     session: Session,
     journal: IntegrationJournal,
@@ -161,19 +72,15 @@ def _post_chunk(
 ) -> tuple[int, int]:
     """Post the next ``chunk`` unposted lines of ``day_range``: (lines, vouchers)."""
     entity = erp_defaults.entity_of(session, journal.legal_entity_id)
-    rows = line_rows(
-        session,
-        (
-            L.journal_id == journal.id,
-            L.exchange_rate.is_(None),
-            L.date.between(*day_range),
-        ),
-        chunk,
+    unposted = (
+        L.journal_id == journal.id,
+        L.exchange_rate.is_(None),
+        L.date.between(*day_range),
     )
-    if not rows:
-        return 0, 0
-    figures = Figures.of_rows(session, rows, entity, profile)
-    return len(rows), _write_chunk(session, journal, entity, rows, figures)
+    # The chunk is the first ``chunk`` of them in id order: up to the id of the last.
+    last = session.scalar(select(L.id).where(*unposted).order_by(L.id).offset(chunk - 1).limit(1))
+    where = unposted if last is None else (*unposted, L.id <= last)
+    return journal_writes.post_lines(session, journal, entity, profile, where)
 
 
 def _open(session: Session, journal_id: int | str) -> tuple[IntegrationJournal, str]:

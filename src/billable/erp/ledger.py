@@ -55,11 +55,7 @@ class Entry:
 
 
 def _account_ids(session: Session, entries: Sequence[Entry]) -> dict[str, int]:
-    numbers = {line.account for entry in entries for line in entry.voucher.lines}
-    found = session.execute(
-        select(LedgerAccount.number, LedgerAccount.id).where(LedgerAccount.number.in_(numbers))
-    )
-    return {number: ident for number, ident in found}
+    return account_ids(session, {line.account for entry in entries for line in entry.voucher.lines})
 
 
 def check_voucher(
@@ -77,24 +73,77 @@ def check_voucher(
         _check_line(i, line, accounting)
 
 
+def line_values(line: postings.VoucherLine, accounts: Mapping[str, int]) -> dict[str, Any]:
+    """The stored columns of a voucher line, but its voucher and transaction."""
+    return {
+        "ledger_account_id": accounts[line.account],
+        "account": line.account,
+        "posting_type": line.posting_type.value,
+        "currency": line.currency.code,
+        "amount_transaction": line.amount_transaction,
+        "amount_accounting": line.amount_accounting,
+        "exchange_rate": line.exchange_rate,
+        "dimensions": dict(dimension_set(line.dimensions)),
+        "tax_code": line.tax_code,
+    }
+
+
 def _line_rows(entry: Entry, voucher_id: int, accounts: Mapping[str, int]) -> list[dict[str, Any]]:
     links = entry.links or (None,) * len(entry.voucher.lines)
     return [
-        {
-            "voucher_id": voucher_id,
-            "ledger_account_id": accounts[line.account],
-            "account": line.account,
-            "posting_type": line.posting_type.value,
-            "currency": line.currency.code,
-            "amount_transaction": line.amount_transaction,
-            "amount_accounting": line.amount_accounting,
-            "exchange_rate": line.exchange_rate,
-            "dimensions": dict(dimension_set(line.dimensions)),
-            "tax_code": line.tax_code,
-            "posted_transaction_id": link,
-        }
+        {"voucher_id": voucher_id, **line_values(line, accounts), "posted_transaction_id": link}
         for line, link in zip(entry.voucher.lines, links, strict=True)
     ]
+
+
+def account_ids(session: Session, numbers: Collection[str]) -> dict[str, int]:
+    """The ids of the ledger accounts ``numbers`` that exist."""
+    found = session.execute(
+        select(LedgerAccount.number, LedgerAccount.id).where(LedgerAccount.number.in_(numbers))
+    )
+    return {number: ident for number, ident in found}
+
+
+@dataclass(frozen=True)
+class Header:
+    """A voucher's date, source and legal entity, without its lines."""
+
+    date: dt.date
+    source_type: str
+    source_id: str
+    legal_entity: LegalEntity
+
+
+def open_vouchers(session: Session, headers: Sequence[Header]) -> list[int]:
+    """Write the voucher rows of ``headers``, numbered from the gap-free sequence in the
+    order given, in the caller's transaction; their ids, in order. The caller writes
+    their lines, each voucher balanced and checked (:func:`check_voucher`)."""
+    if not headers:
+        return []
+    first = reserve_numbers(session, VOUCHER_SEQUENCE, len(headers))
+    posted_at, posted_by = auditing.now(), auditing.actor_name()
+    numbers = range(first, first + len(headers))
+    insert_rows(
+        session,
+        Voucher,
+        [
+            {
+                "number": number,
+                "date": header.date,
+                "source_type": header.source_type,
+                "source_id": header.source_id,
+                "legal_entity_id": header.legal_entity.id,
+                "posted_at": posted_at,
+                "posted_by": posted_by,
+            }
+            for number, header in zip(numbers, headers, strict=True)
+        ],
+    )
+    found = session.execute(
+        select(Voucher.number, Voucher.id).where(Voucher.number.between(first, numbers[-1]))
+    )
+    ids = {number: ident for number, ident in found}
+    return [ids[number] for number in numbers]
 
 
 def post_vouchers(
@@ -117,36 +166,18 @@ def post_vouchers(
         check_voucher(
             entry.voucher, accounts, currency(entity.accounting_currency, "accounting_currency")
         )
-    first = reserve_numbers(session, VOUCHER_SEQUENCE, len(entries))
-    posted_at, posted_by = auditing.now(), auditing.actor_name()
-    numbers = range(first, first + len(entries))
-    insert_rows(
-        session,
-        Voucher,
-        [
-            {
-                "number": number,
-                "date": entry.date,
-                "source_type": entry.source_type,
-                "source_id": entry.source_id,
-                "legal_entity_id": entity.id,
-                "posted_at": posted_at,
-                "posted_by": posted_by,
-            }
-            for number, entry, entity in zip(numbers, entries, entities, strict=True)
-        ],
-    )
-    found = session.execute(
-        select(Voucher.number, Voucher.id).where(Voucher.number.between(first, numbers[-1]))
-    )
-    ids = {number: ident for number, ident in found}
+    headers = [
+        Header(entry.date, entry.source_type, entry.source_id, entity)
+        for entry, entity in zip(entries, entities, strict=True)
+    ]
+    ids = open_vouchers(session, headers)
     rows = [
         row
-        for number, entry in zip(numbers, entries, strict=True)
-        for row in _line_rows(entry, ids[number], accounts)
+        for ident, entry in zip(ids, entries, strict=True)
+        for row in _line_rows(entry, ident, accounts)
     ]
     insert_rows(session, VoucherLine, rows)
-    return [ids[number] for number in numbers]
+    return ids
 
 
 def post_voucher(
