@@ -117,3 +117,19 @@ def replace_table_row(path: Path, markers: tuple[str, str], header: str, row: st
     rows = [r for r in rows if not r.startswith(key) and r not in header.splitlines()]
     table = "\n".join([header, *sorted([*rows, row])])
     path.write_text(f"{head}{start}\n{table}\n{end}{tail}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system, seconds) of process ``pid`` and its live children
+    (uvicorn's workers), read from /proc; 0.0 where there is none (not Linux)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # After the command's closing parenthesis: state, ppid, ..., utime, stime.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total

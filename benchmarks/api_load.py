@@ -36,7 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _runs import Spread, machine, scratch_database
+from _runs import Spread, cpu_seconds, machine, scratch_database
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from tests.served import prepare_demo, serving
@@ -52,6 +52,8 @@ WRITE_SHARE = 0.25
 #: each: 12 h a day, leaving room for the demo's own), then move to the next day, as a
 #: resource's day holds at most 24 hours.
 ENTRIES_PER_DAY = 24
+#: The pseudo route group of the CPU milliseconds per request, server's and clients'.
+CPU = "CPU ms per request"
 
 
 class Client:
@@ -157,10 +159,14 @@ def one_run(
         crowd = [Client(server.base, token, world, seed) for seed in range(clients)]
         until = time.perf_counter() + seconds
         threads = [threading.Thread(target=c.run, args=(until,)) for c in crowd]
+        # Who used the 2 cores: the server's processes, and this one's client threads.
+        server_began, client_began = cpu_seconds(server.process.pid), time.process_time()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+        server_cpu = cpu_seconds(server.process.pid) - server_began
+        client_cpu = time.process_time() - client_began
     errors = [e for c in crowd for e in c.errors]
     if errors:
         raise RuntimeError(f"{len(errors)} requests refused, e.g. {errors[:3]}")
@@ -174,6 +180,8 @@ def one_run(
                 "p99": 1000 * percentile(times, 0.99),
                 "rps": len(times) / seconds,
             }
+    answered = sum(len(t) for c in crowd for t in c.times.values()) or 1
+    figures[CPU] = {"server": 1000 * server_cpu / answered, "client": 1000 * client_cpu / answered}
     return figures
 
 
@@ -213,7 +221,7 @@ def measure(args: argparse.Namespace) -> dict[str, dict[str, Spread]]:
                 runs.append(one_run(url, token, args.clients, args.seconds, args.workers))
             print(f"run {number + 1} of {args.runs} done", flush=True)
     spreads: dict[str, dict[str, Spread]] = {}
-    for group in (*READS, *WRITES):
+    for group in (*READS, *WRITES, CPU):
         seen = [run[group] for run in runs if group in run]
         if seen:
             spreads[group] = {k: Spread.of([f[k] for f in seen]) for k in seen[0]}
@@ -227,6 +235,8 @@ def table(spreads: dict[str, dict[str, Spread]]) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for group, figures in spreads.items():
+        if group == CPU:
+            continue
         cells = [str(figures[k]) for k in ("p50", "p95", "p99", "rps")]
         rows.append(f"| `{group}` | " + " | ".join(cells) + " |")
     return "\n".join(rows)
@@ -270,6 +280,12 @@ def main() -> None:
         f"thread with a keep-alive connection; each step is a read (three in four) or a "
         "time entry created, submitted and approved.\n\n" + table(spreads)
     )
+    if CPU in spreads:
+        cpu = spreads[CPU]
+        body += (
+            f"\n\nCPU per request (all answers): server processes {cpu['server']} ms, "
+            f"this benchmark's client threads {cpu['client']} ms."
+        )
     print(body)
     if args.record:
         record(args, body)

@@ -20,13 +20,14 @@ from billable.persistence.uow import UnitOfWork
 bearer = HTTPBearer(auto_error=False, description="A token from `billable users add`.")
 
 
-def get_uow(request: Request) -> UnitOfWork:
+async def get_uow(request: Request) -> UnitOfWork:
     """A fresh unit of work on the app's database: read-only for a GET (on SQLite it
-    then reads beside writers instead of queueing behind them)."""
+    then reads beside writers instead of queueing behind them). Async: making one opens
+    nothing yet, and a sync dependency would cost every request a thread-pool hop."""
     return UnitOfWork(request.app.state.session_factory, read_only=request.method == "GET")
 
 
-def get_write_uow(request: Request) -> UnitOfWork:
+async def get_write_uow(request: Request) -> UnitOfWork:
     """A unit of work that may write, for the few reads that record something."""
     return UnitOfWork(request.app.state.session_factory)
 

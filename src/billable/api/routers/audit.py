@@ -3,15 +3,14 @@
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter
-
 from billable.api.deps import ReadAudit, Uow
 from billable.api.pagination import Page, page
 from billable.api.present_audit import audit_event
+from billable.api.routing import SegmentRouter
 from billable.api.schemas.audit import AuditEventOut
 from billable.views import audit as views
 
-router = APIRouter(tags=["audit"])
+router = SegmentRouter(tags=["audit"])
 
 
 @router.get(

@@ -2,12 +2,11 @@
 
 from typing import Any
 
-from fastapi import APIRouter
-
 from billable.api import present_billing as present
 from billable.api.deps import ReadBilling, Uow, WriteBilling
 from billable.api.pagination import Page, page
 from billable.api.present_masterdata import milestone
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import entries as s
 from billable.api.schemas.common import QueryBool, QueryDate
 from billable.api.schemas.contracts import MilestoneOut, MilestoneReadyIn
@@ -19,7 +18,7 @@ from billable.views import backlog as backlog_view
 from billable.views import contracts as contract_views
 from billable.views import entries as views
 
-router = APIRouter(tags=["billing"])
+router = SegmentRouter(tags=["billing"])
 
 
 @router.get("/actuals", response_model=Page[s.ActualOut], dependencies=[ReadBilling])

@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 
 from billable.api import present_masterdata as present
 from billable.api.deps import ReadMaster, Uow, WriteMaster, attribute, principal
 from billable.api.pagination import Page, page
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import contracts as s
 from billable.domain.errors import Forbidden
 from billable.domain.permissions import Permission, allowed
@@ -16,7 +17,7 @@ from billable.masterdata import contracts
 from billable.persistence.uow import UnitOfWork
 from billable.views import contracts as views
 
-router = APIRouter(tags=["contracts"])
+router = SegmentRouter(tags=["contracts"])
 
 
 def _contract(uow: UnitOfWork, ident: int | str) -> dict[str, Any]:

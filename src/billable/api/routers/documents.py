@@ -8,12 +8,13 @@ definition time.
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from billable.api import present_documents as show
 from billable.api.deps import PostLedger, ReadBilling, ReadLedger, Uow, WriteErpSetup, WriteUow
 from billable.api.pagination import Page, page
 from billable.api.routers.masterdata import collection
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import documents as s
 from billable.api.schemas.common import JobAccepted
 from billable.documents import customer_invoices, delivery, payment_terms, store
@@ -22,7 +23,7 @@ from billable.identity.users import Principal
 from billable.persistence.uow import UnitOfWork
 from billable.views import documents as views
 
-router = APIRouter()
+router = SegmentRouter()
 
 
 TAG = "customer documents"

@@ -5,12 +5,12 @@ No ``from __future__ import annotations``: the route factory's body types are cl
 
 from typing import Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel
 
 from billable.api import present_billing as present
 from billable.api.deps import ApproveEntries, ReadEntries, Uow, WriteEntries
 from billable.api.pagination import Page, page
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import entries as s
 from billable.billing import entries
 from billable.domain.permissions import EVERYONE, EntryScope
@@ -19,7 +19,7 @@ from billable.identity.users import Principal
 from billable.persistence.uow import UnitOfWork
 from billable.views import entries as views
 
-router = APIRouter(tags=["entries"])
+router = SegmentRouter(tags=["entries"])
 
 
 def _show(

@@ -8,13 +8,14 @@ definition time.
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from billable.api import present_erp as show
 from billable.api import present_masterdata
 from billable.api.deps import ReadLedger, ReadMaster, Uow, WriteErpSetup, WriteUow
 from billable.api.pagination import Page, page
 from billable.api.routers.masterdata import collection
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import erp as s
 from billable.api.schemas.masterdata import CategoryOut, ProductOut
 from billable.erp import ledger as general_ledger
@@ -24,7 +25,7 @@ from billable.persistence.uow import UnitOfWork
 from billable.views import erp as views
 from billable.views import masterdata as masterdata_views
 
-router = APIRouter()
+router = SegmentRouter()
 SETUP = "ERP setup"
 LEDGER = "general ledger"
 

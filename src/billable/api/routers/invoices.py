@@ -3,11 +3,12 @@ their details."""
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from billable.api import present_billing as present
 from billable.api.deps import ReadBilling, Uow, WriteBilling
 from billable.api.pagination import Page, page
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import invoices as s
 from billable.api.schemas.common import QueryDate
 from billable.billing import confirming, drafts, editing, invoicing
@@ -15,7 +16,7 @@ from billable.domain.vocabulary import InvoiceState, PaymentState
 from billable.persistence.uow import UnitOfWork
 from billable.views import invoices as views
 
-router = APIRouter(tags=["invoices"])
+router = SegmentRouter(tags=["invoices"])
 
 
 def _show(uow: UnitOfWork, ident: int | str) -> dict[str, Any]:

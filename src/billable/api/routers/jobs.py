@@ -3,11 +3,12 @@
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 
 from billable.api.deps import ReadBilling, Uow, allow, principal
 from billable.api.pagination import Page, page
 from billable.api.present import sid
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import invoices as s
 from billable.api.schemas import jobs as js
 from billable.api.schemas.common import JobAccepted
@@ -20,7 +21,7 @@ from billable.runs import invoice_runs as runs
 from billable.views import jobs as views
 from billable.views.records import Record
 
-router = APIRouter(tags=["jobs"])
+router = SegmentRouter(tags=["jobs"])
 BillingWriter = Depends(allow(Permission.WRITE_BILLING))
 
 

@@ -6,18 +6,17 @@ No ``from __future__ import annotations``: FastAPI reads body types at definitio
 
 from typing import Any
 
-from fastapi import APIRouter
-
 from billable.api import present_journal as show
 from billable.api.deps import PostLedger, ReadLedger, Uow
 from billable.api.pagination import Page, page
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import journal as s
 from billable.erp import journal as integration_journal
 from billable.erp import journal_posting, posted_transactions
 from billable.persistence.uow import UnitOfWork
 from billable.views import journal as views
 
-router = APIRouter()
+router = SegmentRouter()
 JOURNAL = "integration journal"
 
 

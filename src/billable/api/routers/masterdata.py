@@ -15,13 +15,14 @@ from pydantic import BaseModel
 from billable.api import present_masterdata as present
 from billable.api.deps import ReadBooking, ReadMaster, Uow, WriteMaster, WriteUow
 from billable.api.pagination import Page, page
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import masterdata as s
 from billable.masterdata import contracts
 from billable.masterdata import records as masterdata
 from billable.persistence.uow import UnitOfWork
 from billable.views import masterdata as views
 
-router = APIRouter()
+router = SegmentRouter()
 
 
 def _read(uow: UnitOfWork, kind: str, ident: str, show: Callable[[Any], Any]) -> dict[str, Any]:

@@ -6,17 +6,18 @@ No ``from __future__ import annotations``: FastAPI reads the body types at defin
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from billable.api import present_proposals as present
 from billable.api.deps import PostLedger, ReadLedger, Uow
 from billable.api.pagination import Page, page
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import proposal_format as s
 from billable.erp import print_management, proposal_format
 from billable.persistence.uow import UnitOfWork
 from billable.views import proposals as views
 
-router = APIRouter()
+router = SegmentRouter()
 FORMAT = "invoice proposal format"
 PRINT = "print management"
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from billable.api import present_proposals as present
 from billable.api.deps import PostLedger, ReadLedger, Uow
 from billable.api.pagination import Page, page
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import proposals as s
 from billable.api.schemas.common import JobAccepted
 from billable.documents import delivery
@@ -17,7 +18,7 @@ from billable.erp import proposal_import, proposal_posting
 from billable.identity.users import Principal
 from billable.views import proposals as views
 
-router = APIRouter(tags=["invoice proposals"])
+router = SegmentRouter(tags=["invoice proposals"])
 PATH = "/invoice-proposals"
 
 

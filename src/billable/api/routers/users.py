@@ -2,17 +2,16 @@
 
 from typing import Any
 
-from fastapi import APIRouter
-
 from billable.api import present_users as present
 from billable.api.deps import ManageUsers, Uow
 from billable.api.pagination import Page, page
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import users as s
 from billable.domain.errors import NotFound
 from billable.identity import users as identity
 from billable.views import users as views
 
-router = APIRouter(tags=["users"])
+router = SegmentRouter(tags=["users"])
 
 
 @router.get(

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.routing import SegmentRouter
 from billable.billing import entries
 from billable.domain.errors import Invalid
 from billable.domain.permissions import Permission
@@ -21,7 +22,7 @@ from billable.web.forms import choice, optional
 from billable.web.render import page
 from billable.web.session import checked_form, form_text, form_values, get_uow, may
 
-router = APIRouter()
+router = SegmentRouter()
 Approver = Annotated[Principal, Depends(may(Permission.APPROVE_ENTRIES))]
 Form = Annotated[FormData, Depends(checked_form)]
 PAGE_SIZE = 50

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.routing import SegmentRouter
 from billable.domain.errors import Unauthorized
 from billable.identity.passwords import sign_in
 from billable.web.actions import redirect
@@ -21,7 +22,7 @@ from billable.web.session import (
     sign_in_session,
 )
 
-router = APIRouter()
+router = SegmentRouter()
 Form = Annotated[FormData, Depends(checked_form)]
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.routing import SegmentRouter
 from billable.billing import backlog as billing_backlog
 from billable.domain.errors import Invalid
 from billable.domain.permissions import Permission
@@ -25,7 +26,7 @@ from billable.web.forms import choice, date, optional
 from billable.web.render import page
 from billable.web.session import checked_form, form_text, form_values, get_uow, may
 
-router = APIRouter()
+router = SegmentRouter()
 Manager = Annotated[Principal, Depends(may(Permission.WRITE_BILLING))]
 Form = Annotated[FormData, Depends(checked_form)]
 PAGE_SIZE = 50

@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.routing import SegmentRouter
 from billable.billing import invoicing
 from billable.domain.errors import Invalid, NotFound
 from billable.domain.permissions import Permission
@@ -36,7 +37,7 @@ from billable.web.session import (
     signed_in,
 )
 
-router = APIRouter()
+router = SegmentRouter()
 Manager = Annotated[Principal, Depends(may(Permission.WRITE_BILLING))]
 User = Annotated[Principal, Depends(signed_in)]
 Form = Annotated[FormData, Depends(checked_form)]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 
+from billable.api.routing import SegmentRouter
 from billable.domain.permissions import Permission, allowed
 from billable.identity.users import Principal
 from billable.views import dashboard
@@ -14,7 +15,7 @@ from billable.views import jobs as job_views
 from billable.web.render import page
 from billable.web.session import get_uow, signed_in
 
-router = APIRouter()
+router = SegmentRouter()
 User = Annotated[Principal, Depends(signed_in)]
 PAGE_SIZE = 25
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import invoices as s
 from billable.billing import confirming, drafts
 from billable.domain.errors import DomainError, FieldError, Invalid
@@ -22,7 +23,7 @@ from billable.web.forms import validated
 from billable.web.render import DETAIL_GROUPS, page
 from billable.web.session import checked_form, form_text, get_uow, may
 
-router = APIRouter()
+router = SegmentRouter()
 Manager = Annotated[Principal, Depends(may(Permission.WRITE_BILLING))]
 Form = Annotated[FormData, Depends(checked_form)]
 #: ``details.3.quantity`` (the schema's) or ``details[3].quantity`` (the use case's).

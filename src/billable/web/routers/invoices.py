@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import invoices as s
 from billable.billing import confirming, editing, invoicing
 from billable.documents import customer_invoices
@@ -23,7 +24,7 @@ from billable.web.forms import choice, optional, validated
 from billable.web.render import DETAIL_GROUPS, page
 from billable.web.session import checked_form, form_text, get_uow, may
 
-router = APIRouter()
+router = SegmentRouter()
 Reader = Annotated[Principal, Depends(may(Permission.READ_BILLING))]
 Manager = Annotated[Principal, Depends(may(Permission.WRITE_BILLING))]
 Form = Annotated[FormData, Depends(checked_form)]

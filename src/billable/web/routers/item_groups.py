@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import erp as s
 from billable.domain.errors import NotFound
 from billable.domain.permissions import Permission
@@ -21,7 +22,7 @@ from billable.web.forms import validated
 from billable.web.render import page
 from billable.web.session import checked_form, form_text, get_uow, may
 
-router = APIRouter()
+router = SegmentRouter()
 Setup = Annotated[Principal, Depends(may(Permission.WRITE_ERP_SETUP))]
 Form = Annotated[FormData, Depends(checked_form)]
 PAGE_SIZE = 50

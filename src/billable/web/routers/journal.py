@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.routing import SegmentRouter
 from billable.domain.permissions import Permission
 from billable.domain.vocabulary import JournalState, PostedTransactionState
 from billable.erp import journal as integration_journal
@@ -21,7 +22,7 @@ from billable.web.actions import attempt, redirect
 from billable.web.render import page
 from billable.web.session import checked_form, form_text, get_uow, may
 
-router = APIRouter()
+router = SegmentRouter()
 Reader = Annotated[Principal, Depends(may(Permission.READ_LEDGER))]
 Accountant = Annotated[Principal, Depends(may(Permission.POST_LEDGER))]
 Form = Annotated[FormData, Depends(checked_form)]

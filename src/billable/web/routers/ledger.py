@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 
+from billable.api.routing import SegmentRouter
 from billable.domain.permissions import Permission
 from billable.erp import ledger as general_ledger
 from billable.identity.users import Principal
@@ -19,7 +20,7 @@ from billable.web.forms import date, optional
 from billable.web.render import page
 from billable.web.session import get_uow, may
 
-router = APIRouter()
+router = SegmentRouter()
 Reader = Annotated[Principal, Depends(may(Permission.READ_LEDGER))]
 PAGE_SIZE = 50
 

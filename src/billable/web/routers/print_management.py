@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import proposal_format as s
 from billable.domain.permissions import Permission
 from billable.erp import print_management
@@ -19,7 +20,7 @@ from billable.web.forms import validated
 from billable.web.render import page
 from billable.web.session import checked_form, form_text, get_uow, may
 
-router = APIRouter()
+router = SegmentRouter()
 Reader = Annotated[Principal, Depends(may(Permission.READ_LEDGER))]
 Accountant = Annotated[Principal, Depends(may(Permission.POST_LEDGER))]
 Form = Annotated[FormData, Depends(checked_form)]

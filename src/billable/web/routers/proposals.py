@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.routing import SegmentRouter
 from billable.documents import delivery
 from billable.domain.errors import Invalid
 from billable.domain.permissions import Permission
@@ -24,7 +25,7 @@ from billable.web.forms import choice, optional
 from billable.web.render import page
 from billable.web.session import checked_form, form_text, form_values, get_uow, may
 
-router = APIRouter()
+router = SegmentRouter()
 Reader = Annotated[Principal, Depends(may(Permission.READ_LEDGER))]
 Accountant = Annotated[Principal, Depends(may(Permission.POST_LEDGER))]
 Form = Annotated[FormData, Depends(checked_form)]

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.routing import SegmentRouter
 from billable.domain.errors import Invalid
 from billable.domain.permissions import Permission
 from billable.identity.users import Principal
@@ -20,7 +21,7 @@ from billable.web.forms import date
 from billable.web.render import page
 from billable.web.session import checked_form, flash_refusal, form_text, get_uow, may
 
-router = APIRouter()
+router = SegmentRouter()
 Reader = Annotated[Principal, Depends(may(Permission.READ_BILLING))]
 Manager = Annotated[Principal, Depends(may(Permission.WRITE_BILLING))]
 Form = Annotated[FormData, Depends(checked_form)]

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, get_args
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.routing import SegmentRouter
 from billable.api.schemas import erp as s
 from billable.domain.errors import FieldError, Invalid
 from billable.domain.permissions import Permission
@@ -29,7 +30,7 @@ from billable.web.render import page
 from billable.web.session import checked_form, form_text, get_uow, may
 from billable.web.setup_pages import PAGES, read_form, setup_page, shown
 
-router = APIRouter()
+router = SegmentRouter()
 Setup = Annotated[Principal, Depends(may(Permission.WRITE_ERP_SETUP))]
 Form = Annotated[FormData, Depends(checked_form)]
 PAGE_SIZE = 50

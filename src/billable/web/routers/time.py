@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from billable.api.routing import SegmentRouter
 from billable.billing import entries
 from billable.domain.errors import Invalid
 from billable.domain.permissions import Permission
@@ -29,7 +30,7 @@ from billable.web.render import page
 from billable.web.session import checked_form, form_text, get_uow, may
 from billable.web.week_grid import cell_name, grid
 
-router = APIRouter()
+router = SegmentRouter()
 Member = Annotated[Principal, Depends(may(Permission.WRITE_ENTRIES))]
 Form = Annotated[FormData, Depends(checked_form)]
 LIST = 500  # master data shown in the choices
