@@ -3,9 +3,10 @@ as ``INSERT ... SELECT`` over the details of a set of invoices (one invoice is a
 one).
 
 The domain states each rule once, over :class:`~billable.domain.confirmation.Terms`;
-here the same rules are evaluated on column expressions (:data:`COLUMNS`), and each
-rule becomes one statement: its condition the ``WHERE``, its figures the selected
-values, the row kind's column map (:func:`_written`, :func:`_reversal`) the rest.
+here the same rules are evaluated on column expressions (:data:`COLUMNS`), and the
+rules of a kind of detail become one statement: each rule's condition a branch of the
+``WHERE``, its figures and the row kind's column map (:func:`_written`,
+:func:`_reversal`) its values.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import (
     ColumnElement,
     String,
     and_,
+    case,
     exists,
     func,
     insert,
@@ -24,6 +26,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
     update,
 )
 from sqlalchemy.orm import Session, aliased
@@ -104,17 +107,43 @@ def _figures(row: Any) -> Figures[Any]:
 def _apply(
     session: Session, rules: tuple[SqlRule, ...], linked: Any, link: Any, where: Expr
 ) -> None:
-    """One ``INSERT ... SELECT`` per rule, over the details ``where`` selects."""
-    for rule in rules:
-        selected = and_(where, rule.when)
-        reversal = rule.kind is Written.REVERSAL
-        columns = _reversal(linked) if reversal else _written(rule, linked)
-        source = select(*columns.values()).select_from(D)
-        if not reversal:  # a reversal needs only the linked actual
-            source = source.join(IL, IL.id == D.invoice_line_id)
-            source = source.join(Invoice, Invoice.id == D.invoice_id)
-        source = source.join(linked, linked.id == link, isouter=not rule.linked)
-        session.execute(insert(Actual).from_select(list(columns), source.where(selected)))
+    """One ``INSERT ... SELECT`` for all ``rules``, over the details ``where`` selects.
+
+    The details, their invoice, line and linked actual are read once and crossed with
+    the rules' numbers (:func:`_numbered`): rule ``k``'s condition selects its rows and
+    each column takes rule ``k``'s value. A statement per rule read the same join once
+    per rule (docs/performance.md, "What bounds confirmation on PostgreSQL").
+    """
+    number = _numbered(len(rules))
+    written = [
+        _reversal(linked) if r.kind is Written.REVERSAL else _written(r, linked) for r in rules
+    ]
+    names = list(written[0])
+    chosen = [
+        case(*((number == k, values[name]) for k, values in enumerate(written))) for name in names
+    ]
+    selected = or_(
+        *(
+            and_(number == k, rule.when, linked.id.is_not(None) if rule.linked else true())
+            for k, rule in enumerate(rules)
+        )
+    )
+    source = (
+        select(*chosen)
+        .select_from(D)
+        .join(IL, IL.id == D.invoice_line_id)
+        .join(Invoice, Invoice.id == D.invoice_id)
+        .join(linked, linked.id == link, isouter=True)
+        .join(number.table, true())
+        .where(where, selected)
+    )
+    session.execute(insert(Actual).from_select(names, source))
+
+
+def _numbered(count: int) -> Any:
+    """The column ``k`` of a derived table of the numbers ``0 .. count - 1``."""
+    numbers = union_all(*(select(literal(k).label("k")) for k in range(count)))
+    return numbers.subquery("rule").c.k
 
 
 def _written(rule: SqlRule, linked: Any) -> dict[str, Any]:
