@@ -262,7 +262,11 @@ def test_the_customer_invoice_list_and_the_outbox_read_500_rows_in_as_many_state
 ) -> None:
     dw = build_documents(make_api)
     issued = dw.issue()
-    dw.document(issued, "ubl")  # stored: every copy has documents to list
+    # Stored: every copy has documents to list. The PDF too, before the copies are
+    # made: the app's delivery sweep may take the queued email below at any moment and
+    # store the PDF it attaches, which the copies would then lack.
+    dw.document(issued, "ubl")
+    dw.document(issued, "pdf")
     delivery.request_send(uow_factory(), issued["id"], "ap@coho.example")
     _issued_copies(engine, dw, issued)
     lists = {
