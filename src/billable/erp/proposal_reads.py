@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeAlias
 
-from sqlalchemy import Row, and_, select
+from sqlalchemy import ColumnElement, Row, and_, select
 from sqlalchemy.orm import Session, aliased
 
 from billable.domain.vocabulary import ActualType, PostedTransactionState
@@ -49,33 +49,26 @@ def consumed_by(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[
     """Per invoice of ``invoice_ids``, the unbilled sales actuals its confirmation
     consumed (those its reversal rows point at), oldest first: rows of
     :data:`CONSUMED_COLUMNS`."""
-    reversal = aliased(Actual)
-    out: dict[int, list[PlainRow]] = {ident: [] for ident in invoice_ids}
-    for chunk in in_chunks(invoice_ids):
-        rows = session.execute(
-            select(reversal.invoice_id, *CONSUMED_COLUMNS)
-            .join(reversal, reversal.reverses_actual_id == Actual.id)
-            .where(
-                reversal.invoice_id.in_(chunk),
-                reversal.transaction_type == ActualType.UNBILLED_SALES,
-            )
-            .order_by(Actual.id)
-        )
-        for row in rows:
-            out[row[0]].append(row)  # type: ignore[index]  # a reversal carries its invoice
-    return out
+    return _consumed(session, invoice_ids)
 
 
 def unposted_consumed(session: Session, invoice_ids: Sequence[int]) -> dict[int, list[PlainRow]]:
     """Per invoice, the consumed unbilled sales of a project (what the integration
     journal takes) without a current posted sales transaction: one anti-join, no rows
     read for those that have one. Rows of :data:`CONSUMED_COLUMNS`, oldest first."""
-    reversal = aliased(Actual)
     has_sale = (
         select(PostedTransaction.id)
         .where(PostedTransaction.actual_id == Actual.id, _is_current_sale())
         .exists()
     )
+    return _consumed(session, invoice_ids, Actual.project_id.is_not(None), ~has_sale)
+
+
+def _consumed(
+    session: Session, invoice_ids: Sequence[int], *conditions: ColumnElement[bool]
+) -> dict[int, list[PlainRow]]:
+    """The consumed actuals of each invoice that meet ``conditions``, oldest first."""
+    reversal = aliased(Actual)
     out: dict[int, list[PlainRow]] = {ident: [] for ident in invoice_ids}
     for chunk in in_chunks(invoice_ids):
         rows = session.execute(
@@ -84,8 +77,7 @@ def unposted_consumed(session: Session, invoice_ids: Sequence[int]) -> dict[int,
             .where(
                 reversal.invoice_id.in_(chunk),
                 reversal.transaction_type == ActualType.UNBILLED_SALES,
-                Actual.project_id.is_not(None),
-                ~has_sale,
+                *conditions,
             )
             .order_by(Actual.id)
         )
