@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any, TypeAlias
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from billable.domain.documents import DocumentLine, LineTax, VatCategory, period
@@ -25,9 +26,26 @@ from billable.persistence.tables import (
 )
 
 TaxCodes = Mapping[str, TaxCode]
+#: A proposal line as the documents read it: a row of :data:`LINE_COLUMNS` (attributes
+#: named as the line's), not an ORM object: a chunk of documents prints thousands.
+LineRow: TypeAlias = "Row[*tuple[Any, ...]]"
+#: The columns of a proposal line a document prints.
+LINE_COLUMNS = (
+    InvoiceProposalLine.id,
+    InvoiceProposalLine.proposal_id,
+    InvoiceProposalLine.section_id,
+    InvoiceProposalLine.description,
+    InvoiceProposalLine.transaction_class,
+    InvoiceProposalLine.quantity,
+    InvoiceProposalLine.unit,
+    InvoiceProposalLine.price,
+    InvoiceProposalLine.amount,
+    InvoiceProposalLine.taxes,
+    InvoiceProposalLine.date,
+)
 
 
-def _taxes(line: InvoiceProposalLine, codes: TaxCodes) -> tuple[LineTax, ...]:
+def _taxes(line: LineRow, codes: TaxCodes) -> tuple[LineTax, ...]:
     out = []
     for tax in line.taxes or []:
         row = codes.get(tax["code"])
@@ -43,7 +61,7 @@ def _taxes(line: InvoiceProposalLine, codes: TaxCodes) -> tuple[LineTax, ...]:
     return tuple(out)
 
 
-def _detail(section: str, line: InvoiceProposalLine, codes: TaxCodes) -> DocumentLine:
+def _detail(section: str, line: LineRow, codes: TaxCodes) -> DocumentLine:
     return DocumentLine(
         description=line.description or line.transaction_class.capitalize(),
         quantity=line.quantity,
@@ -56,7 +74,7 @@ def _detail(section: str, line: InvoiceProposalLine, codes: TaxCodes) -> Documen
     )
 
 
-def _summed(title: str, lines: Sequence[InvoiceProposalLine], codes: TaxCodes) -> DocumentLine:
+def _summed(title: str, lines: Sequence[LineRow], codes: TaxCodes) -> DocumentLine:
     """One summed line: quantity 1 at the total, so price times quantity is the amount."""
     amount = sum((line.amount for line in lines), ZERO)
     taxes: dict[str, LineTax] = {}
@@ -82,20 +100,16 @@ def _summed(title: str, lines: Sequence[InvoiceProposalLine], codes: TaxCodes) -
     )
 
 
-def _summary(
-    title: str, lines: Sequence[InvoiceProposalLine], codes: TaxCodes
-) -> list[DocumentLine]:
+def _summary(title: str, lines: Sequence[LineRow], codes: TaxCodes) -> list[DocumentLine]:
     # Lines taxed alike sum together; each tax signature gets its own line.
-    groups: dict[tuple[tuple[str, str], ...], list[InvoiceProposalLine]] = {}
+    groups: dict[tuple[tuple[str, str], ...], list[LineRow]] = {}
     for line in lines:
         key = tuple(sorted((t["code"], str(t["rate"])) for t in line.taxes or []))
         groups.setdefault(key, []).append(line)
     return [_summed(title, group, codes) for group in groups.values()]
 
 
-def _block(
-    title: str, mode: str, lines: Sequence[InvoiceProposalLine], codes: TaxCodes
-) -> list[DocumentLine]:
+def _block(title: str, mode: str, lines: Sequence[LineRow], codes: TaxCodes) -> list[DocumentLine]:
     if not lines:
         return []
     if mode == PrintMode.DETAIL:
@@ -114,11 +128,11 @@ def lines_of_many(
     """:func:`document_lines` of many proposals, by id: their lines, sections and tax
     codes read in three queries."""
     ids = [p.id for p in proposals]
-    lines: dict[int, list[InvoiceProposalLine]] = {i: [] for i in ids}
+    lines: dict[int, list[LineRow]] = {i: [] for i in ids}
     sections: dict[int, list[InvoiceProposalSection]] = {i: [] for i in ids}
     for chunk in in_chunks(ids):
-        stmt = select(InvoiceProposalLine).where(InvoiceProposalLine.proposal_id.in_(chunk))
-        for line in session.scalars(stmt.order_by(InvoiceProposalLine.id)):
+        stmt = select(*LINE_COLUMNS).where(InvoiceProposalLine.proposal_id.in_(chunk))
+        for line in session.execute(stmt.order_by(InvoiceProposalLine.id)):
             lines[line.proposal_id].append(line)
         for section in session.scalars(
             select(InvoiceProposalSection)
@@ -135,7 +149,7 @@ def lines_of_many(
 
 def _arranged(
     proposal: InvoiceProposal,
-    lines: list[InvoiceProposalLine],
+    lines: list[LineRow],
     sections: list[InvoiceProposalSection],
     codes: TaxCodes,
 ) -> list[DocumentLine]:
@@ -147,7 +161,7 @@ def _arranged(
     if proposal.invoice_format == PrintMode.DETAIL:
         out += _block("", PrintMode.DETAIL, rest, codes)
     else:
-        by_class: dict[str, list[InvoiceProposalLine]] = {}
+        by_class: dict[str, list[LineRow]] = {}
         for line in rest:
             by_class.setdefault(line.transaction_class, []).append(line)
         for cls, group in by_class.items():

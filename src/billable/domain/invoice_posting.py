@@ -74,22 +74,33 @@ def _reversed_wip(
     currency: Currency,
     accounting_currency: Currency,
 ) -> list[VoucherLine]:
-    """The WIP vouchers ``reversals`` undo, exactly as the journal posted them, mirrored."""
-    return [
-        line
-        for r in reversals
-        for line in wip_posting(
-            profile,
-            r.transaction_class,
-            r.amount,
-            currency,
-            accounting_currency,
-            r.rate,
-            r.dimensions,
-        )
-        .mirrored()
-        .lines
-    ]
+    """The WIP vouchers ``reversals`` undo, exactly as the journal posted them, mirrored.
+
+    Built once per distinct reversal: an invoice's hours repeat the same amount, rate
+    and dimensions, the voucher is a pure function of them, and its lines are immutable,
+    so repeating them is the same voucher computed fewer times. Keyed by the amounts'
+    exact texts: equal Decimals of different exponents stay apart."""
+    built: dict[tuple[object, ...], tuple[VoucherLine, ...]] = {}
+    out: list[VoucherLine] = []
+    for r in reversals:
+        key = (r.transaction_class, str(r.amount), str(r.rate), r.dimensions)
+        lines = built.get(key)
+        if lines is None:
+            lines = built[key] = (
+                wip_posting(
+                    profile,
+                    r.transaction_class,
+                    r.amount,
+                    currency,
+                    accounting_currency,
+                    r.rate,
+                    r.dimensions,
+                )
+                .mirrored()
+                .lines
+            )
+        out.extend(lines)
+    return out
 
 
 def invoice_posting(

@@ -41,6 +41,14 @@ from billable.persistence.tables import (
     LegalEntity,
 )
 
+#: What posting reads of a proposal line (:func:`billable.erp.proposals.invoiced_lines_of`).
+LINE_COLUMNS = (
+    InvoiceProposalLine.proposal_id,
+    InvoiceProposalLine.transaction_class,
+    InvoiceProposalLine.amount,
+    InvoiceProposalLine.taxes,
+    InvoiceProposalLine.dimensions,
+)
 #: The source type of proposal vouchers (GET /vouchers?source_type=invoice_proposal).
 SOURCE_TYPE = "invoice_proposal"
 
@@ -106,10 +114,11 @@ def _vouchers(session: Session, proposals: Sequence[InvoiceProposal]) -> list[_P
         for p in proposals
     }
     rates = erp_defaults.rates_in_force(session, list(set(keys.values())))
-    lines: dict[int, list[InvoiceProposalLine]] = {p.id: [] for p in proposals}
+    # Plain rows of the columns posting reads, not ORM objects: a chunk holds thousands.
+    lines: dict[int, list[PlainRow]] = {p.id: [] for p in proposals}
     for chunk in in_chunks([p.id for p in proposals]):
-        stmt = select(InvoiceProposalLine).where(InvoiceProposalLine.proposal_id.in_(chunk))
-        for line in session.scalars(stmt.order_by(InvoiceProposalLine.id)):
+        stmt = select(*LINE_COLUMNS).where(InvoiceProposalLine.proposal_id.in_(chunk))
+        for line in session.execute(stmt.order_by(InvoiceProposalLine.id)):
             lines[line.proposal_id].append(line)
     consumed = consumed_by(session, [p.invoice_id for p in proposals])
     posted = posted_sales(session, [a.id for rows in consumed.values() for a in rows])

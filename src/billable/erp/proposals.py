@@ -23,6 +23,7 @@ from billable.domain.pricing import TransactionClass
 from billable.domain.tax import TaxLine
 from billable.domain.vocabulary import ProposalState
 from billable.erp.defaults import entity_of, rate_in_force
+from billable.erp.proposal_reads import PlainRow
 from billable.erp.setup import default_legal_entity
 from billable.persistence.tables import (
     Contract,
@@ -85,8 +86,9 @@ def open_proposals(session: Session, invoice_ids: list[int]) -> None:
     session.execute(insert(InvoiceProposal).from_select(list(columns), source))
 
 
-def tax_lines_of(line: InvoiceProposalLine) -> tuple[TaxLine, ...]:
-    """A proposal line's stored tax lines as domain values."""
+def tax_lines_of(line: InvoiceProposalLine | PlainRow) -> tuple[TaxLine, ...]:
+    """A proposal line's stored tax lines as domain values (an ORM line or a row of its
+    ``amount`` and ``taxes``)."""
     return tuple(
         TaxLine(t["code"], Decimal(t["rate"]), line.amount, Decimal(t["amount"]))
         for t in line.taxes
@@ -98,8 +100,11 @@ def invoiced_lines(proposal: InvoiceProposal) -> list[InvoicedLine]:
     return invoiced_lines_of(proposal.lines)
 
 
-def invoiced_lines_of(lines: Sequence[InvoiceProposalLine]) -> list[InvoicedLine]:
-    """Proposal lines as posting needs them (their WIP is reversed separately)."""
+def invoiced_lines_of(
+    lines: Sequence[InvoiceProposalLine] | Sequence[PlainRow],
+) -> list[InvoicedLine]:
+    """Proposal lines as posting needs them (their WIP is reversed separately): ORM
+    lines, or rows of their class, amount, taxes and dimensions."""
     return [
         InvoicedLine(
             TransactionClass(line.transaction_class),
