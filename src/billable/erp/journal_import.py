@@ -222,18 +222,14 @@ def _import_chunk(
     scratch.ready(session, SALES, ITEMS)
     _fill_groups(session, where)
     rows = _lines_of(journal_id).where(*where)
-    session.execute(insert(IntegrationJournalLine).from_select(_LINE_COLUMNS, rows))
-    # Counted, not the statement's row count: psycopg reports none for it here. The
-    # range of actual ids is the unique index's, so this reads the chunk's lines only.
-    written = session.scalar(
-        select(func.count())
-        .select_from(IntegrationJournalLine)
-        .where(
-            IntegrationJournalLine.actual_id > after,
-            IntegrationJournalLine.actual_id <= last,
-            IntegrationJournalLine.journal_id == journal_id,
-        )
-    )
+    # Counted, not the statement's row count: psycopg reports none for it here. Counted
+    # above the highest line id before it (imports take turns, and only they write
+    # lines), a range of the primary key: a count by journal went through its
+    # journal_id index, reading the whole journal chunk after chunk.
+    L = IntegrationJournalLine
+    before = session.scalar(select(func.max(L.id))) or 0
+    session.execute(insert(L).from_select(_LINE_COLUMNS, rows))
+    written = session.scalar(select(func.count()).select_from(L).where(L.id > before))
     return journal_id, int(written or 0), last
 
 

@@ -69,18 +69,25 @@ def _post_chunk(
     profile: PostingProfile,
     day_range: tuple[dt.date, dt.date],
     chunk: int,
-) -> tuple[int, int]:
-    """Post the next ``chunk`` unposted lines of ``day_range``: (lines, vouchers)."""
+    after: int,
+) -> tuple[int, int, int | None]:
+    """Post the next ``chunk`` unposted lines of ``day_range`` above line ``after``:
+    (lines, vouchers, the last line's id; None when the range is through)."""
     entity = erp_defaults.entity_of(session, journal.legal_entity_id)
+    # Keyed on the id: the chunk's statements read its own lines, never the range's
+    # lines posted before it (one date of a million lines posts in 200 chunks).
     unposted = (
         L.journal_id == journal.id,
         L.exchange_rate.is_(None),
-        L.date.between(*day_range),
+        # One date as ``=``: the (journal, date) index then seeks its ids in order.
+        L.date == day_range[0] if day_range[0] == day_range[1] else L.date.between(*day_range),
+        L.id > after,
     )
     # The chunk is the first ``chunk`` of them in id order: up to the id of the last.
     last = session.scalar(select(L.id).where(*unposted).order_by(L.id).offset(chunk - 1).limit(1))
     where = unposted if last is None else (*unposted, L.id <= last)
-    return journal_writes.post_lines(session, journal, entity, profile, where)
+    lines, vouchers = journal_writes.post_lines(session, journal, entity, profile, where)
+    return lines, vouchers, last
 
 
 def _open(session: Session, journal_id: int | str) -> tuple[IntegrationJournal, str]:
@@ -107,7 +114,7 @@ def _post_one(
         entity = erp_defaults.entity_of(session, journal.legal_entity_id)
         check_journal(session, journal.id, entity, posting_profile(session, entity))
         ranges = _date_ranges(session, journal.id, chunk)
-    written = lines = 0
+    written = lines = after = 0
     pending = list(ranges)
     while True:
         with uow:
@@ -117,9 +124,12 @@ def _post_one(
             profile = posting_profile(session, entity)
             done = vouchers = 0
             while pending and not done:
-                done, vouchers = _post_chunk(session, journal, profile, pending[0], chunk)
-                if done < chunk:  # the range is through
+                done, vouchers, last = _post_chunk(
+                    session, journal, profile, pending[0], chunk, after
+                )
+                if last is None:  # the range is through
                     pending.pop(0)
+                after = last or 0
             if not pending:
                 _finish(session, journal, target)
             lines += done

@@ -260,8 +260,9 @@ def _transaction_values(entity: LegalEntity) -> dict[str, Any]:
     # fmt: on
 
 
-def _write(session: Session, entity: LegalEntity) -> None:
-    """The chunk's posted transactions, voucher lines and the lines' rates."""
+def _write(session: Session, entity: LegalEntity, where: Where) -> None:
+    """The chunk's posted transactions, voucher lines and the lines' rates (``where``
+    selects the chunk's lines: it keeps the update to them, not a scan of the journal)."""
     values = _transaction_values(entity)
     transactions = (
         select(*values.values())
@@ -269,7 +270,8 @@ def _write(session: Session, entity: LegalEntity) -> None:
         .join(L, L.id == C.c.line_id)
         .join(F, F.c.key_no == C.c.key_no)
         .outerjoin(DAYS, and_(DAYS.c.date == C.c.date, F.c.posts))
-        .order_by(L.id)
+        # The chunk's order (its line ids): the chunk drives, not a walk of the journal.
+        .order_by(C.c.line_id)
     )
     session.execute(insert(PostedTransaction).from_select(list(values), transactions))
     names = [c.name for c in FL.columns if c.name not in ("key_no", "seq")]
@@ -286,7 +288,7 @@ def _write(session: Session, entity: LegalEntity) -> None:
     # UPDATE ... FROM (both databases): a join, not a subquery per line.
     session.execute(
         update(L)
-        .where(L.id == C.c.line_id, F.c.key_no == C.c.key_no)
+        .where(*where, L.id == C.c.line_id, F.c.key_no == C.c.key_no)
         .values(exchange_rate=F.c.rate)
         .execution_options(synchronize_session=False)
     )
@@ -310,5 +312,5 @@ def post_lines(
         return 0, 0
     scratch.analyze(session, C)
     vouchers = _open_days(session, journal, entity)
-    _write(session, entity)
+    _write(session, entity, where)
     return lines, vouchers
