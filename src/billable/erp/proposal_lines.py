@@ -61,13 +61,20 @@ BILLED_COLUMNS = (
     Actual.amount,
     Actual.currency,
 )
-#: ... and of its detail: where its groups come from.
+#: ... and of its detail, joined in the same query: where its groups come from.
 DETAIL_COLUMNS = (
-    InvoiceLineDetail.id,
-    InvoiceLineDetail.source,
-    InvoiceLineDetail.actual_id,
-    InvoiceLineDetail.original_billed_actual_id,
+    InvoiceLineDetail.id.label("detail_id"),
+    InvoiceLineDetail.source.label("detail_source"),
+    InvoiceLineDetail.actual_id.label("detail_actual_id"),
+    InvoiceLineDetail.original_billed_actual_id.label("detail_original_id"),
 )
+
+
+@dataclass(frozen=True)
+class _Detail:
+    source: str
+    actual_id: int | None
+    original_billed_actual_id: int | None
 
 
 @dataclass(frozen=True)
@@ -88,9 +95,11 @@ class Chunk:
         invoice_ids = [p.invoice_id for p in proposals]
         self.posted = posted_sales_of(session, invoice_ids)
         self.billed: dict[int, list[PlainRow]] = {ident: [] for ident in invoice_ids}
+        self.details: dict[int, _Detail] = {}
         for chunk in in_chunks(invoice_ids):
             for billed in session.execute(
-                select(*BILLED_COLUMNS)
+                select(*BILLED_COLUMNS, *DETAIL_COLUMNS)
+                .outerjoin(InvoiceLineDetail, InvoiceLineDetail.id == Actual.invoice_line_detail_id)
                 .where(
                     Actual.invoice_id.in_(chunk),
                     Actual.transaction_type == ActualType.BILLED_SALES,
@@ -99,10 +108,11 @@ class Chunk:
                 .order_by(Actual.id)
             ):
                 self.billed[billed.invoice_id].append(billed)
+                if billed.detail_id is not None:
+                    self.details[billed.detail_id] = _Detail(
+                        billed.detail_source, billed.detail_actual_id, billed.detail_original_id
+                    )
         every = [a for rows in self.billed.values() for a in rows]
-        self.details = _rows_by_id(
-            session, DETAIL_COLUMNS, [a.invoice_line_detail_id for a in every]
-        )
         self.milestones = _by_id(session, Milestone, [a.milestone_id for a in every])
         self.before = self._corrected_lines(every)
         self._codes: dict[tuple[str | None, str | None], tuple[TaxCode, ...]] = {}
@@ -210,18 +220,6 @@ class Chunk:
             self._codes[key] = erp_defaults.tax_codes(self.session, *key)
         found = tax_lines(billed.amount, self._codes[key], currency(billed.currency))
         return erp_defaults.tax_json(found)
-
-
-def _rows_by_id(
-    session: Session, columns: Sequence[Any], ids: Sequence[int | None]
-) -> dict[int, PlainRow]:
-    """Plain rows of ``columns`` (the first the id) by id, for the ids given."""
-    wanted = sorted({i for i in ids if i is not None})
-    out: dict[int, PlainRow] = {}
-    for chunk in in_chunks(wanted):
-        rows = session.execute(select(*columns).where(columns[0].in_(chunk)))
-        out.update({row[0]: row for row in rows})
-    return out
 
 
 def _by_id(session: Session, model: type[Any], ids: Sequence[int | None]) -> dict[int, Any]:
