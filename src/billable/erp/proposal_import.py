@@ -4,7 +4,8 @@ A proposal's lines arrive only once every time-and-material transaction on it ha
 posted through the integration journal. Those transactions are the unbilled sales
 actuals its invoice's confirmation consumed (the reversal rows it wrote point at them);
 each needs a current posted sales transaction. The lines themselves are
-:mod:`billable.erp.proposal_lines`.
+:mod:`billable.erp.proposal_lines` (decided) and
+:mod:`billable.erp.proposal_writes` (written in one ``INSERT ... SELECT``).
 
 One implementation: :func:`import_proposals` over a set of proposals; the selective
 import (:func:`import_one`) is a set of one, the periodic one (:func:`import_all`) runs
@@ -23,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from billable.domain.errors import Conflict
 from billable.domain.lifecycle import PROPOSAL
-from billable.erp.proposal_lines import write_lines
 from billable.erp.proposal_reads import PlainRow, consumed_by, posted_sales, unposted_consumed
+from billable.erp.proposal_writes import write_lines
 from billable.erp.proposals import WAITING
 from billable.persistence.lookups import get
 from billable.persistence.tables import InvoiceProposal

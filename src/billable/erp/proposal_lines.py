@@ -6,21 +6,21 @@ One line per chargeable billed sales actual of the proposal's invoice, its tax g
 and dimensions taken from where the ERP keeps them: the posted transaction (time and
 material), the milestone's on-account transaction, the corrected proposal line
 (corrections), else the defaults (:mod:`billable.erp.defaults`). Tax is rounded per
-code in Python (SQL never rounds); the rows are then written in one multi-row insert.
+code in Python (SQL never rounds), once per distinct amount, currency and pair of groups.
+This module reads and decides (:class:`Chunk`); :mod:`billable.erp.proposal_writes`
+writes the lines in one ``INSERT ... SELECT``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billable.currencies import currency
-from billable.domain.money import ZERO
 from billable.domain.tax import TaxCode, tax_lines
 from billable.domain.vocabulary import (
     ActualType,
@@ -44,7 +44,8 @@ from billable.persistence.tables import (
     TransactionCategory,
 )
 
-#: What import reads of a billed sales actual: the columns its proposal line needs.
+#: What import reads of a billed sales actual: the columns its line is decided from (what
+#: the line only copies is copied in SQL, by :mod:`billable.erp.proposal_writes`).
 BILLED_COLUMNS = (
     Actual.id,
     Actual.invoice_id,
@@ -57,22 +58,23 @@ BILLED_COLUMNS = (
     Actual.product_id,
     Actual.transaction_class,
     Actual.reverses_actual_id,
-    Actual.external_description,
-    Actual.description,
-    Actual.date,
-    Actual.quantity,
-    Actual.unit,
-    Actual.price,
     Actual.amount,
     Actual.currency,
 )
-#: ... and of its detail: where its groups come from.
+#: ... and of its detail, joined in the same query: where its groups come from.
 DETAIL_COLUMNS = (
-    InvoiceLineDetail.id,
-    InvoiceLineDetail.source,
-    InvoiceLineDetail.actual_id,
-    InvoiceLineDetail.original_billed_actual_id,
+    InvoiceLineDetail.id.label("detail_id"),
+    InvoiceLineDetail.source.label("detail_source"),
+    InvoiceLineDetail.actual_id.label("detail_actual_id"),
+    InvoiceLineDetail.original_billed_actual_id.label("detail_original_id"),
 )
+
+
+@dataclass(frozen=True)
+class _Detail:
+    source: str
+    actual_id: int | None
+    original_billed_actual_id: int | None
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class _Attributes:
     dimensions: dict[str, Any]
 
 
-class _Chunk:
+class Chunk:
     """What the lines of a chunk of proposals are decided from, read once: the billed
     actuals, their details, the posted transactions, milestones and corrected lines, and
     the master data the defaults consult (loaded so the defaults find it in the session
@@ -93,9 +95,11 @@ class _Chunk:
         invoice_ids = [p.invoice_id for p in proposals]
         self.posted = posted_sales_of(session, invoice_ids)
         self.billed: dict[int, list[PlainRow]] = {ident: [] for ident in invoice_ids}
+        self.details: dict[int, _Detail] = {}
         for chunk in in_chunks(invoice_ids):
             for billed in session.execute(
-                select(*BILLED_COLUMNS)
+                select(*BILLED_COLUMNS, *DETAIL_COLUMNS)
+                .outerjoin(InvoiceLineDetail, InvoiceLineDetail.id == Actual.invoice_line_detail_id)
                 .where(
                     Actual.invoice_id.in_(chunk),
                     Actual.transaction_type == ActualType.BILLED_SALES,
@@ -104,14 +108,31 @@ class _Chunk:
                 .order_by(Actual.id)
             ):
                 self.billed[billed.invoice_id].append(billed)
+                if billed.detail_id is not None:
+                    self.details[billed.detail_id] = _Detail(
+                        billed.detail_source, billed.detail_actual_id, billed.detail_original_id
+                    )
         every = [a for rows in self.billed.values() for a in rows]
-        self.details = _rows_by_id(
-            session, DETAIL_COLUMNS, [a.invoice_line_detail_id for a in every]
-        )
         self.milestones = _by_id(session, Milestone, [a.milestone_id for a in every])
+        self.before = self._corrected_lines(every)
+        self._codes: dict[tuple[str | None, str | None], tuple[TaxCode, ...]] = {}
+        self.master = self._master([a for a in every if self._may_default(a)])
+
+    def _may_default(self, billed: PlainRow) -> bool:
+        """Whether :meth:`attributes` may consult the defaults for ``billed`` (neither a
+        posted transaction's line nor a correction of a line found): only those lines'
+        master data is read."""
+        detail = self.details.get(billed.invoice_line_detail_id or 0)
+        if detail is not None and detail.source == DetailSource.CORRECTION:
+            return self.corrected(billed) is None
+        return detail is None or detail.actual_id not in self.posted
+
+    def _master(self, every: list[PlainRow]) -> dict[type[Any], dict[int, Any]]:
+        """The master data the defaults consult for ``every``, by model and id."""
+        session = self.session
         # Kept referenced: the session's identity map holds rows weakly, and the
         # defaults find these there by primary key instead of querying per row.
-        self.master: dict[type[Any], dict[int, Any]] = {
+        master: dict[type[Any], dict[int, Any]] = {
             model: _by_id(session, model, [getattr(a, column) for a in every])
             for model, column in (
                 (ContractLine, "contract_line_id"),
@@ -121,11 +142,10 @@ class _Chunk:
                 (Product, "product_id"),
             )
         }
-        customers = [c.customer_id for c in self.master[Contract].values()]
-        customers += [p.customer_id for p in self.master[Project].values()]
-        self.master[Customer] = _by_id(session, Customer, customers)
-        self.before = self._corrected_lines(every)
-        self._codes: dict[tuple[str | None, str | None], tuple[TaxCode, ...]] = {}
+        customers = [c.customer_id for c in master[Contract].values()]
+        customers += [p.customer_id for p in master[Project].values()]
+        master[Customer] = _by_id(session, Customer, customers)
+        return master
 
     def _corrected_lines(self, every: list[PlainRow]) -> dict[int, InvoiceProposalLine]:
         """On corrections: the proposal line of each billed actual corrected, if any."""
@@ -202,18 +222,6 @@ class _Chunk:
         return erp_defaults.tax_json(found)
 
 
-def _rows_by_id(
-    session: Session, columns: Sequence[Any], ids: Sequence[int | None]
-) -> dict[int, PlainRow]:
-    """Plain rows of ``columns`` (the first the id) by id, for the ids given."""
-    wanted = sorted({i for i in ids if i is not None})
-    out: dict[int, PlainRow] = {}
-    for chunk in in_chunks(wanted):
-        rows = session.execute(select(*columns).where(columns[0].in_(chunk)))
-        out.update({row[0]: row for row in rows})
-    return out
-
-
 def _by_id(session: Session, model: type[Any], ids: Sequence[int | None]) -> dict[int, Any]:
     """Rows of ``model`` by id, for the ids given (None and repeats skipped)."""
     wanted = sorted({i for i in ids if i is not None})
@@ -222,54 +230,3 @@ def _by_id(session: Session, model: type[Any], ids: Sequence[int | None]) -> dic
         rows = session.scalars(select(model).where(model.id.in_(chunk)))
         out.update({row.id: row for row in rows})
     return out
-
-
-def _negated_taxes(taxes: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Stored tax lines with their amounts negated (a zero stays unsigned)."""
-    return [
-        {**tax, "amount": str(-Decimal(tax["amount"]) or Decimal(tax["amount"]))} for tax in taxes
-    ]
-
-
-def _row(chunk: _Chunk, proposal_id: int, billed: PlainRow) -> dict[str, Any]:
-    before = chunk.corrected(billed)
-    attributes = chunk.attributes(billed, before)
-    # A reversal of a billed actual credits exactly the tax its proposal line charged,
-    # code by code, not today's rates.
-    if billed.reverses_actual_id is not None and before is not None:
-        taxes = _negated_taxes(before.taxes)
-    else:
-        taxes = chunk.taxes(billed, attributes)
-    return {
-        "proposal_id": proposal_id,
-        "billed_actual_id": billed.id,
-        "invoice_line_detail_id": billed.invoice_line_detail_id,
-        "milestone_id": billed.milestone_id,
-        "transaction_class": billed.transaction_class,
-        "description": billed.external_description or billed.description,
-        "date": billed.date,
-        "quantity": billed.quantity,
-        "unit": billed.unit,
-        "price": billed.price,
-        "amount": billed.amount,
-        "tax": sum((Decimal(t["amount"]) for t in taxes), ZERO),
-        "taxes": taxes,
-        "sales_tax_group": attributes.sales_tax_group,
-        "item_sales_tax_group": attributes.item_sales_tax_group,
-        "dimensions": attributes.dimensions,
-        "section_id": None,
-    }
-
-
-def write_lines(session: Session, proposals: Sequence[InvoiceProposal]) -> int:
-    """Write the lines of ``proposals`` (in the caller's transaction) in one multi-row
-    insert; returns how many. The caller checked every one is waiting on nothing."""
-    chunk = _Chunk(session, proposals)
-    rows = [
-        _row(chunk, proposal.id, billed)
-        for proposal in proposals
-        for billed in chunk.billed[proposal.invoice_id]
-    ]
-    if rows:
-        session.execute(insert(InvoiceProposalLine), rows)
-    return len(rows)
