@@ -426,3 +426,22 @@ def test_a_catch_up_job_processes_three_missed_days_in_order_and_a_second_does_n
     assert again["status"] == "succeeded"
     assert again["result"] == {"run_dates": [], "invoices_created": 0}
     assert len(api.get("/invoices", contract_id=world.contract["id"], limit=50)["items"]) == 4
+
+
+def test_a_run_job_that_opened_its_date_reports_only_what_it_created_not_a_racers_invoices(
+    api: Api, uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    build_contracts(api)
+    opener = jobs.enqueue(uow_factory(), "invoice_run", {"run_date": RUN.isoformat()}, None)
+    runs._open_run(uow_factory(), RUN, opener)  # the opener opened the date, then stalled
+    racer = _run_job(uow_factory, "invoice_run", {"run_date": RUN.isoformat()})
+    execute(uow_factory, opener)  # the date is done by now: the opener creates nothing
+
+    with uow_factory() as uow:
+        rows = uow.session.execute(select(Notification.job_id, Notification.message)).all()
+    messages = {job_id: message for job_id, message in rows}
+    assert racer["status"] == "succeeded", racer["error"]
+    assert messages == {
+        racer["id"]: f"{WORKING_CONTRACTS} invoices created, 1 contracts had nothing to invoice",
+        opener: "0 invoices created, 0 contracts had nothing to invoice",
+    }

@@ -46,20 +46,13 @@ def _run_progress(make_uow: UowFactory, job_id: int, date: dt.date) -> Callable[
     return report
 
 
-def _opened_by(make_uow: UowFactory, date: dt.date) -> int | None:
-    """The job that opened ``date``'s run."""
-    with make_uow() as uow:
-        return uow.session.scalar(select(InvoiceRun.job_id).where(InvoiceRun.run_date == date))
-
-
 def invoice_run(make_uow: UowFactory, job: Job) -> Outcome:
     """Process one run date (``params.run_date``)."""
     date = dt.date.fromisoformat(job.params["run_date"])
-    result = runs.run_date(make_uow, date, _run_progress(make_uow, job.id, date), job.id)
-    if _opened_by(make_uow, date) == job.id:
-        # Its date: what every attempt of it did (a re-run of a done date creates nothing,
-        # and reports nothing).
-        result = runs.date_outcome(make_uow(), date)
+    runs.run_date(make_uow, date, _run_progress(make_uow, job.id, date), job.id)
+    # What every attempt of this job did (a re-run of a done date creates nothing, and
+    # reports nothing; a concurrent run reports what it did itself).
+    result = runs.date_outcome(make_uow(), date, job.id)
     return Outcome(
         result.as_dict(),
         f"Invoice run {date}",
@@ -107,7 +100,7 @@ def catch_up(make_uow: UowFactory, job: Job) -> Outcome:
         with uow:
             jobs.record_progress(uow, job.id, done, len(dates))
             uow.commit()
-    created = sum(len(runs.date_outcome(make_uow(), d).invoices) for d in dates)
+    created = sum(len(runs.date_outcome(make_uow(), d, job.id).invoices) for d in dates)
     return Outcome(
         {"run_dates": [d.isoformat() for d in dates], "invoices_created": created},
         "Daily invoice run",

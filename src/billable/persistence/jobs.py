@@ -91,10 +91,13 @@ class InvoiceRunContract(Base):
     """A contract done by a run date: invoiced (``invoice_id``) or skipped (null).
 
     Written in the same transaction as the invoice, with the primary key as the guard:
-    however many runs of one date race, a contract is invoiced for it once.
+    however many runs of one date race, a contract is invoiced for it once, and by
+    one job: the one its row names.
     """
 
     __tablename__ = "invoice_run_contracts"
     run_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), primary_key=True)
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    #: The job whose run did it (null for a run outside a job): each job reports its own.
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))

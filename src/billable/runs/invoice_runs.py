@@ -128,6 +128,7 @@ def _run_chunk(
     chunk: dict[int, list[int]],
     result: RunResult,
     index: int,
+    job_id: int | None = None,
 ) -> None:
     """Invoice one chunk of contracts for ``run_date`` in one transaction."""
     with uow:
@@ -152,7 +153,7 @@ def _run_chunk(
         session.execute(
             insert(InvoiceRunContract),
             [
-                {"run_date": run_date, "contract_id": cid, "invoice_id": inv}
+                {"run_date": run_date, "contract_id": cid, "invoice_id": inv, "job_id": job_id}
                 for cid, inv in created.invoices.items()
             ],
         )
@@ -176,7 +177,7 @@ def run_date(
         chunk = {cid: plan[cid] for cid in contract_ids[start : start + size]}
         for attempt in range(3):
             try:
-                _run_chunk(make_uow(), date, chunk, result, start // size)
+                _run_chunk(make_uow(), date, chunk, result, start // size, job_id)
                 break
             except IntegrityError:
                 if attempt == 2:  # never mark the date done with contracts left behind
@@ -195,13 +196,14 @@ def chunk_size(uow: UnitOfWork) -> int:
     return SQLITE_CHUNK if sqlite else CHUNK
 
 
-def date_outcome(uow: UnitOfWork, date: dt.date) -> RunResult:
-    """What ``date`` has done over every run of it, read back from the contracts it
-    recorded: the same whether one run did it all or a retry finished it."""
+def date_outcome(uow: UnitOfWork, date: dt.date, job_id: int) -> RunResult:
+    """What job ``job_id`` did for ``date`` over all its attempts, read back from the
+    contracts it recorded: the same whether one attempt did it all or a retry finished
+    it, and never what a concurrent run of the date did (that run reports it)."""
     with uow:
         rows = uow.session.execute(
             select(InvoiceRunContract.contract_id, InvoiceRunContract.invoice_id).where(
-                InvoiceRunContract.run_date == date
+                InvoiceRunContract.run_date == date, InvoiceRunContract.job_id == job_id
             )
         ).all()
     invoices = sorted(invoice for _, invoice in rows if invoice is not None)
