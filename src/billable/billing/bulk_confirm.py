@@ -52,6 +52,13 @@ def confirm_invoices(session: Session, ids: list[int]) -> None:
         numbers = ", ".join(empty.values())
         which = f"invoice {numbers}" if len(empty) == 1 else f"invoices {numbers} each"
         raise Conflict(f"{which} {EMPTY}")
+    _write_checked(session, ids)
+
+
+def _write_checked(session: Session, ids: list[int]) -> None:
+    """Confirm invoices ``ids``, already locked, confirmable and with details: the
+    actuals, the invoices' state, their proposals and the audit record."""
+    allowed = INVOICE.sources_of("confirm")
     write_confirmations(session, ids)
     confirmed = session.execute(
         update(Invoice)
@@ -117,9 +124,11 @@ def confirm_in_chunks(
             )
             empty = empty_invoices(uow.session, todo)
             todo = [i for i in todo if i not in empty]
-            confirm_invoices(uow.session, todo)
+            if todo:  # locked, confirmable and with details: checked once, here
+                _write_checked(uow.session, todo)
             confirmed += len(todo)
             if progress:
                 progress(min(start + chunk, len(ids)), len(ids), confirmed)
             uow.commit()
     return confirmed
+
