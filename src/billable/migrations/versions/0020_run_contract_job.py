@@ -21,6 +21,11 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             batch_op.f('fk_invoice_run_contracts_job_id_jobs'), 'jobs', ['job_id'], ['id']
         )
+    # Rows recorded before: the job that opened their date is the best record of who did them.
+    op.execute(
+        "UPDATE invoice_run_contracts SET job_id = (SELECT r.job_id FROM invoice_runs r "
+        "WHERE r.run_date = invoice_run_contracts.run_date)"
+    )
 
 
 def downgrade() -> None:
