@@ -37,26 +37,27 @@ SCRATCH = MetaData()
 NONE_KEY = ""
 
 
-def _temporary(name: str, *columns: Column[Any]) -> Table:
+def temporary(name: str, *columns: Column[Any]) -> Table:
+    """A scratch table of ``columns``: temporary, one per connection, outside the schema."""
     return Table(name, SCRATCH, *columns, prefixes=["TEMPORARY"])
 
 
 #: The rate of a contract's fixed-rate agreement in its currency (the domain's rate).
-AGREED = _temporary(
+AGREED = temporary(
     "scratch_journal_agreed",
     Column("contract_id", Integer, primary_key=True),
     Column("currency", String(3), primary_key=True),
     Column("rate", Price()),
 )
 #: The rate in force for a currency on a date, for lines without an agreement.
-DATED = _temporary(
+DATED = temporary(
     "scratch_journal_dated",
     Column("currency", String(3), primary_key=True),
     Column("date", Date, primary_key=True),
     Column("rate", Price()),
 )
 #: One distinct figure: the key a line matches, and what the domain made of it.
-FIGURES = _temporary(
+FIGURES = temporary(
     "scratch_journal_figures",
     Column("key_no", Integer, primary_key=True),
     Column("kind", String(10)),
@@ -72,7 +73,7 @@ FIGURES = _temporary(
     Column("posts", Boolean),
 )
 #: The voucher lines of a figure that posts, in the domain's order (``seq``).
-FIGURE_LINES = _temporary(
+FIGURE_LINES = temporary(
     "scratch_journal_figure_lines",
     Column("key_no", Integer, primary_key=True),
     Column("seq", Integer, primary_key=True),
@@ -87,7 +88,7 @@ FIGURE_LINES = _temporary(
     Column("tax_code", String(20)),
 )
 #: The chunk's lines, each with the figure it matched.
-CHUNK = _temporary(
+CHUNK = temporary(
     "scratch_journal_chunk",
     Column("line_id", Integer, primary_key=True),
     Column("actual_id", Integer),
@@ -95,13 +96,13 @@ CHUNK = _temporary(
     Column("date", Date),
 )
 #: The chunk's voucher per date.
-DAYS = _temporary(
+DAYS = temporary(
     "scratch_journal_days",
     Column("date", Date, primary_key=True),
     Column("voucher_id", Integer),
 )
 #: Import: the billing sales tax group per distinct (project, contract, customer) groups.
-SALES_GROUPS = _temporary(
+SALES_GROUPS = temporary(
     "scratch_journal_sales_groups",
     Column("project_group", String(20), primary_key=True),
     Column("contract_group", String(20), primary_key=True),
@@ -109,7 +110,7 @@ SALES_GROUPS = _temporary(
     Column("chosen", String(20)),
 )
 #: Import: the billing item sales tax group per distinct (class, category, product) groups.
-ITEM_GROUPS = _temporary(
+ITEM_GROUPS = temporary(
     "scratch_journal_item_groups",
     Column("transaction_class", String(20), primary_key=True),
     Column("category_group", String(20), primary_key=True),

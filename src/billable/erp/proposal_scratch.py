@@ -11,22 +11,16 @@ values and never converts or rounds.
 
 from __future__ import annotations
 
-from typing import Any
+from sqlalchemy import JSON, Column, Integer, String
 
-from sqlalchemy import JSON, Column, Integer, String, Table
-
-from billable.erp.journal_scratch import SCRATCH
+from billable.erp.journal_scratch import temporary
 from billable.persistence.types import Amount
 
 __all__ = ["ATTRIBUTES", "LINES", "TAXES"]
 
 
-def _temporary(name: str, *columns: Column[Any]) -> Table:
-    return Table(name, SCRATCH, *columns, prefixes=["TEMPORARY"])
-
-
 #: One distinct set of a line's tax groups and dimensions.
-ATTRIBUTES = _temporary(
+ATTRIBUTES = temporary(
     "scratch_proposal_attributes",
     Column("attributes_no", Integer, primary_key=True),
     Column("sales_tax_group", String(20)),
@@ -34,7 +28,7 @@ ATTRIBUTES = _temporary(
     Column("dimensions", JSON),
 )
 #: One distinct tax of a line: the codes' lines as stored, and their sum.
-TAXES = _temporary(
+TAXES = temporary(
     "scratch_proposal_taxes",
     Column("taxes_no", Integer, primary_key=True),
     Column("tax", Amount()),
@@ -42,7 +36,7 @@ TAXES = _temporary(
 )
 #: The chunk's lines in the order they are written: the billed actual each copies, its
 #: proposal, and what was decided for it.
-LINES = _temporary(
+LINES = temporary(
     "scratch_proposal_lines",
     Column("seq", Integer, primary_key=True),
     Column("billed_actual_id", Integer),
