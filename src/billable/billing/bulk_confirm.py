@@ -28,6 +28,8 @@ from billable.persistence.uow import UnitOfWork
 EMPTY = "has no details: there is nothing to confirm; delete it instead"
 #: The state confirming leads to, as the lifecycle table names it.
 CONFIRMED = INVOICE.target_of("confirm", InvoiceState.DRAFT)
+#: The states confirming starts from, as the lifecycle table names them.
+CONFIRMABLE = INVOICE.sources_of("confirm")
 #: From how many invoices a bulk confirmation first refreshes the planner's statistics.
 FRESH_STATISTICS_FROM = 1_000
 
@@ -37,7 +39,6 @@ def confirm_invoices(session: Session, ids: list[int]) -> None:
     confirmed from its state or has no details, and then nothing is written."""
     if not ids:
         return
-    allowed = INVOICE.sources_of("confirm")
     states = dict(
         session.execute(
             select(Invoice.id, Invoice.project_invoice_status)
@@ -46,7 +47,7 @@ def confirm_invoices(session: Session, ids: list[int]) -> None:
             .with_for_update()
         ).all()
     )
-    refused = sorted(i for i in ids if states.get(i) not in allowed)
+    refused = sorted(i for i in ids if states.get(i) not in CONFIRMABLE)
     if refused:
         raise Conflict(f"invoices {refused} cannot be confirmed from their state")
     empty = empty_invoices(session, ids)
@@ -60,11 +61,10 @@ def confirm_invoices(session: Session, ids: list[int]) -> None:
 def _write_checked(session: Session, ids: list[int]) -> None:
     """Confirm invoices ``ids``, already locked, confirmable and with details: the
     actuals, the invoices' state, their proposals and the audit record."""
-    allowed = INVOICE.sources_of("confirm")
     write_confirmations(session, ids)
     confirmed = session.execute(
         update(Invoice)
-        .where(Invoice.id.in_(ids), Invoice.project_invoice_status.in_(allowed))
+        .where(Invoice.id.in_(ids), Invoice.project_invoice_status.in_(CONFIRMABLE))
         .values(
             project_invoice_status=CONFIRMED,
             confirmed_at=auditing.now(),
@@ -87,7 +87,7 @@ def empty_invoices(session: Session, ids: Sequence[int]) -> dict[int, str]:
             select(Invoice.id, Invoice.number)
             .where(
                 Invoice.id.in_(ids),
-                Invoice.project_invoice_status.in_(INVOICE.sources_of("confirm")),
+                Invoice.project_invoice_status.in_(CONFIRMABLE),
                 ~has_detail,
             )
             .order_by(Invoice.id)
@@ -105,7 +105,6 @@ def confirm_in_chunks(
     confirmable (done by an earlier attempt) and those with no details (see
     :func:`empty_invoices`) are skipped. Returns how many it confirmed.
     ``progress(done, total, confirmed)`` is called inside each chunk's transaction."""
-    confirmable = INVOICE.sources_of("confirm")
     if len(ids) >= FRESH_STATISTICS_FROM:
         _refresh_statistics(make_uow)
     confirmed = 0
@@ -120,7 +119,7 @@ def confirm_in_chunks(
                     select(Invoice.id)
                     .where(
                         Invoice.id.in_(ids[start : start + chunk]),
-                        Invoice.project_invoice_status.in_(confirmable),
+                        Invoice.project_invoice_status.in_(CONFIRMABLE),
                     )
                     .order_by(Invoice.id)
                     .with_for_update()

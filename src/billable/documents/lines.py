@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TypeAlias
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billable.domain.documents import DocumentLine, LineTax, VatCategory, period
 from billable.domain.money import ZERO
 from billable.domain.proposal_format import PrintMode
+from billable.erp.proposal_reads import PlainRow
 from billable.persistence.lookups import in_chunks
 from billable.persistence.tables import (
     InvoiceProposal,
@@ -26,10 +26,8 @@ from billable.persistence.tables import (
 )
 
 TaxCodes = Mapping[str, TaxCode]
-#: A proposal line as the documents read it: a row of :data:`LINE_COLUMNS` (attributes
-#: named as the line's), not an ORM object: a chunk of documents prints thousands.
-LineRow: TypeAlias = "Row[*tuple[Any, ...]]"
-#: The columns of a proposal line a document prints.
+#: The columns of a proposal line a document prints, read as plain rows (attributes named
+#: as the line's), not ORM objects: a chunk of documents prints thousands.
 LINE_COLUMNS = (
     InvoiceProposalLine.id,
     InvoiceProposalLine.proposal_id,
@@ -45,7 +43,7 @@ LINE_COLUMNS = (
 )
 
 
-def _taxes(line: LineRow, codes: TaxCodes) -> tuple[LineTax, ...]:
+def _taxes(line: PlainRow, codes: TaxCodes) -> tuple[LineTax, ...]:
     out = []
     for tax in line.taxes or []:
         row = codes.get(tax["code"])
@@ -61,7 +59,7 @@ def _taxes(line: LineRow, codes: TaxCodes) -> tuple[LineTax, ...]:
     return tuple(out)
 
 
-def _detail(section: str, line: LineRow, codes: TaxCodes) -> DocumentLine:
+def _detail(section: str, line: PlainRow, codes: TaxCodes) -> DocumentLine:
     return DocumentLine(
         description=line.description or line.transaction_class.capitalize(),
         quantity=line.quantity,
@@ -74,7 +72,7 @@ def _detail(section: str, line: LineRow, codes: TaxCodes) -> DocumentLine:
     )
 
 
-def _summed(title: str, lines: Sequence[LineRow], codes: TaxCodes) -> DocumentLine:
+def _summed(title: str, lines: Sequence[PlainRow], codes: TaxCodes) -> DocumentLine:
     """One summed line: quantity 1 at the total, so price times quantity is the amount."""
     amount = sum((line.amount for line in lines), ZERO)
     taxes: dict[str, LineTax] = {}
@@ -100,16 +98,16 @@ def _summed(title: str, lines: Sequence[LineRow], codes: TaxCodes) -> DocumentLi
     )
 
 
-def _summary(title: str, lines: Sequence[LineRow], codes: TaxCodes) -> list[DocumentLine]:
+def _summary(title: str, lines: Sequence[PlainRow], codes: TaxCodes) -> list[DocumentLine]:
     # Lines taxed alike sum together; each tax signature gets its own line.
-    groups: dict[tuple[tuple[str, str], ...], list[LineRow]] = {}
+    groups: dict[tuple[tuple[str, str], ...], list[PlainRow]] = {}
     for line in lines:
         key = tuple(sorted((t["code"], str(t["rate"])) for t in line.taxes or []))
         groups.setdefault(key, []).append(line)
     return [_summed(title, group, codes) for group in groups.values()]
 
 
-def _block(title: str, mode: str, lines: Sequence[LineRow], codes: TaxCodes) -> list[DocumentLine]:
+def _block(title: str, mode: str, lines: Sequence[PlainRow], codes: TaxCodes) -> list[DocumentLine]:
     if not lines:
         return []
     if mode == PrintMode.DETAIL:
@@ -128,7 +126,7 @@ def lines_of_many(
     """:func:`document_lines` of many proposals, by id: their lines, sections and tax
     codes read in three queries."""
     ids = [p.id for p in proposals]
-    lines: dict[int, list[LineRow]] = {i: [] for i in ids}
+    lines: dict[int, list[PlainRow]] = {i: [] for i in ids}
     sections: dict[int, list[InvoiceProposalSection]] = {i: [] for i in ids}
     for chunk in in_chunks(ids):
         stmt = select(*LINE_COLUMNS).where(InvoiceProposalLine.proposal_id.in_(chunk))
@@ -149,7 +147,7 @@ def lines_of_many(
 
 def _arranged(
     proposal: InvoiceProposal,
-    lines: list[LineRow],
+    lines: list[PlainRow],
     sections: list[InvoiceProposalSection],
     codes: TaxCodes,
 ) -> list[DocumentLine]:
@@ -161,7 +159,7 @@ def _arranged(
     if proposal.invoice_format == PrintMode.DETAIL:
         out += _block("", PrintMode.DETAIL, rest, codes)
     else:
-        by_class: dict[str, list[LineRow]] = {}
+        by_class: dict[str, list[PlainRow]] = {}
         for line in rest:
             by_class.setdefault(line.transaction_class, []).append(line)
         for cls, group in by_class.items():

@@ -43,9 +43,6 @@ class _Decided:
         self.taxes: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.lines: list[dict[str, Any]] = []
 
-    def _number(self, rows: dict[tuple[Any, ...], dict[str, Any]], key: tuple[Any, ...]) -> int:
-        return rows[key]["no"] if key in rows else len(rows) + 1
-
     def add(self, proposal_id: int, billed: PlainRow) -> None:
         """Decide the line of ``billed`` on ``proposal_id``: where its groups and
         dimensions come from, and its tax per code."""
@@ -56,7 +53,7 @@ class _Decided:
         key = (*groups, json.dumps(attributes.dimensions))
         if key not in self.attributes:
             self.attributes[key] = {
-                "no": self._number(self.attributes, key),
+                "no": len(self.attributes) + 1,
                 "sales_tax_group": groups[0],
                 "item_sales_tax_group": groups[1],
                 "dimensions": attributes.dimensions,
@@ -76,7 +73,7 @@ class _Decided:
                 else chunk.taxes(billed, attributes)
             )
             self.taxes[tax_key] = {
-                "no": self._number(self.taxes, tax_key),
+                "no": len(self.taxes) + 1,
                 "tax": sum((Decimal(t["amount"]) for t in taxes), ZERO),
                 "taxes": taxes,
             }

@@ -128,7 +128,7 @@ def _run_chunk(
     chunk: dict[int, list[int]],
     result: RunResult,
     index: int,
-    job_id: int | None = None,
+    job_id: int | None,
 ) -> None:
     """Invoice one chunk of contracts for ``run_date`` in one transaction."""
     with uow:
