@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
 
@@ -133,3 +133,16 @@ def cpu_seconds(pid: int) -> float:
         if stat.parent.name == str(pid) or fields[1] == str(pid):
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
+
+
+def settle(engine: Engine) -> None:
+    """PostgreSQL only: do now, untimed, what the server would do by itself in the
+    middle of the next timed step: ``VACUUM ANALYZE`` (what autovacuum does after a
+    bulk write, on the same two cores) and a ``CHECKPOINT`` (which the previous
+    step's WAL would otherwise trigger inside the next one). Each step then starts
+    from the same state, and pays for its own writes only."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
+        conn.exec_driver_sql("CHECKPOINT")

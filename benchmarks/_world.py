@@ -143,7 +143,9 @@ def time_actuals(
         "transaction_type": literal(kind),
         "transaction_class": literal(TransactionClass.TIME),
         "source_kind": literal(TransactionClass.TIME),  # as if from a time entry
-        "source_id": series.c.i,
+        # Each entry its own id, as in the product (one entry's cost and sales actuals
+        # share it): shared ids would make the source index a few keys of huge runs.
+        "source_id": (line.c.id - 1) * per_contract + series.c.i,
         "project_id": line.c.id,
         "contract_id": line.c.id if sales else literal(None),
         "contract_line_id": line.c.id if sales else literal(None),

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from _floors import copy_floor, write_floor
-from _runs import Spread, machine, replace_paragraph, scratch_database
+from _runs import Spread, machine, replace_paragraph, scratch_database, settle
 from _world import contracts_with_time_lines, time_actuals
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
@@ -71,17 +71,19 @@ def measure(url: str, contracts: int, per_contract: int) -> dict[str, float]:
     try:
         upgrade(engine)
         build(engine, contracts, per_contract)
-        if engine.dialect.name == "postgresql":  # as autovacuum would after a bulk load
-            with engine.begin() as conn:
-                conn.exec_driver_sql("ANALYZE")
+        settle(engine)
         factory = session_factory(engine)
         t0 = time.perf_counter()
         result = runs.run_date(lambda: UnitOfWork(factory), RUN_DATE)
         create = time.perf_counter() - t0
+        settle(engine)
         t0 = time.perf_counter()
         confirmed = confirm_all(engine)
         confirm = time.perf_counter() - t0
-        copy, write = copy_floor(engine), write_floor(engine)
+        settle(engine)
+        copy = copy_floor(engine)
+        settle(engine)
+        write = write_floor(engine)
         assert len(result.invoices) == contracts == confirmed, "every contract invoiced"
         with Session(engine) as s:
             details = s.scalar(select(func.count()).select_from(InvoiceLineDetail))

@@ -168,19 +168,23 @@ def _insert_lines(
 def prepare_chunk(session: Session, index: int, *, confirming: bool = False) -> None:
     """Planner settings for chunk ``index`` of a set-based job, inside its transaction.
 
-    PostgreSQL only. Creation: enough sort memory for the ordered INSERT ... SELECT, and
-    fresh statistics on the details table at chunks 0, 1, 2, 4, 8... (planned with the
-    statistics of an empty table, the backlog's anti-join scans every detail per actual
-    and a run goes quadratic). Confirmation: nested loops only. Every join there goes
-    from the chunk's details to rows by key, so its cost must follow the chunk, not the
-    table; left to itself the planner walked the whole actuals key (merge join) or
-    scanned the whole table (hash join) in every chunk.
+    PostgreSQL only. Nested loops only, for creation and confirmation alike: every join
+    there goes from the chunk's rows to rows by key (a chunk's contract lines to their
+    open actuals, each actual to the detail or reversal that would already hold it; a
+    chunk's details to their actuals), so its cost must follow the chunk, not the table.
+    Left to itself the planner hashed or merged against the whole details table in every
+    chunk of a run (that chunk's half of a run of 20 chunks grew from 80 ms to 380 ms, so
+    a run went quadratic), and in confirmation walked the whole actuals key (merge join)
+    or scanned the whole table (hash join). Creation also gets enough sort memory for
+    its ordered ``INSERT ... SELECT``, and fresh statistics on the details table at
+    chunks 0, 1, 2, 4, 8...: planned with an empty table's statistics, the totals'
+    per-line sums read the whole details table in every chunk (2.2 s instead of 0.1 s
+    over a run of 1,000,000 actuals).
     """
     if session.get_bind().dialect.name != "postgresql":
         return
     session.execute(text("SET LOCAL work_mem = '64MB'"))
-    if confirming:
-        session.execute(text("SET LOCAL enable_mergejoin = off"))
-        session.execute(text("SET LOCAL enable_hashjoin = off"))
-    elif index & (index - 1) == 0:
+    session.execute(text("SET LOCAL enable_mergejoin = off"))
+    session.execute(text("SET LOCAL enable_hashjoin = off"))
+    if not confirming and index & (index - 1) == 0:
         session.execute(text("ANALYZE invoice_line_details"))
