@@ -330,3 +330,32 @@ def test_a_tax_typed_on_a_partly_billed_detail_does_not_return_to_the_backlog_ne
     assert (remainder["quantity"], remainder["amount"], remainder["tax"]) == ("2", "500.00", "0.00")
     billed = api.get("/actuals", source_id=entry["id"], transaction_type="billed_sales")
     assert [(a["quantity"], a["tax"]) for a in billed["items"]] == [("6", "75.00")]
+
+
+def test_one_bulk_confirmation_of_a_corrective_and_an_ordinary_draft_writes_both(
+    api, uow_factory
+):
+    # The two kinds of detail are written by two statements over the same set of
+    # invoices: a set holding corrections must still bill the actuals beside them.
+    world = make_world(api)
+    world.line(["time"])
+    first = world.approved_time("8", date="2026-08-20")
+    world.mark_all_ready()
+    original = api.action(f"/invoices/{world.invoice('2026-08-31')['id']}/confirm")
+    corrective = api.post(f"/invoices/{original['id']}/correct", {"invoice_date": "2026-09-15"})
+    second = world.approved_time("4", date="2026-08-21")
+    world.mark_all_ready()
+    ordinary = world.invoice("2026-09-15")
+    ids = [int(corrective["id"]), int(ordinary["id"])]
+    job_id = jobs.enqueue(uow_factory(), "bulk_confirm", {"invoice_ids": ids}, None, len(ids))
+    handlers.execute(uow_factory, job_id)
+    assert api.get(f"/jobs/{job_id}")["result"] == {"confirmed": 2}
+    billed = {
+        entry["id"]: _net(
+            [a for a in all_actuals(api, source_id=entry["id"]) if a["source_kind"] == "time"],
+            "billed_sales",
+        )
+        for entry in (first, second)
+    }
+    # The correction credited all 8 hours; the ordinary draft billed its 4.
+    assert billed == {first["id"]: Decimal(0), second["id"]: Decimal(4)}

@@ -32,6 +32,13 @@ CONFIRMED = INVOICE.target_of("confirm", InvoiceState.DRAFT)
 CONFIRMABLE = INVOICE.sources_of("confirm")
 #: From how many invoices a bulk confirmation first refreshes the planner's statistics.
 FRESH_STATISTICS_FROM = 1_000
+#: Invoices per transaction on PostgreSQL. A chunk's own statements (the lock, the
+#: checks, the invoices' update, their proposals, the commit) cost about the same for
+#: 200 invoices as for 500: at 1,000,000 actuals, 500 confirmed 0.5-0.7 s sooner in 20 s.
+CHUNK = 500
+#: Invoices per transaction on SQLite: one writer at a time there, so a confirmation
+#: commits often and the requests queued meanwhile get their turn between its chunks.
+SQLITE_CHUNK = 200
 
 
 def confirm_invoices(session: Session, ids: list[int]) -> None:
@@ -98,15 +105,18 @@ def empty_invoices(session: Session, ids: Sequence[int]) -> dict[int, str]:
 def confirm_in_chunks(
     make_uow: Callable[[], UnitOfWork],
     ids: list[int],
-    chunk: int = 200,
+    chunk: int | None = None,
     progress: Callable[[int, int, int], None] | None = None,
 ) -> int:
-    """Confirm ``ids`` set-based, ``chunk`` invoices a transaction; those no longer
-    confirmable (done by an earlier attempt) and those with no details (see
-    :func:`empty_invoices`) are skipped. Returns how many it confirmed.
-    ``progress(done, total, confirmed)`` is called inside each chunk's transaction."""
-    if len(ids) >= FRESH_STATISTICS_FROM:
+    """Confirm ``ids`` set-based, ``chunk`` invoices a transaction (None: the database's
+    :data:`CHUNK` or :data:`SQLITE_CHUNK`); those no longer confirmable (done by an
+    earlier attempt) and those with no details (see :func:`empty_invoices`) are skipped.
+    Returns how many it confirmed. ``progress(done, total, confirmed)`` is called inside
+    each chunk's transaction."""
+    postgresql = _on_postgresql(make_uow)
+    if postgresql and len(ids) >= FRESH_STATISTICS_FROM:
         _refresh_statistics(make_uow)
+    chunk = chunk or (CHUNK if postgresql else SQLITE_CHUNK)
     confirmed = 0
     for start in range(0, len(ids), chunk):
         uow = make_uow()
@@ -136,8 +146,14 @@ def confirm_in_chunks(
     return confirmed
 
 
+def _on_postgresql(make_uow: Callable[[], UnitOfWork]) -> bool:
+    """Whether ``make_uow``'s units of work run on PostgreSQL."""
+    with make_uow() as uow:
+        return uow.session.get_bind().dialect.name == "postgresql"
+
+
 def _refresh_statistics(make_uow: Callable[[], UnitOfWork]) -> None:
-    """PostgreSQL only: ``ANALYZE`` the invoices and their lines, in a short transaction
+    """PostgreSQL: ``ANALYZE`` the invoices and their lines, in a short transaction
     of its own before the first chunk.
 
     The drafts were usually made just before (an invoice run, then its confirmation), so
@@ -148,7 +164,5 @@ def _refresh_statistics(make_uow: Callable[[], UnitOfWork]) -> None:
     """
     uow = make_uow()
     with uow:
-        if uow.session.get_bind().dialect.name != "postgresql":
-            return
         uow.session.execute(text("ANALYZE invoices, invoice_lines"))
         uow.commit()

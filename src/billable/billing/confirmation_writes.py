@@ -20,6 +20,7 @@ from sqlalchemy import (
     case,
     func,
     insert,
+    lateral,
     literal,
     null,
     or_,
@@ -87,12 +88,20 @@ def write_confirmations(session: Session, ids: list[int]) -> None:
     """Every actual confirming invoices ``ids`` writes, and their milestones' and product
     lines' moves, inside the caller's transaction (the caller checked the invoices)."""
     linked = aliased(Actual)
-    # Which kinds of detail the set holds, read once: a statement for a kind it does
-    # not hold (corrections, milestones, products are rare in a run) is skipped.
-    present = set(session.scalars(select(D.source).where(D.invoice_id.in_(ids)).distinct()))
-    if present - {DetailSource.CORRECTION}:
-        rules = detail_rules(_figures(D), D.backing_tax_share, _figures(linked), COLUMNS)
-        _apply(session, rules, linked, D.actual_id, ids, D.source != DetailSource.CORRECTION)
+    # Which kinds of detail other than actuals the set holds, read once from their own
+    # index: the statement of a kind it does not hold (corrections, milestones, products
+    # are rare in a run) is skipped. Reading every detail's kind cost 7 ms a chunk. The
+    # details of every other kind are written by one statement, always run: a set of
+    # corrective invoices alone makes it select nothing.
+    present = set(
+        session.scalars(
+            select(D.source)
+            .where(D.invoice_id.in_(ids), D.source != DetailSource.ACTUAL)
+            .distinct()
+        )
+    )
+    rules = detail_rules(_figures(D), D.backing_tax_share, _figures(linked), COLUMNS)
+    _apply(session, rules, linked, D.actual_id, ids, D.source != DetailSource.CORRECTION)
     if DetailSource.CORRECTION in present:
         new = corrected(D.quantity, _figures(D), _figures(linked))
         rules = correction_rules(new, D.backing_tax_share, _figures(linked), COLUMNS)
@@ -119,36 +128,71 @@ def _apply(
     """One ``INSERT ... SELECT`` for all ``rules``, over the details of invoices ``ids``
     that ``where`` selects.
 
-    The details, their invoice, line and linked actual are read once and crossed with
-    the rules' numbers (:func:`_numbered`): rule ``k``'s condition selects its rows and
-    each column takes rule ``k``'s value. A statement per rule read the same join once
-    per rule (docs/performance.md, "What bounds confirmation on PostgreSQL"). The join
-    starts from the invoices, so each invoice and line is read once, not once a detail.
+    The details, their invoice, line and linked actual are read once; each rule then
+    writes a row where its condition holds, with its figures and the row kind's column
+    map (:func:`_written`, :func:`_reversal`) as values. A statement per rule read the
+    same join once per rule (docs/performance.md, "What bounds confirmation on
+    PostgreSQL"). The join starts from the invoices, so each invoice and line is read
+    once, not once a detail.
     """
-    number = _numbered(len(rules))
     written = [
         _reversal(linked) if r.kind is Written.REVERSAL else _written(r, linked) for r in rules
     ]
     names = list(written[0])
-    chosen = [
-        case(*((number == k, values[name]) for k, values in enumerate(written))) for name in names
-    ]
-    selected = or_(
-        *(
-            and_(number == k, rule.when, linked.id.is_not(None) if rule.linked else true())
-            for k, rule in enumerate(rules)
-        )
-    )
-    source = (
-        select(*chosen)
+    joined = (
+        select()
         .select_from(Invoice)
         .join(IL, IL.invoice_id == Invoice.id)
         .join(D, and_(D.invoice_line_id == IL.id, D.invoice_id == Invoice.id))
         .join(linked, linked.id == link, isouter=True)
-        .join(number.table, true())
-        .where(Invoice.id.in_(ids), where, selected)
+        .where(Invoice.id.in_(ids), where)
     )
+    conditions = [
+        and_(rule.when, linked.id.is_not(None) if rule.linked else true()) for rule in rules
+    ]
+    if session.get_bind().dialect.name == "postgresql":
+        source = _each_rule_a_branch(joined, names, written, conditions, linked)
+    else:
+        source = _each_rule_a_number(joined, names, written, conditions)
     session.execute(insert(Actual).from_select(names, source))
+
+
+def _each_rule_a_branch(
+    joined: Any,
+    names: list[str],
+    written: list[dict[str, Any]],
+    conditions: list[ColumnElement[bool]],
+    linked: Any,
+) -> Any:
+    """PostgreSQL: each joined detail feeds a ``LATERAL`` union of one branch per rule,
+    each branch its rule's values where its condition holds. 70 ms a chunk of 200
+    invoices (20,000 details), where :func:`_each_rule_a_number` costs 97 ms: that
+    evaluates a ``CASE`` per column on every row it writes."""
+    branches = [
+        select(*(values[name].label(name) for name in names))
+        .where(condition)
+        .correlate(Invoice, IL, D, linked)
+        for values, condition in zip(written, conditions, strict=True)
+    ]
+    rows = lateral(union_all(*branches), name="written")
+    return joined.join(rows, true()).add_columns(*(rows.c[name] for name in names))
+
+
+def _each_rule_a_number(
+    joined: Any,
+    names: list[str],
+    written: list[dict[str, Any]],
+    conditions: list[ColumnElement[bool]],
+) -> Any:
+    """SQLite (which has no ``LATERAL``): the joined details crossed with the rules'
+    numbers (:func:`_numbered`); rule ``k``'s condition selects its rows and each
+    column takes rule ``k``'s value."""
+    number = _numbered(len(written))
+    chosen = [
+        case(*((number == k, values[name]) for k, values in enumerate(written))) for name in names
+    ]
+    selected = or_(*(and_(number == k, c) for k, c in enumerate(conditions)))
+    return joined.join(number.table, true()).add_columns(*chosen).where(selected)
 
 
 def _numbered(count: int) -> Any:

@@ -93,7 +93,7 @@ def bulk_confirm(make_uow: UowFactory, job: Job) -> Outcome:
         added, seen[0] = confirmed - seen[0], confirmed
         jobs.record_progress(holder[0], job.id, done, total, {CONFIRMED: before + added})
 
-    confirm_in_chunks(make, ids, CHUNK, progress)
+    confirm_in_chunks(make, ids, progress=progress)  # chunks sized by the database
     with make_uow() as uow:
         current = uow.session.get(Job, job.id)
         count = int(((current.result if current else None) or {}).get(CONFIRMED, 0))

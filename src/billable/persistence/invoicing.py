@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from billable.domain.vocabulary import InvoiceState, PaymentState
+from billable.domain.vocabulary import DetailSource, InvoiceState, PaymentState
 from billable.persistence.base import Base
 from billable.persistence.types import Amount, Price, Quantity
 
@@ -77,6 +77,10 @@ class InvoiceLine(Base):
     )
 
 
+# Index conditions are SQL text: the detail source is spelled from its enum member.
+_OTHER_KINDS = text(f"source <> '{DetailSource.ACTUAL}'")
+
+
 class InvoiceLineDetail(Base):
     __tablename__ = "invoice_line_details"
     # Unique where set: an unbilled actual is on one invoice; a billed actual is on one
@@ -101,6 +105,16 @@ class InvoiceLineDetail(Base):
             "milestone_id",
             postgresql_where=text("milestone_id IS NOT NULL"),
             sqlite_where=text("milestone_id IS NOT NULL"),
+        ),
+        # Which kinds of detail a set of invoices holds besides actuals (confirmation
+        # skips the statements of kinds it lacks): partial, so the many details of
+        # actuals, which every run writes, never maintain it.
+        Index(
+            "ix_invoice_line_details_other_kinds",
+            "invoice_id",
+            "source",
+            postgresql_where=_OTHER_KINDS,
+            sqlite_where=_OTHER_KINDS,
         ),
     )
     # No foreign keys: details are written by joins that guarantee their references, in
