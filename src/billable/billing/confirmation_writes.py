@@ -4,9 +4,10 @@ one).
 
 The domain states each rule once, over :class:`~billable.domain.confirmation.Terms`;
 here the same rules are evaluated on column expressions (:data:`COLUMNS`), and the
-rules of a kind of detail become one statement: each rule's condition a branch of the
-``WHERE``, its figures and the row kind's column map (:func:`_written`,
-:func:`_reversal`) its values.
+rules of a kind of detail become one statement: each rule's condition selects its rows,
+its figures and the row kind's column map (:func:`_written`, :func:`_reversal`) are
+their values (on PostgreSQL a ``LATERAL`` branch per rule, on SQLite a ``CASE`` per
+column over the rules' numbers: the same rules, two spellings of one statement).
 """
 
 from __future__ import annotations
