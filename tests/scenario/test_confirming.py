@@ -332,9 +332,7 @@ def test_a_tax_typed_on_a_partly_billed_detail_does_not_return_to_the_backlog_ne
     assert [(a["quantity"], a["tax"]) for a in billed["items"]] == [("6", "75.00")]
 
 
-def test_one_bulk_confirmation_of_a_corrective_and_an_ordinary_draft_writes_both(
-    api, uow_factory
-):
+def test_one_bulk_confirmation_of_a_corrective_and_an_ordinary_draft_writes_both(api, uow_factory):
     # The two kinds of detail are written by two statements over the same set of
     # invoices: a set holding corrections must still bill the actuals beside them.
     world = make_world(api)

@@ -85,6 +85,23 @@ def test_a_second_run_of_the_same_date_creates_nothing(api, uow_factory):
     assert api.get("/invoice-runs")["items"][0]["invoices_created"] == 1
 
 
+def test_a_draft_the_run_made_and_a_user_deleted_stays_made_by_the_run_not_skipped(
+    api, uow_factory
+):
+    # The run's record is history: deleting its draft later returns the work to the
+    # backlog, but the contract was invoiced on that date, not found empty.
+    world = scheduled_world(api)
+    date = dt.date.fromisoformat(RUN)
+    (made,) = runs.run_date(uow_factory, date).invoices
+    assert api.delete(f"/invoices/{made}") is None
+    outcome = runs.date_outcome(uow_factory(), date, None)
+    assert (outcome.invoices, outcome.skipped) == ([made], [])
+    again = runs.run_date(uow_factory, date)  # the date is done: nothing more for it
+    assert (again.invoices, again.skipped) == ([], [])
+    assert api.get("/invoices", contract_id=world.contract["id"])["items"] == []
+    assert api.get("/invoice-runs")["items"][0]["invoices_created"] == 1
+
+
 def test_fixed_price_lines_are_due_by_their_ready_milestones(api, uow_factory):
     world = make_world(api)
     line = world.line(["time"], billing_method="fixed_price", amount="5000.00")

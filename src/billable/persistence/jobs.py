@@ -98,6 +98,9 @@ class InvoiceRunContract(Base):
     __tablename__ = "invoice_run_contracts"
     run_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), primary_key=True)
-    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    #: No foreign key: this is history. A draft the run made and a user deleted later
+    #: was still made by the run, so its id stays here (and the contract is not
+    #: reported as found with nothing to invoice).
+    invoice_id: Mapped[int | None] = mapped_column()
     #: The job whose run did it (null for a run outside a job): each job reports its own.
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
