@@ -116,7 +116,8 @@ def confirm_in_chunks(
     postgresql = _on_postgresql(make_uow)
     if postgresql and len(ids) >= FRESH_STATISTICS_FROM:
         _refresh_statistics(make_uow)
-    chunk = chunk or (CHUNK if postgresql else SQLITE_CHUNK)
+    if chunk is None:
+        chunk = CHUNK if postgresql else SQLITE_CHUNK
     confirmed = 0
     for start in range(0, len(ids), chunk):
         uow = make_uow()

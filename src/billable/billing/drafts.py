@@ -25,6 +25,7 @@ from billable.persistence.tables import (
     Invoice,
     InvoiceLine,
     InvoiceLineDetail,
+    InvoiceRunContract,
     Milestone,
 )
 from billable.persistence.transitions import allows, moved
@@ -69,7 +70,12 @@ def delete_invoices(session: Session, ids: Sequence[int]) -> None:
     if found is not None:
         raise Conflict(f"invoice {found} is confirmed; correct it instead of deleting it")
     _uninvoice(session, ids)
-    # A run's record of the invoice it made stays: it is history (InvoiceRunContract).
+    session.execute(
+        update(InvoiceRunContract)
+        .where(InvoiceRunContract.invoice_id.in_(ids))
+        .values(invoice_id=None)  # the run still handled the contract on its date
+        .execution_options(synchronize_session=False)
+    )
     for table, column in ((D, D.invoice_id), (InvoiceLine, InvoiceLine.invoice_id)):
         session.execute(
             delete(table).where(column.in_(ids)).execution_options(synchronize_session=False)

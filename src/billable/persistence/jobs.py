@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -88,7 +90,8 @@ class InvoiceRun(Base):
 
 
 class InvoiceRunContract(Base):
-    """A contract done by a run date: invoiced (``invoice_id``) or skipped (null).
+    """A contract done by a run date: invoiced (``invoiced``, with ``invoice_id`` while the
+    draft exists) or skipped.
 
     Written in the same transaction as the invoice, with the primary key as the guard:
     however many runs of one date race, a contract is invoiced for it once, and by
@@ -98,9 +101,10 @@ class InvoiceRunContract(Base):
     __tablename__ = "invoice_run_contracts"
     run_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), primary_key=True)
-    #: No foreign key: this is history. A draft the run made and a user deleted later
-    #: was still made by the run, so its id stays here (and the contract is not
-    #: reported as found with nothing to invoice).
-    invoice_id: Mapped[int | None] = mapped_column()
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    #: Whether the run invoiced the contract: it stays true when a user deletes the
+    #: draft later (which blanks ``invoice_id``), so the contract is never reported as
+    #: found with nothing to invoice. Ids are not kept: SQLite reuses a deleted row's.
+    invoiced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: The job whose run did it (null for a run outside a job): each job reports its own.
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))

@@ -153,7 +153,13 @@ def _run_chunk(
         session.execute(
             insert(InvoiceRunContract),
             [
-                {"run_date": run_date, "contract_id": cid, "invoice_id": inv, "job_id": job_id}
+                {
+                    "run_date": run_date,
+                    "contract_id": cid,
+                    "invoice_id": inv,
+                    "invoiced": inv is not None,
+                    "job_id": job_id,
+                }
                 for cid, inv in created.invoices.items()
             ],
         )
@@ -199,15 +205,18 @@ def chunk_size(uow: UnitOfWork) -> int:
 def date_outcome(uow: UnitOfWork, date: dt.date, job_id: int) -> RunResult:
     """What job ``job_id`` did for ``date`` over all its attempts, read back from the
     contracts it recorded: the same whether one attempt did it all or a retry finished
-    it, and never what a concurrent run of the date did (that run reports it)."""
+    it, and never what a concurrent run of the date did (that run reports it). A draft
+    it made that a user deleted since is in neither list: no longer an invoice, and its
+    contract was not found with nothing to invoice."""
+    R = InvoiceRunContract
     with uow:
         rows = uow.session.execute(
-            select(InvoiceRunContract.contract_id, InvoiceRunContract.invoice_id).where(
-                InvoiceRunContract.run_date == date, InvoiceRunContract.job_id == job_id
+            select(R.contract_id, R.invoice_id, R.invoiced).where(
+                R.run_date == date, R.job_id == job_id
             )
         ).all()
-    invoices = sorted(invoice for _, invoice in rows if invoice is not None)
-    return RunResult(date, invoices, sorted(c for c, invoice in rows if invoice is None))
+    invoices = sorted(invoice for _, invoice, _ in rows if invoice is not None)
+    return RunResult(date, invoices, sorted(c for c, _, invoiced in rows if not invoiced))
 
 
 def _open_run(uow: UnitOfWork, date: dt.date, job_id: int | None) -> str:
@@ -241,13 +250,13 @@ def _close_run(uow: UnitOfWork, date: dt.date, result: RunResult) -> None:
         ).one()
         rows = (
             session.execute(
-                select(InvoiceRunContract.invoice_id).where(InvoiceRunContract.run_date == date)
+                select(InvoiceRunContract.invoiced).where(InvoiceRunContract.run_date == date)
             )
             .scalars()
             .all()
         )
-        run.invoices_created = sum(1 for r in rows if r is not None)
-        run.contracts_skipped = sum(1 for r in rows if r is None)
+        run.invoices_created = sum(1 for invoiced in rows if invoiced)
+        run.contracts_skipped = sum(1 for invoiced in rows if not invoiced)
         run.status = JobState.SUCCEEDED
         run.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         uow.commit()
