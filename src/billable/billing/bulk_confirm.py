@@ -113,7 +113,7 @@ def confirm_in_chunks(
     earlier attempt) and those with no details (see :func:`empty_invoices`) are skipped.
     Returns how many it confirmed. ``progress(done, total, confirmed)`` is called inside
     each chunk's transaction."""
-    postgresql = _on_postgresql(make_uow)
+    postgresql = make_uow().on_postgresql()
     if postgresql and len(ids) >= FRESH_STATISTICS_FROM:
         _refresh_statistics(make_uow)
     if chunk is None:
@@ -145,12 +145,6 @@ def confirm_in_chunks(
                 progress(min(start + chunk, len(ids)), len(ids), confirmed)
             uow.commit()
     return confirmed
-
-
-def _on_postgresql(make_uow: Callable[[], UnitOfWork]) -> bool:
-    """Whether ``make_uow``'s units of work run on PostgreSQL."""
-    with make_uow() as uow:
-        return uow.session.get_bind().dialect.name == "postgresql"
 
 
 def _refresh_statistics(make_uow: Callable[[], UnitOfWork]) -> None:

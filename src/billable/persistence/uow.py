@@ -36,6 +36,12 @@ class UnitOfWork:
         self.session.rollback()
         self.session.close()
 
+    def on_postgresql(self) -> bool:
+        """Whether this unit of work's database is PostgreSQL (asked outside a use case:
+        it opens and closes its session, and no connection)."""
+        with self:
+            return self.session.get_bind().dialect.name == "postgresql"
+
     def commit(self) -> None:
         """Make the use case's changes durable, all together, with their audit event
         (persistence/auditing.py: written in the same transaction, or not at all)."""

@@ -197,9 +197,7 @@ def run_date(
 
 def chunk_size(uow: UnitOfWork) -> int:
     """Contracts per transaction of a run on ``uow``'s database."""
-    with uow:
-        sqlite = uow.session.get_bind().dialect.name == "sqlite"
-    return SQLITE_CHUNK if sqlite else CHUNK
+    return CHUNK if uow.on_postgresql() else SQLITE_CHUNK
 
 
 def date_outcome(uow: UnitOfWork, date: dt.date, job_id: int) -> RunResult:
