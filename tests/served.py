@@ -78,28 +78,13 @@ def _ready(base: str) -> bool:
 def serving(
     url: str, workers: int = 1, log: Path | None = None, timeout: float = PATIENCE
 ) -> Iterator[Server]:
-    """``billable serve`` on ``url`` (with ``workers`` > 1: uvicorn's own worker
-    processes over the app factory, as one would deploy on PostgreSQL), ready."""
+    """``billable serve`` on ``url`` (with ``workers`` > 1: ``--workers``, uvicorn's
+    worker processes), ready."""
     port = free_port()
     env = {**os.environ, "BILLABLE_DATABASE_URL": url}
+    command = [str(BIN / "billable"), "serve", "--port", str(port), "--log-level", "warning"]
     if workers > 1:
-        command = [
-            str(BIN / "python"),
-            "-m",
-            "uvicorn",
-            "billable.api.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ]
-    else:
-        command = [str(BIN / "billable"), "serve", "--port", str(port), "--log-level", "warning"]
+        command += ["--workers", str(workers)]
     sink = log.open("wb") if log else subprocess.DEVNULL
     process = subprocess.Popen(command, env=env, stdout=sink, stderr=sink, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"

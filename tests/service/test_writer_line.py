@@ -1,16 +1,21 @@
 """SQLite's one writer at a time: the in-process line is first come, first served, and
-a read-only unit of work reads beside a writer instead of queueing behind it."""
+a read-only unit of work reads beside a writer instead of queueing behind it; server
+processes on one file share the line."""
 
 from __future__ import annotations
 
+import fcntl
+import subprocess
+import sys
 import threading
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from billable.persistence.db import FairLock
+from billable.persistence.db import make_engine
 from billable.persistence.uow import UnitOfWork
+from billable.persistence.writer_line import FairLock, WriterLine
 from tests.waiting import wait_until
 
 
@@ -66,3 +71,54 @@ def test_a_write_in_a_read_only_unit_of_work_fails_and_leaves_the_connection_wri
     with uow:
         uow.session.execute(text("CREATE TABLE scratch (x INTEGER)"))
         uow.commit()
+
+
+HOLDER = """
+import sys
+from billable.persistence.writer_line import WriterLine
+line = WriterLine(sys.argv[1])
+assert line.acquire(timeout=60)
+print("held", flush=True)
+sys.stdin.readline()
+line.release()
+print("released", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_writer_in_another_process_holds_the_line_until_it_lets_go(tmp_path) -> None:
+    database = str(tmp_path / "shared.db")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, database],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        # The file is locked: a try without waiting fails, as any other process's would.
+        with open(f"{database}-writer", "rb") as probe, pytest.raises(BlockingIOError):
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        line, got = WriterLine(database), threading.Event()
+        waiter = threading.Thread(target=lambda: line.acquire(timeout=60) and got.set())
+        waiter.start()
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "released"
+        waiter.join(60)
+        assert got.is_set()
+        line.release()
+    finally:
+        holder.kill()
+        holder.wait(60)
+
+
+def test_an_sqlite_file_engine_writes_through_the_line_beside_its_file(tmp_path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'lined.db'}")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE scratch (x INTEGER)"))
+        assert (tmp_path / "lined.db-writer").exists()
+    finally:
+        engine.dispose()

@@ -118,21 +118,14 @@ def _browser_address(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def _serve(engine: Engine, host: str, port: int, log_level: str = DEFAULT_LEVEL) -> None:
-    import uvicorn
-
-    from billable.api.app import create_app
-    from billable.observability.logs import configure_logging
+def _serve(
+    engine: Engine, host: str, port: int, log_level: str = DEFAULT_LEVEL, workers: int = 1
+) -> None:
+    from billable.cli.serving import serve_api
 
     docs = f"{_browser_address(host, port)}/docs"
     console.print(f"Serving Billable on {host}:{port}; interactive docs at {docs}", soft_wrap=True)
-    configure_logging(log_level)
-    api = create_app(engine)
-    if engine.dialect.name != "postgresql":  # PostgreSQL: `billable worker` schedules runs
-        from billable.jobs.scheduler import start_daily_runs
-
-        start_daily_runs(uow_factory(engine), api.state.dispatcher())
-    uvicorn.run(api, host=host, port=port, log_config=None, log_level=log_level.lower())
+    serve_api(engine, host, port, log_level, workers)
 
 
 @app.command()
@@ -140,13 +133,21 @@ def serve(
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
     log_level: LogLevelOption = DEFAULT_LEVEL,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes answering on the port (SQLite too: they share the "
+            "database's writer line).",
+        ),
+    ] = 1,
 ) -> None:
     """Bring the database to the current schema and serve the API; on SQLite, run the
     background jobs in this process too (and resume those left unfinished)."""
     name_process("serve")
     with refusals(), database() as engine:
         migrate(engine)
-        _serve(engine, host, port, check_level(log_level))
+        _serve(engine, host, port, check_level(log_level), workers)
 
 
 @db_app.command("upgrade")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
-from collections import deque
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from billable.persistence.writer_line import WriterLine
 
 DEFAULT_URL = "sqlite:///billable.db"
 #: The execution option of a read-only transaction (:class:`UnitOfWork` ``read_only``).
@@ -74,16 +74,16 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         # 64 MB of page cache (the default is 2 MB): index pages of large tables stay hot.
         cursor.execute("PRAGMA cache_size=-65536")
-        if engine.url.database not in (None, "", ":memory:"):
+        if _database_file(engine) is not None:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
-    # One writer at a time in this process, waiting in line on a lock: SQLite's own busy
-    # handler waits by sleeping in growing steps (up to 100 ms), which with many threads
-    # costs far more than the writes themselves. Other processes still meet the
-    # busy timeout; a lock not had within it lets SQLite decide as before. The line is
-    # first come, first served: a job committing chunk after chunk cannot starve requests.
-    writer = FairLock()
+    # One writer at a time, waiting in line: SQLite's own busy handler waits by sleeping
+    # in growing steps (up to 100 ms), which with many threads or several server
+    # processes costs far more than the writes themselves. The line is first come, first
+    # served within a process (a job committing chunk after chunk cannot starve
+    # requests) and shared by every process on the file (writer_line.WriterLine).
+    writer = WriterLine(_database_file(engine))
     held = "billable_writer"
     reading = "billable_reading"
 
@@ -134,38 +134,10 @@ def _configure_sqlite(engine: Engine) -> None:
             dbapi_connection.execute("PRAGMA query_only=OFF")
 
 
-class FairLock:
-    """A lock handed to its waiters in the order they came (``threading.Lock`` is not:
-    the thread that releases it usually takes it again before a waiter wakes)."""
-
-    def __init__(self) -> None:
-        self._mutex = threading.Lock()
-        self._held = False
-        self._waiters: deque[threading.Event] = deque()
-
-    def acquire(self, timeout: float) -> bool:
-        """Take the lock within ``timeout`` seconds, after those already waiting."""
-        with self._mutex:
-            if not self._held and not self._waiters:
-                self._held = True
-                return True
-            turn = threading.Event()
-            self._waiters.append(turn)
-        if turn.wait(timeout):
-            return True
-        with self._mutex:
-            if turn.is_set():  # handed over just as the wait ran out
-                return True
-            self._waiters.remove(turn)
-            return False
-
-    def release(self) -> None:
-        """Hand the lock to the first waiter, or leave it free."""
-        with self._mutex:
-            if self._waiters:
-                self._waiters.popleft().set()  # stays held: it is the waiter's now
-            else:
-                self._held = False
+def _database_file(engine: Engine) -> str | None:
+    """The SQLite database's file, or None for an in-memory one."""
+    database = engine.url.database
+    return None if database in (None, "", ":memory:") else os.path.abspath(database)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

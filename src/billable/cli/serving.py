@@ -1,0 +1,80 @@
+"""``billable serve``: the API in one process, or in N worker processes on one port.
+
+With ``--workers N`` uvicorn's supervisor starts N processes, each building the app
+from the environment (:func:`worker_app`); on SQLite they share the database file's
+writer line (``persistence.writer_line``), each runs jobs on its own job thread
+(claims are per job; a handler run twice does its work once), and the supervisor
+keeps the daily invoice-run check, so it runs once however many workers serve.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+
+from billable.cli.shell import uow_factory
+from billable.observability.logs import DEFAULT_LEVEL, configure_logging
+from billable.persistence.db import Engine, make_engine, name_process
+
+#: What the supervisor tells its workers: the log level (the database is the
+#: environment's ``BILLABLE_DATABASE_URL``, set to the supervisor's own).
+LOG_LEVEL_ENV = "BILLABLE_LOG_LEVEL"
+
+
+def serve_api(
+    engine: Engine, host: str, port: int, log_level: str = DEFAULT_LEVEL, workers: int = 1
+) -> None:
+    """Serve the API on ``engine`` until stopped; on SQLite with the daily run check."""
+    import uvicorn
+
+    from billable.api.app import create_app
+    from billable.web.secret import secret_key
+
+    configure_logging(log_level)
+    level = log_level.lower()
+    if workers <= 1:
+        api = create_app(engine)
+        _check_daily_runs(engine, api)
+        uvicorn.run(api, host=host, port=port, log_config=None, log_level=level)
+        return
+    secret_key(engine)  # made once here, not raced by the workers' first starts
+    os.environ["BILLABLE_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
+    os.environ[LOG_LEVEL_ENV] = log_level
+    _check_daily_runs(engine, None)
+    uvicorn.run(
+        "billable.cli.serving:worker_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        log_level=level,
+    )
+
+
+def worker_app() -> FastAPI:
+    """One worker process's app (uvicorn's factory): the environment's database and
+    log level."""
+    from billable.api.app import create_app
+
+    name_process("serve")
+    configure_logging(os.environ.get(LOG_LEVEL_ENV, DEFAULT_LEVEL))
+    return create_app(make_engine())
+
+
+def _check_daily_runs(engine: Engine, api: FastAPI | None) -> None:
+    """On SQLite, check for due run dates in this process (PostgreSQL: `billable
+    worker` does); the jobs it starts run on the app's job thread, or on this
+    process's own when the app is in worker processes."""
+    if engine.dialect.name == "postgresql":
+        return
+    from billable.jobs.dispatch import dispatcher_for
+    from billable.jobs.scheduler import start_daily_runs
+
+    if api is not None:
+        dispatcher = api.state.dispatcher()
+    else:
+        dispatcher = dispatcher_for(engine)
+        dispatcher.start_up()
+    start_daily_runs(uow_factory(engine), dispatcher)
