@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from billable.domain.errors import Conflict, Invalid
@@ -25,9 +26,12 @@ from billable.persistence.tables import (
 from billable.persistence.uow import UnitOfWork
 
 
+@cache
 def open_backlog_condition() -> ColumnElement[bool]:
     """An unbilled sales actual still in the backlog: not a reversal, not reversed, and on
-    no invoice line detail."""
+    no invoice line detail. Built once: an SQL expression is immutable, and building
+    this one (an alias and two correlated subqueries) costs more than reading a
+    contract's backlog with it."""
     reversal = aliased(Actual)
     return and_(
         Actual.transaction_type == ActualType.UNBILLED_SALES,
@@ -88,21 +92,33 @@ def backlog_actuals_query(filters: BacklogFilters) -> Select[Actual]:
 
 def backlog(session: Session, contract_id: int) -> tuple[list[Actual], list[Milestone]]:
     """The backlog of one contract: actuals, and milestones not yet (fully) invoiced."""
-    actuals = session.scalars(
-        select(Actual)
-        .where(Actual.contract_id == contract_id, open_backlog_condition())
-        .order_by(Actual.date, Actual.id)
-    ).all()
+    actuals = session.scalars(_contract_actuals(), {"contract_id": contract_id}).all()
     return list(actuals), backlog_milestones(session, contract_id)
+
+
+@cache
+def _contract_actuals() -> Select[Actual]:
+    """One contract's (``contract_id``) open backlog actuals, by date (built once)."""
+    return (
+        select(Actual)
+        .where(Actual.contract_id == bindparam("contract_id"), open_backlog_condition())
+        .order_by(Actual.date, Actual.id)
+    )
 
 
 def backlog_milestones(session: Session, contract_id: int) -> list[Milestone]:
     """One contract's milestones not yet (fully) invoiced, by date."""
-    milestones = session.scalars(
+    return list(session.scalars(_contract_milestones(), {"contract_id": contract_id}).all())
+
+
+@cache
+def _contract_milestones() -> Select[Milestone]:
+    """One contract's (``contract_id``) milestones still to bill, by date (built once)."""
+    return (
         select(Milestone)
         .join(ContractLine, ContractLine.id == Milestone.contract_line_id)
         .where(
-            ContractLine.contract_id == contract_id,
+            ContractLine.contract_id == bindparam("contract_id"),
             or_(
                 Milestone.status.in_((MilestoneState.NOT_READY, MilestoneState.READY_TO_INVOICE)),
                 # A progress milestone billed in part still has its remainder to bill.
@@ -113,8 +129,7 @@ def backlog_milestones(session: Session, contract_id: int) -> list[Milestone]:
             ),
         )
         .order_by(Milestone.date, Milestone.id)
-    ).all()
-    return list(milestones)
+    )
 
 
 def _backlog_actuals(session: Session, ids: Sequence[str]) -> list[Actual]:

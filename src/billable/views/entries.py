@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from billable.domain.errors import NotFound
@@ -71,13 +72,17 @@ def actual_records(session: Session, rows: Sequence[Actual]) -> list[Record]:
     ]
     on_drafts: dict[int, int] = {}
     if waiting:
-        found = session.execute(
-            select(InvoiceLineDetail.actual_id, InvoiceLineDetail.invoice_id).where(
-                InvoiceLineDetail.actual_id.in_(waiting)
-            )
-        )
+        found = session.execute(_drafts_of_actuals(), {"ids": waiting})
         on_drafts = {actual_id: invoice_id for actual_id, invoice_id in found if actual_id}
     return [record(row, shown_invoice_id=row.invoice_id or on_drafts.get(row.id)) for row in rows]
+
+
+@cache
+def _drafts_of_actuals() -> Select[int | None, int]:
+    """The invoice each of actuals ``ids`` is a detail on (built once)."""
+    return select(InvoiceLineDetail.actual_id, InvoiceLineDetail.invoice_id).where(
+        InvoiceLineDetail.actual_id.in_(bindparam("ids", expanding=True))
+    )
 
 
 def actuals(

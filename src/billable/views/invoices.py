@@ -7,9 +7,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from billable.domain.invoice import BillingType
@@ -97,21 +98,31 @@ def invoiced_to_date(
     if not contract_line_ids:
         return {}
     known = [i for i in contract_line_ids if i is not None]
-    which = [Actual.contract_line_id.in_(known)]
-    if None in contract_line_ids:  # a line without a contract line sums those too
-        which.append(Actual.contract_line_id.is_(None))
     found = session.execute(
+        _invoiced_to_date_read(None in contract_line_ids), {"known": known, "invoice": invoice_id}
+    )
+    sums = {line_id: Decimal(value or 0) for line_id, value in found}
+    return {i: sums.get(i, Decimal(0)) for i in contract_line_ids}
+
+
+@cache
+def _invoiced_to_date_read(with_no_line: bool) -> Select[int | None, Decimal]:
+    """Per contract line of ``known`` (and, ``with_no_line``, the sales on no contract
+    line), its net chargeable billed sales on confirmed invoices other than
+    ``invoice`` (built once)."""
+    which = [Actual.contract_line_id.in_(bindparam("known", expanding=True))]
+    if with_no_line:  # a line without a contract line sums those too
+        which.append(Actual.contract_line_id.is_(None))
+    return (
         select(Actual.contract_line_id, func.coalesce(func.sum(Actual.amount), 0))
         .where(
             or_(*which),
             Actual.transaction_type == ActualType.BILLED_SALES,
             Actual.billing_type == BillingType.CHARGEABLE,
-            Actual.invoice_id != invoice_id,
+            Actual.invoice_id != bindparam("invoice"),
         )
         .group_by(Actual.contract_line_id)
     )
-    sums = {line_id: Decimal(value or 0) for line_id, value in found}
-    return {i: sums.get(i, Decimal(0)) for i in contract_line_ids}
 
 
 def invoice(
@@ -122,7 +133,7 @@ def invoice(
     line's ``details_next_cursor``), that line shows instead the page of details after
     the cursor (the web page's "Show more details"); totals stay the line's whole ones."""
     row = get(session, Invoice, ident, "invoice")
-    lines = _line_views(session, row, InvoiceLine.invoice_id == row.id)
+    lines = _line_views(session, row, row.id, by_line=False)
     if paged_line and after:
         lines = [
             _paged(session, view, after) if str(view.line.id) == paged_line else view
@@ -141,7 +152,7 @@ def line(session: Session, ident: int | str) -> LineView:
     """One invoice line with its first details (404 if unknown), as the invoice shows it."""
     found = get(session, InvoiceLine, ident, "invoice line")
     header = get(session, Invoice, found.invoice_id, "invoice")
-    (view,) = _line_views(session, header, InvoiceLine.id == found.id)
+    (view,) = _line_views(session, header, found.id, by_line=True)
     return view
 
 
@@ -154,37 +165,15 @@ def line_details(
     return window(session, stmt, InvoiceLineDetail.id, limit, cursor, records)
 
 
-def _line_views(session: Session, header: Invoice, which: ColumnElement[bool]) -> list[LineView]:
-    """The lines ``which`` names, each with its detail count and its first
-    :data:`DETAILS_PER_LINE` details: two queries, whatever the number of either.
-
-    Per line, the count and the id of the first detail not shown (the bound) are
-    correlated subqueries the index on ``invoice_line_id`` answers alone (on SQLite it
-    holds the ids in line, id order); the details are then a range of that index per
-    line, ``id < bound``. So 10,000 details on a line cost reading 51 rows, not 10,000
-    (a window function numbering the rows would read and sort all of them)."""
-    D, L, B = InvoiceLineDetail, InvoiceLine, aliased(InvoiceLineDetail)
-    count = select(func.count()).where(B.invoice_line_id == L.id).correlate(L).scalar_subquery()
-    bound = (
-        select(B.id)
-        .where(B.invoice_line_id == L.id)
-        .order_by(B.id)
-        .offset(DETAILS_PER_LINE)
-        .limit(1)
-        .correlate(L)
-        .scalar_subquery()
-    )
-    lines = session.execute(
-        select(L, count.label("count"), bound.label("bound")).where(which).order_by(L.id)
-    ).all()
+def _line_views(session: Session, header: Invoice, key: int, by_line: bool) -> list[LineView]:
+    """The lines of invoice ``key`` (or, ``by_line``, line ``key`` alone), each with its
+    detail count and its first :data:`DETAILS_PER_LINE` details: two queries, whatever
+    the number of either (:func:`_line_reads`)."""
+    lines_read, details_read = _line_reads(by_line)
+    lines = session.execute(lines_read, {"key": key}).all()
     progress = _milestone_progress(session, header.id)
     shown: dict[int, list[Record]] = defaultdict(list)
-    for found in session.scalars(
-        select(D)
-        .join(L, L.id == D.invoice_line_id)
-        .where(which, D.id < func.coalesce(bound, _NO_BOUND))
-        .order_by(D.id)
-    ):
+    for found in session.scalars(details_read, {"key": key}):
         figures = progress.get(found.milestone_id) if found.milestone_id else None
         shown[found.invoice_line_id].append(record(found, milestone_progress=figures))
     to_date = invoiced_to_date(session, header.id, {item.contract_line_id for item, *_ in lines})
@@ -198,6 +187,39 @@ def _line_views(session: Session, header: Invoice, which: ColumnElement[bool]) -
             )
         )
     return views
+
+
+@cache
+def _line_reads(by_line: bool) -> tuple[Select[Any], Select[Any]]:
+    """The two reads of :func:`_line_views` for the lines of invoice ``key`` (or line
+    ``key``), built once: an invoice is read far more often than these are worth
+    building anew (an alias and two correlated subqueries).
+
+    Per line, the count and the id of the first detail not shown (the bound) are
+    correlated subqueries the index on ``invoice_line_id`` answers alone (on SQLite it
+    holds the ids in line, id order); the details are then a range of that index per
+    line, ``id < bound``. So 10,000 details on a line cost reading 51 rows, not 10,000
+    (a window function numbering the rows would read and sort all of them)."""
+    D, L, B = InvoiceLineDetail, InvoiceLine, aliased(InvoiceLineDetail)
+    which = (L.id if by_line else L.invoice_id) == bindparam("key")
+    count = select(func.count()).where(B.invoice_line_id == L.id).correlate(L).scalar_subquery()
+    bound = (
+        select(B.id)
+        .where(B.invoice_line_id == L.id)
+        .order_by(B.id)
+        .offset(DETAILS_PER_LINE)
+        .limit(1)
+        .correlate(L)
+        .scalar_subquery()
+    )
+    lines = select(L, count.label("count"), bound.label("bound")).where(which).order_by(L.id)
+    details = (
+        select(D)
+        .join(L, L.id == D.invoice_line_id)
+        .where(which, D.id < func.coalesce(bound, _NO_BOUND))
+        .order_by(D.id)
+    )
+    return lines, details
 
 
 def _milestone_progress(session: Session, invoice_id: int) -> dict[int, Any]:

@@ -20,10 +20,26 @@ class Record(SimpleNamespace):
         raise AttributeError(f"a record is read-only ({name})")
 
 
+#: Per mapped class, the attribute names of its columns (fixed once it is mapped).
+_COLUMN_KEYS: dict[type, tuple[str, ...]] = {}
+
+
+def _column_keys(model: type) -> tuple[str, ...]:
+    keys = _COLUMN_KEYS.get(model)
+    if keys is None:
+        mapper: Any = inspect(model).mapper
+        keys = _COLUMN_KEYS[model] = tuple(attr.key for attr in mapper.column_attrs)
+    return keys
+
+
 def record(row: Any, **extra: Any) -> Record:
     """The columns of ORM ``row`` as a :class:`Record`, with ``extra`` attributes."""
+    # A loaded row keeps its column values in its __dict__; reading them there skips
+    # the instrumented attribute per value (a read side's rows are many). What is not
+    # there (expired or deferred) loads as the attribute would.
+    loaded = row.__dict__
     values: dict[str, Any] = {
-        attr.key: getattr(row, attr.key) for attr in inspect(row).mapper.column_attrs
+        key: loaded[key] if key in loaded else getattr(row, key) for key in _column_keys(type(row))
     }
     values.update(extra)
     return Record(**values)
