@@ -8,10 +8,11 @@ import fcntl
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from billable.persistence.db import make_engine
 from billable.persistence.uow import UnitOfWork
@@ -103,6 +104,8 @@ def test_a_writer_in_another_process_holds_the_line_until_it_lets_go(tmp_path) -
         line, got = WriterLine(database), threading.Event()
         waiter = threading.Thread(target=lambda: line.acquire(timeout=60) and got.set())
         waiter.start()
+        # Held by the other process (the probe above), so the waiter cannot have it yet.
+        assert not got.is_set() and waiter.is_alive()
         holder.stdin.write("\n")
         holder.stdin.flush()
         assert holder.stdout.readline().strip() == "released"
@@ -114,11 +117,47 @@ def test_a_writer_in_another_process_holds_the_line_until_it_lets_go(tmp_path) -
         holder.wait(60)
 
 
-def test_an_sqlite_file_engine_writes_through_the_line_beside_its_file(tmp_path) -> None:
+def _free(path: Path) -> bool:
+    """Whether another descriptor may take the lock file at ``path`` now."""
+    with open(path, "rb") as probe:
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(probe, fcntl.LOCK_UN)
+        return True
+
+
+def test_an_sqlite_file_engine_holds_the_line_for_a_write_and_lets_go_however_it_ends(
+    tmp_path: Path,
+) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'lined.db'}")
+    lock = tmp_path / "lined.db-writer"
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE scratch (x INTEGER PRIMARY KEY)"))
+            assert not _free(lock)  # held for the transaction
+        assert _free(lock)  # committed
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text("INSERT INTO scratch VALUES (1)"))
+            assert not _free(lock)
+            conn.execute(text("INSERT INTO scratch VALUES (1)"))
+        assert _free(lock)  # rolled back
+        conn = engine.connect()
+        conn.execute(text("INSERT INTO scratch VALUES (2)"))
+        assert not _free(lock)
+        conn.close()  # given back to the pool mid-transaction
+        assert _free(lock)
+    finally:
+        engine.dispose()
+
+
+def test_an_in_memory_database_writes_in_its_process_line_alone(tmp_path: Path) -> None:
+    engine = make_engine("sqlite://")
     try:
         with engine.begin() as conn:
             conn.execute(text("CREATE TABLE scratch (x INTEGER)"))
-        assert (tmp_path / "lined.db-writer").exists()
+            conn.execute(text("INSERT INTO scratch VALUES (1)"))
+        assert WriterLine(None).acquire(timeout=1)
     finally:
         engine.dispose()

@@ -2,9 +2,10 @@
 
 With ``--workers N`` uvicorn's supervisor starts N processes, each building the app
 from the environment (:func:`worker_app`); on SQLite they share the database file's
-writer line (``persistence.writer_line``), each runs jobs on its own job thread
-(claims are per job; a handler run twice does its work once), and the supervisor
-keeps the daily invoice-run check, so it runs once however many workers serve.
+writer line (``persistence.writer_line``), each runs jobs on its own job thread, and
+the supervisor keeps the daily invoice-run check, so it runs once however many
+workers serve. Two job threads may both run one queued job (delivery is at least
+once, as with several ``billable worker``); its handler's effects happen once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 from fastapi import FastAPI
 
 from billable.cli.shell import uow_factory
+from billable.jobs.dispatch import Dispatcher, dispatcher_for
 from billable.observability.logs import DEFAULT_LEVEL, configure_logging
 from billable.persistence.db import Engine, make_engine, name_process
 
@@ -41,16 +43,20 @@ def serve_api(
     secret_key(engine)  # made once here, not raced by the workers' first starts
     os.environ["BILLABLE_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
     os.environ[LOG_LEVEL_ENV] = log_level
-    _check_daily_runs(engine, None)
-    uvicorn.run(
-        "billable.cli.serving:worker_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,
-        log_level=level,
-    )
+    dispatcher = _check_daily_runs(engine, None)
+    try:
+        uvicorn.run(
+            "billable.cli.serving:worker_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+            log_level=level,
+        )
+    finally:
+        if dispatcher is not None:  # its job finishes its chunk; the rest resume later
+            dispatcher.shut_down()
 
 
 def worker_app() -> FastAPI:
@@ -63,18 +69,19 @@ def worker_app() -> FastAPI:
     return create_app(make_engine())
 
 
-def _check_daily_runs(engine: Engine, api: FastAPI | None) -> None:
+def _check_daily_runs(engine: Engine, api: FastAPI | None) -> Dispatcher | None:
     """On SQLite, check for due run dates in this process (PostgreSQL: `billable
-    worker` does); the jobs it starts run on the app's job thread, or on this
-    process's own when the app is in worker processes."""
+    worker` does); the jobs it starts run on the app's job thread, or, when the app is
+    in worker processes, on a job thread of this process's own, which is returned for
+    the caller to shut down."""
     if engine.dialect.name == "postgresql":
-        return
-    from billable.jobs.dispatch import dispatcher_for
+        return None
     from billable.jobs.scheduler import start_daily_runs
 
     if api is not None:
-        dispatcher = api.state.dispatcher()
-    else:
-        dispatcher = dispatcher_for(engine)
-        dispatcher.start_up()
+        start_daily_runs(uow_factory(engine), api.state.dispatcher())
+        return None
+    dispatcher = dispatcher_for(engine)
+    dispatcher.start_up()
     start_daily_runs(uow_factory(engine), dispatcher)
+    return dispatcher

@@ -137,7 +137,8 @@ def _configure_sqlite(engine: Engine) -> None:
 def _database_file(engine: Engine) -> str | None:
     """The SQLite database's file, or None for an in-memory one."""
     database = engine.url.database
-    return None if database in (None, "", ":memory:") else os.path.abspath(database)
+    # The real path: processes reaching one file by different paths share one line.
+    return None if database in (None, "", ":memory:") else os.path.realpath(database)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

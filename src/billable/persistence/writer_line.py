@@ -4,10 +4,15 @@ that serve one database file (``billable serve --workers N``)."""
 
 from __future__ import annotations
 
-import fcntl
 import os
+import stat
 import threading
 from collections import deque
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: each process keeps its own line only
+    fcntl = None  # type: ignore[assignment]
 
 
 class FairLock:
@@ -51,19 +56,25 @@ class WriterLine:
 
     Only the thread at the head of its process's line waits on the file, in the kernel,
     and is woken the moment the other process lets go: SQLite's busy handler would
-    sleep in steps of up to 100 ms instead. ``flock`` has no timeout; the wait on the
-    file lasts as long as the other process's transaction (a process that dies lets go
-    at once). An in-memory database (``database`` None) is one process's only.
+    sleep in steps of up to 100 ms instead. ``timeout`` bounds the wait in this
+    process's line only: ``flock`` has none, so the wait on the file lasts as long as
+    the other process's transaction, as a row lock does on PostgreSQL (a process that
+    dies lets go at once; one that hangs in a transaction holds every other process's
+    writers until it is stopped, where SQLite alone would refuse them after its busy
+    timeout). An in-memory database (``database`` None), or a system without
+    ``flock``, is one process's line only.
     """
 
     def __init__(self, database: str | None) -> None:
         self._line = FairLock()
-        self._path = None if database is None else f"{database}-writer"
+        self._database = database
+        self._path = None if database is None or fcntl is None else f"{database}-writer"
         self._file: tuple[int, int] | None = None  # (pid, descriptor)
 
     def acquire(self, timeout: float) -> bool:
-        """Take the right to write within ``timeout`` seconds in this process's line
-        (False if not had), then from the other processes."""
+        """Take the right to write: first in this process's line, within ``timeout``
+        seconds (False if not had), then from the other processes (however long that
+        takes)."""
         if not self._line.acquire(timeout):
             return False
         if self._path is None:
@@ -85,9 +96,20 @@ class WriterLine:
 
     def _descriptor(self) -> int:
         # One descriptor per process: a forked child must not share its parent's open
-        # file, as a lock on a shared one would not keep the two apart.
+        # file, as a lock on a shared one would not keep the two apart. The child closes
+        # the one it inherited (closing, not unlocking: the parent's lock stays).
         if self._file is None or self._file[0] != os.getpid():
             assert self._path is not None
-            fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            if self._file is not None:
+                os.close(self._file[1])
+            fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, self._mode())
             self._file = (os.getpid(), fd)
         return self._file[1]
+
+    def _mode(self) -> int:
+        # The database's own permissions, as SQLite gives its -wal and -shm files: whoever
+        # may write the database may take its line.
+        try:
+            return stat.S_IMODE(os.stat(self._database or "").st_mode)
+        except OSError:
+            return 0o644
