@@ -119,20 +119,26 @@ def replace_table_row(path: Path, markers: tuple[str, str], header: str, row: st
     path.write_text(f"{head}{start}\n{table}\n{end}{tail}")
 
 
+def process_stats() -> Iterator[tuple[int, list[str]]]:
+    """Each live process's id and the fields of its /proc stat after the command (state,
+    ppid, ..., utime, stime, ...); none where there is no /proc (not Linux)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        yield int(stat.parent.name), fields
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time (user and system, seconds) of process ``pid`` and its live children
     (uvicorn's workers), read from /proc; 0.0 where there is none (not Linux)."""
     tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # After the command's closing parenthesis: state, ppid, ..., utime, stime.
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # the process ended meanwhile
-        if stat.parent.name == str(pid) or fields[1] == str(pid):
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+    return sum(
+        (int(fields[11]) + int(fields[12])) / tick
+        for ident, fields in process_stats()
+        if ident == pid or fields[1] == str(pid)
+    )
 
 
 def settle(engine: Engine) -> None:

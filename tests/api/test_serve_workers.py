@@ -10,6 +10,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from benchmarks._runs import process_stats
+
 from tests.served import prepare_demo, serving
 
 CLIENTS = 6
@@ -56,18 +58,6 @@ def test_two_server_processes_on_one_sqlite_file_write_every_entry_of_parallel_c
             for ident in made:
                 assert _call(probe, token, "GET", f"/time-entries/{ident}")[0] == 200
             probe.close()
-            assert len(_children(server.process.pid)) >= 2  # the two worker processes
+            workers = [i for i, fields in process_stats() if fields[1] == str(server.process.pid)]
+            assert len(workers) >= 2  # the two worker processes
             assert (Path(folder) / "served.db-writer").exists()  # they wrote in line
-
-
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (Linux's /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[1] == str(pid):
-            found.append(int(stat.parent.name))
-    return found

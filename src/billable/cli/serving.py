@@ -15,7 +15,7 @@ import os
 from fastapi import FastAPI
 
 from billable.cli.shell import uow_factory
-from billable.jobs.dispatch import Dispatcher, dispatcher_for
+from billable.jobs.dispatch import dispatcher_for
 from billable.observability.logs import DEFAULT_LEVEL, configure_logging
 from billable.persistence.db import Engine, make_engine, name_process
 
@@ -31,19 +31,27 @@ def serve_api(
     import uvicorn
 
     from billable.api.app import create_app
+    from billable.jobs.scheduler import start_daily_runs
     from billable.web.secret import secret_key
 
     configure_logging(log_level)
     level = log_level.lower()
+    # On SQLite this process checks for due run dates (PostgreSQL: `billable worker`).
+    runs_here = engine.dialect.name != "postgresql"
     if workers <= 1:
         api = create_app(engine)
-        _check_daily_runs(engine, api)
+        if runs_here:  # the jobs it starts run on the app's job thread
+            start_daily_runs(uow_factory(engine), api.state.dispatcher())
         uvicorn.run(api, host=host, port=port, log_config=None, log_level=level)
         return
     secret_key(engine)  # made once here, not raced by the workers' first starts
     os.environ["BILLABLE_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
     os.environ[LOG_LEVEL_ENV] = log_level
-    dispatcher = _check_daily_runs(engine, None)
+    # The app is in the workers: the jobs the check starts run on a job thread here.
+    own = dispatcher_for(engine) if runs_here else None
+    if own is not None:
+        own.start_up()
+        start_daily_runs(uow_factory(engine), own)
     try:
         uvicorn.run(
             "billable.cli.serving:worker_app",
@@ -55,8 +63,8 @@ def serve_api(
             log_level=level,
         )
     finally:
-        if dispatcher is not None:  # its job finishes its chunk; the rest resume later
-            dispatcher.shut_down()
+        if own is not None:  # its job finishes its chunk; the rest resume later
+            own.shut_down()
 
 
 def worker_app() -> FastAPI:
@@ -67,21 +75,3 @@ def worker_app() -> FastAPI:
     name_process("serve")
     configure_logging(os.environ.get(LOG_LEVEL_ENV, DEFAULT_LEVEL))
     return create_app(make_engine())
-
-
-def _check_daily_runs(engine: Engine, api: FastAPI | None) -> Dispatcher | None:
-    """On SQLite, check for due run dates in this process (PostgreSQL: `billable
-    worker` does); the jobs it starts run on the app's job thread, or, when the app is
-    in worker processes, on a job thread of this process's own, which is returned for
-    the caller to shut down."""
-    if engine.dialect.name == "postgresql":
-        return None
-    from billable.jobs.scheduler import start_daily_runs
-
-    if api is not None:
-        start_daily_runs(uow_factory(engine), api.state.dispatcher())
-        return None
-    dispatcher = dispatcher_for(engine)
-    dispatcher.start_up()
-    start_daily_runs(uow_factory(engine), dispatcher)
-    return dispatcher

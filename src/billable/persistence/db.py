@@ -66,6 +66,8 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    database_file = _database_file(engine)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
@@ -74,7 +76,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         # 64 MB of page cache (the default is 2 MB): index pages of large tables stay hot.
         cursor.execute("PRAGMA cache_size=-65536")
-        if _database_file(engine) is not None:
+        if database_file is not None:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
@@ -83,7 +85,7 @@ def _configure_sqlite(engine: Engine) -> None:
     # processes costs far more than the writes themselves. The line is first come, first
     # served within a process (a job committing chunk after chunk cannot starve
     # requests) and shared by every process on the file (writer_line.WriterLine).
-    writer = WriterLine(_database_file(engine))
+    writer = WriterLine(database_file)
     held = "billable_writer"
     reading = "billable_reading"
 
